@@ -1,0 +1,4 @@
+"""``python -m rlplot``."""
+from .cli import run
+
+run()

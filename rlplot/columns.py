@@ -1,0 +1,102 @@
+"""Choosing columns: role aliases (accuracy, parallelism, FLOPs, steps) and forgiving name lookup."""
+from __future__ import annotations
+
+import difflib
+import re
+from typing import Mapping, Sequence
+
+from .data import Column, Table
+from .errors import ColumnError
+
+# Names real trainers use for each role, most specific first; compared case-insensitively,
+# and also against the last part of a namespaced name ("metrics.accuracy", "train/acc").
+ROLE_ALIASES: dict[str, tuple[str, ...]] = {
+    "accuracy": ("accuracy", "acc", "train/accuracy", "train_accuracy", "training_accuracy",
+                 "train/acc", "train_acc", "accuracy/train", "mean_accuracy", "avg_accuracy"),
+    "parallelism": ("parallelism", "avg_parallelism", "average_parallelism", "mean_parallelism",
+                    "parallelism/mean", "train/parallelism", "avg_parallel", "parallel"),
+    "flops": ("rl_flops", "flops", "total_flops", "rl/flops", "train/flops", "cumulative_flops",
+              "flops_total", "total_rl_flops"),
+    "step": ("step", "global_step", "steps", "_step", "iteration", "iter", "epoch",
+             "totalenvinteracts", "total_timesteps", "time/total_timesteps", "timesteps",
+             "num_timesteps", "env_steps", "trainer/global_step", "train/global_step",
+             "total_steps", "frames"),
+}
+
+# Without --x: FLOPs first, then a step-like column, then the row index.
+X_ROLES = ("flops", "step")
+ROW_INDEX = None  # the x "column" meaning: use the row number
+
+
+def _last_part(name: str) -> str:
+    return re.split(r"[/.]", name)[-1]
+
+
+def _numeric(column: Column) -> bool:
+    return bool((~column.missing & ~column.nonnumeric).any())
+
+
+def find_column(table: Table, wanted: str,
+                aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> str | None:
+    """Return the column matching ``wanted`` (exact, case-insensitive, alias, or last name part), else None."""
+    if wanted in table.columns:
+        return wanted
+    lowered = {name.lower(): name for name in reversed(table.names)}
+    candidates = [wanted.lower(), *(a.lower() for a in aliases.get(wanted.lower(), ()))]
+    for candidate in candidates:
+        if candidate in lowered:
+            return lowered[candidate]
+    for candidate in candidates:
+        hits = [name for name in table.names if _last_part(name).lower() == candidate]
+        if len(hits) == 1:
+            return hits[0]
+    return None
+
+
+def require_column(table: Table, wanted: str,
+                   aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> str:
+    """Like ``find_column`` but raise ``ColumnError`` listing the columns and the closest names."""
+    name = find_column(table, wanted, aliases)
+    if name is None:
+        raise ColumnError(f"no column '{wanted}'", file=table.source,
+                          hint=_columns_hint(table, wanted))
+    if not _numeric(table.columns[name]):
+        raise ColumnError(f"column '{name}' holds no numbers", file=table.source,
+                          hint="choose a numeric column: " + _list(numeric_columns(table)))
+    return name
+
+
+def numeric_columns(table: Table) -> list[str]:
+    """Names of the columns holding at least one number, in file order."""
+    return [name for name, column in table.columns.items() if _numeric(column)]
+
+
+def default_x(table: Table, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> str | None:
+    """The x column used without ``--x``: FLOPs, else a step-like column, else None (row index)."""
+    for role in X_ROLES:
+        name = find_column(table, role, aliases)
+        if name is not None and _numeric(table.columns[name]):
+            return name
+    return ROW_INDEX
+
+
+def is_flops(name: str | None, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> bool:
+    """Whether a column name is one of the FLOPs aliases (it then gets the "RL flops" label)."""
+    if name is None:
+        return False
+    known = {a.lower() for a in aliases.get("flops", ())} | {"flops"}
+    return name.lower() in known or _last_part(name).lower() in known
+
+
+def _list(names: Sequence[str], limit: int = 12) -> str:
+    shown = ", ".join(names[:limit])
+    return shown + (f", … {len(names) - limit} more" if len(names) > limit else "")
+
+
+def _columns_hint(table: Table, wanted: str) -> str:
+    close = difflib.get_close_matches(wanted.lower(), [n.lower() for n in table.names], n=3, cutoff=0.5)
+    by_lower = {n.lower(): n for n in table.names}
+    text = "columns: " + (_list(table.names) if table.names else "none")
+    if close:
+        text += "; closest: " + ", ".join(repr(by_lower[c]) for c in close)
+    return text

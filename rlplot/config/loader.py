@@ -1,0 +1,558 @@
+"""Loading configs: YAML layers, deep merge, ``--set`` paths, and validation against the schema.
+
+Layers, lowest first: built-in defaults < ``extends:`` chain < each ``-c`` file <
+``--set key.path=value`` < dedicated CLI flags. Mappings merge deeply, lists
+replace, and ``panels.N`` addresses one panel. Only ``yaml.safe_load``-level
+constructs are accepted; nothing in a config is ever evaluated.
+"""
+from __future__ import annotations
+
+import collections.abc
+import copy
+import difflib
+import os
+import types
+import typing
+from dataclasses import dataclass, field, fields, is_dataclass
+from pathlib import Path
+from typing import Any, Mapping
+
+import yaml
+
+from ..errors import ConfigError
+from .schema import Config, PanelStyle, SmoothingSpec
+
+MAX_CONFIG_BYTES = 1 << 20          # a style file is a few KB; refuse anything huge
+MAX_EXPANDED_NODES = 100_000        # YAML alias bombs expand past this quickly
+MAX_EXTENDS_DEPTH = 16
+DEFAULT_SOURCE = "default"
+
+Path_ = tuple  # a key path such as ("panels", 0, "title")
+
+
+@dataclass
+class Layer:
+    """One source of settings: its nested data and where each key came from."""
+
+    name: str
+    data: dict
+    lines: dict = field(default_factory=dict)   # key path -> line number in `name`
+    file: str | None = None
+
+    def where(self, path: Path_) -> tuple[str, int | None]:
+        """The file (or source name) and line of a key path, walking up to the nearest known key."""
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.lines:
+                return self.name, self.lines[path[:cut]]
+        return self.name, None
+
+
+# ---------------------------------------------------------------------------- presets
+
+def preset_dirs() -> list[Path]:
+    """Folders holding presets: inside the installed package (wheel), else the source tree's configs/."""
+    here = Path(__file__).resolve().parent.parent
+    return [d for d in (here / "_presets", here.parent / "configs") if d.is_dir()]
+
+
+def preset_names() -> list[str]:
+    """Names of the shipped presets."""
+    names: set[str] = set()
+    for folder in preset_dirs():
+        names.update(p.stem for p in folder.glob("*.yaml"))
+    return sorted(names)
+
+
+def resolve_config_path(ref: str, relative_to: Path | None = None) -> Path:
+    """A ``-c``/``extends`` reference: an existing path, else a preset name."""
+    candidate = Path(ref)
+    if relative_to is not None and not candidate.is_absolute():
+        near = relative_to / candidate
+        if near.is_file():
+            return near
+    if candidate.is_file():
+        return candidate
+    if "/" not in ref and os.sep not in ref:
+        stem = ref[:-5] if ref.endswith(".yaml") else ref
+        for folder in preset_dirs():
+            path = folder / f"{stem}.yaml"
+            if path.is_file():
+                return path
+    close = difflib.get_close_matches(ref, preset_names(), n=1)
+    hint = f"did you mean the preset '{close[0]}'?" if close else \
+        "give a path or a preset: " + ", ".join(preset_names())
+    raise ConfigError(f"no config file or preset '{ref}'", hint=hint)
+
+
+# ---------------------------------------------------------------------------- YAML
+
+def _count_nodes(node, budget: list[int], file: str) -> None:
+    # Aliases re-use nodes, so walking the composed graph counts the expanded size
+    # without building it: a billion-laughs file stops here after ~100k steps.
+    budget[0] -= 1
+    if budget[0] < 0:
+        raise ConfigError("YAML expands to too many nodes (an alias bomb?)", file=file,
+                          hint=f"a config may hold at most {MAX_EXPANDED_NODES} values")
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            _count_nodes(key, budget, file)
+            _count_nodes(value, budget, file)
+    elif isinstance(node, yaml.SequenceNode):
+        for item in node.value:
+            _count_nodes(item, budget, file)
+
+
+def _key_lines(node, path: Path_, out: dict) -> None:
+    if isinstance(node, yaml.MappingNode):
+        for key, value in node.value:
+            if isinstance(key, yaml.ScalarNode):
+                sub = path + (key.value,)
+                out.setdefault(sub, key.start_mark.line + 1)
+                _key_lines(value, sub, out)
+    elif isinstance(node, yaml.SequenceNode):
+        for index, item in enumerate(node.value):
+            sub = path + (index,)
+            out.setdefault(sub, item.start_mark.line + 1)
+            _key_lines(item, sub, out)
+
+
+def parse_yaml(text: str, name: str) -> tuple[Any, dict]:
+    """Safely parse YAML text; return the data and a map of key path -> line."""
+    try:
+        node = yaml.compose(text, Loader=yaml.SafeLoader)
+        if node is None:
+            return {}, {}
+        _count_nodes(node, [MAX_EXPANDED_NODES], name)
+        data = yaml.safe_load(text)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else None
+        column = f", column {mark.column + 1}" if mark else ""
+        what = (exc.problem or exc.context or "invalid YAML").strip()
+        if "python/" in str(exc) or "could not determine a constructor" in str(exc):
+            what = "unsafe or unknown YAML tag (only plain YAML is allowed)"
+        raise ConfigError(f"YAML error{column}: {what}", file=name, line=line) from None
+    except yaml.YAMLError as exc:
+        raise ConfigError(f"YAML error: {exc}", file=name) from None
+    lines: dict = {}
+    _key_lines(node, (), lines)
+    return data, lines
+
+
+def read_layer(path: Path, name: str | None = None) -> Layer:
+    """Read one YAML config file into a Layer (size-limited, safe)."""
+    shown = name or str(path)
+    try:
+        size = path.stat().st_size
+        if size > MAX_CONFIG_BYTES:
+            raise ConfigError(f"config file is {size} bytes", file=shown,
+                              hint=f"a config may be at most {MAX_CONFIG_BYTES} bytes")
+        text = path.read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise ConfigError("no such config file", file=shown) from None
+    except UnicodeDecodeError:
+        raise ConfigError("not UTF-8 text", file=shown) from None
+    except OSError as exc:
+        raise ConfigError(f"cannot read: {exc.strerror or exc}", file=shown) from None
+    data, lines = parse_yaml(text, shown)
+    if not isinstance(data, dict):
+        raise ConfigError("a config must be a mapping of sections (figure:, panels:, …)", file=shown,
+                          line=1)
+    return Layer(name=shown, data=data, lines=lines, file=str(path))
+
+
+def file_layers(ref: str, _seen: tuple = ()) -> list[Layer]:
+    """The layers of one ``-c`` reference: its ``extends:`` chain first, then the file itself."""
+    path = resolve_config_path(ref)
+    return _file_layers(path, ref, _seen)
+
+
+def _file_layers(path: Path, shown: str, seen: tuple) -> list[Layer]:
+    real = path.resolve()
+    if real in seen:
+        raise ConfigError("'extends' loops back to a file already being read", file=shown)
+    if len(seen) >= MAX_EXTENDS_DEPTH:
+        raise ConfigError("'extends' chain is too deep", file=shown)
+    is_preset = any(real.parent == d.resolve() for d in preset_dirs())
+    layer = read_layer(path, f"preset:{path.stem}" if is_preset else shown)
+    parents = layer.data.pop("extends", None)
+    layers: list[Layer] = []
+    if parents is not None:
+        refs = [parents] if isinstance(parents, str) else parents
+        if not isinstance(refs, list) or not all(isinstance(r, str) for r in refs):
+            raise ConfigError("'extends' must be a preset name, a path, or a list of them",
+                              file=layer.name, line=layer.lines.get(("extends",)))
+        for ref in refs:
+            try:
+                parent = resolve_config_path(ref, relative_to=real.parent)
+            except ConfigError as exc:
+                raise exc.located(layer.name, layer.lines.get(("extends",))) from None
+            layers.extend(_file_layers(parent, ref, seen + (real,)))
+    layers.append(layer)
+    return layers
+
+
+def set_layer(assignments: list[str]) -> Layer:
+    """A layer from ``--set key.path=value`` items; values are YAML-typed (``3``, ``true``, ``[1, 2]``)."""
+    data: dict = {}
+    lines: dict = {}
+    for item in assignments:
+        key, sep, raw = item.partition("=")
+        if not sep or not key.strip():
+            raise ConfigError(f"--set needs key.path=value, got '{item}'",
+                              hint="e.g. --set figure.dpi=300 or --set panels.1.title=Parallelism")
+        try:
+            value = yaml.safe_load(raw) if raw.strip() else ""
+        except yaml.YAMLError:
+            value = raw
+        path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
+        _assign(data, path, value)
+        lines[path] = None
+    return Layer(name="--set", data=data, lines=lines)
+
+
+def _assign(data: dict, path: Path_, value) -> None:
+    node = data
+    for part in path[:-1]:
+        node = node.setdefault(part, {})
+        if not isinstance(node, dict):
+            raise ConfigError(f"--set {'.'.join(map(str, path))}: '{part}' is already a value")
+    node[path[-1]] = value
+
+
+# ---------------------------------------------------------------------------- merging
+
+def _defaults() -> dict:
+    return to_mapping(Config())
+
+
+def merge_layers(layers: list[Layer]) -> tuple[dict, dict]:
+    """Deep-merge layers over the defaults; return the merged data and key path -> (source, line)."""
+    merged = _defaults()
+    origin: dict = {}
+    _record(origin, merged, (), (DEFAULT_SOURCE, None))
+    for layer in layers:
+        _merge(merged, layer.data, (), layer, origin)
+    return merged, origin
+
+
+def _record(origin: dict, value, path: Path_, where) -> None:
+    origin[path] = where
+    if isinstance(value, dict):
+        for key, sub in value.items():
+            _record(origin, sub, path + (key,), where)
+    elif isinstance(value, list):
+        for index, sub in enumerate(value):
+            _record(origin, sub, path + (index,), where)
+
+
+def _merge(base: dict, over: Mapping, path: Path_, layer: Layer, origin: dict) -> None:
+    for key, value in over.items():
+        sub = path + (key,)
+        if key == "panels" and path == () and isinstance(value, dict):
+            _merge_panels(base, value, layer, origin)
+            continue
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _merge(base[key], value, sub, layer, origin)
+            continue
+        if key == "panels" and path == () and isinstance(value, list):
+            # A new panel list: each panel starts from the plain panel defaults.
+            value = [_merged_panel(item) for item in value]
+        base[key] = copy.deepcopy(value)
+        _record(origin, base[key], sub, layer.where(sub))
+
+
+def _merged_panel(item):
+    if not isinstance(item, dict):
+        return item
+    panel = to_mapping(PanelStyle())
+    _deep_update(panel, item)
+    return panel
+
+
+def _deep_update(base: dict, over: Mapping) -> None:
+    for key, value in over.items():
+        if isinstance(value, dict) and isinstance(base.get(key), dict):
+            _deep_update(base[key], value)
+        else:
+            base[key] = copy.deepcopy(value)
+
+
+def _merge_panels(base: dict, by_index: Mapping, layer: Layer, origin: dict) -> None:
+    panels = base["panels"]
+    for key, value in by_index.items():
+        index = key if isinstance(key, int) else (int(key) if str(key).isdigit() else None)
+        if index is None or index < 0:
+            raise ConfigError(f"panels.{key}: a panel is addressed by its number (0, 1, …)",
+                              file=layer.name, line=layer.where(("panels", key))[1])
+        while len(panels) <= index:
+            panels.append(to_mapping(PanelStyle()))
+        if not isinstance(value, dict):
+            raise ConfigError(f"panels.{index} must be a mapping of panel options",
+                              file=layer.name, line=layer.where(("panels", key))[1])
+        _merge(panels[index], value, ("panels", index), layer, origin)
+
+
+# ---------------------------------------------------------------------------- validation
+
+@dataclass
+class Problems:
+    """Validation problems collected while building a Config (all of them, not only the first)."""
+
+    origin: dict
+    errors: list[ConfigError] = field(default_factory=list)
+
+    def add(self, path: Path_, what: str, hint: str | None = None) -> None:
+        """Record a problem at a key path, located at the file and line that set it."""
+        source, line = self.origin.get(path, (None, None))
+        for cut in range(len(path), -1, -1):
+            if path[:cut] in self.origin:
+                source, line = self.origin[path[:cut]]
+                break
+        shown = None if source == DEFAULT_SOURCE else source
+        self.errors.append(ConfigError(what, file=shown, line=line, hint=hint))
+
+
+def dotted(path: Path_) -> str:
+    """``("panels", 0, "title")`` -> ``panels[0].title``."""
+    text = ""
+    for part in path:
+        text += f"[{part}]" if isinstance(part, int) else (f".{part}" if text else str(part))
+    return text or "<top>"
+
+
+def _type_name(tp) -> str:
+    return getattr(tp, "__name__", str(tp)).replace("typing.", "")
+
+
+def build(cls, data, path: Path_, problems: Problems, smoothing_base: dict | None = None):
+    """Validate a nested mapping against a section class and construct it (problems are collected)."""
+    if not isinstance(data, dict):
+        problems.add(path, f"{dotted(path)} must be a mapping, not {type(data).__name__}")
+        return cls()
+    hints = typing.get_type_hints(cls)
+    known = {f.name: f for f in fields(cls)}
+    for key in data:
+        if key not in known:
+            close = difflib.get_close_matches(str(key), known, n=1)
+            where = f" in {dotted(path)}" if path else ""
+            problems.add(path + (key,), f"unknown key '{key}'{where}",
+                         f"did you mean '{close[0]}'?" if close else
+                         "known keys: " + ", ".join(known))
+    values = {}
+    for name, spec in known.items():
+        if name not in data:
+            continue
+        sub = path + (name,)
+        value = data[name]
+        if cls is PanelStyle and name == "smoothing" and value is not None:
+            if not isinstance(value, dict):
+                problems.add(sub, f"{dotted(sub)} must be a mapping of smoothing options")
+                continue
+            merged = dict(smoothing_base or to_mapping(SmoothingSpec()))
+            merged.update(value)
+            values[name] = build(SmoothingSpec, merged, sub, problems)
+            continue
+        values[name] = _coerce(hints[name], value, sub, spec.metadata, problems, smoothing_base)
+    try:
+        return cls(**{k: v for k, v in values.items() if v is not _INVALID})
+    except TypeError as exc:  # pragma: no cover - the checks above cover every field
+        problems.add(path, str(exc))
+        return cls()
+
+
+_INVALID = object()
+
+
+def _coerce(tp, value, path: Path_, meta: Mapping, problems: Problems, smoothing_base=None):
+    origin = typing.get_origin(tp)
+    args = typing.get_args(tp)
+    if origin in (typing.Union, types.UnionType):
+        if value is None and type(None) in args:
+            return None
+        options = [a for a in args if a is not type(None)]
+        if len(options) == 1:
+            return _coerce(options[0], value, path, meta, problems, smoothing_base)
+        if str in options and isinstance(value, str):   # e.g. delta: 'auto' or a number
+            if value != "auto":
+                problems.add(path, f"{dotted(path)}: '{value}' is not allowed",
+                             "allowed: 'auto' or a number")
+                return _INVALID
+            return value
+        number = [a for a in options if a is not str][0]
+        return _coerce(number, value, path, meta, problems, smoothing_base)
+    if is_dataclass(tp):
+        return build(tp, value, path, problems, smoothing_base)
+    if origin is tuple:
+        item_type = args[0]
+        items = [value] if isinstance(value, str) else value
+        if not isinstance(items, list):
+            problems.add(path, f"{dotted(path)} must be a list")
+            return _INVALID
+        if is_dataclass(item_type):
+            return tuple(build(item_type, item, path + (i,), problems, smoothing_base)
+                         for i, item in enumerate(items))
+        out = tuple(_coerce(item_type, item, path + (i,), meta, problems) for i, item in enumerate(items))
+        return _INVALID if _INVALID in out else out
+    if origin in (collections.abc.Mapping, dict) or tp in (dict, Mapping):
+        if not isinstance(value, dict):
+            problems.add(path, f"{dotted(path)} must be a mapping")
+            return _INVALID
+        if meta.get("kind") == "rc":
+            return _validate_rc(value, path, problems)
+        value_type = args[1] if len(args) == 2 else Any
+        out = {}
+        for key, item in value.items():
+            out[str(key)] = item if value_type is Any else _coerce(value_type, item, path + (key,),
+                                                                  {}, problems)
+        return out
+    return _scalar(tp, value, path, meta, problems)
+
+
+def _scalar(tp, value, path: Path_, meta: Mapping, problems: Problems):
+    name = dotted(path)
+    if tp is bool:
+        if not isinstance(value, bool):
+            problems.add(path, f"{name}: {value!r} is not true or false")
+            return _INVALID
+        return value
+    if tp in (int, float):
+        if isinstance(value, bool) or not isinstance(value, (int, float)):
+            problems.add(path, f"{name}: {value!r} is not a number",
+                         f"expected {'an integer' if tp is int else 'a number'}")
+            return _INVALID
+        if tp is int:
+            if float(value) != int(value):
+                problems.add(path, f"{name}: {value!r} is not a whole number")
+                return _INVALID
+            value = int(value)
+        else:
+            value = float(value)
+        low, high = meta.get("min"), meta.get("max")
+        too_low = low is not None and (value <= low if meta.get("min_open") else value < low)
+        if too_low or (high is not None and value > high):
+            lo = "" if low is None else (f"> {low:g}" if meta.get("min_open") else f">= {low:g}")
+            hi = "" if high is None else f"<= {high:g}"
+            problems.add(path, f"{name}: {value:g} is out of range",
+                         "allowed: " + " and ".join(p for p in (lo, hi) if p))
+            return _INVALID
+        return value
+    if tp is str:
+        if isinstance(value, (int, float)) and not isinstance(value, bool) and not meta.get("choices"):
+            value = str(value)
+        if not isinstance(value, str):
+            problems.add(path, f"{name}: {value!r} is not text")
+            return _INVALID
+        choices = meta.get("choices")
+        if choices and value not in choices:
+            close = difflib.get_close_matches(value, choices, n=1)
+            problems.add(path, f"{name}: '{value}' is not allowed",
+                         (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
+                         + ", ".join(choices))
+            return _INVALID
+        kind = meta.get("kind")
+        if kind == "color" and not _is_color(value):
+            problems.add(path, f"{name}: '{value}' is not a colour",
+                         "use a name (red, tab:blue), #rrggbb or C0..C9")
+            return _INVALID
+        if kind == "method":
+            from ..smoothing import METHODS
+            if value not in METHODS:
+                close = difflib.get_close_matches(value, list(METHODS), n=1)
+                problems.add(path, f"{name}: unknown smoothing method '{value}'",
+                             (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
+                             + ", ".join(METHODS))
+                return _INVALID
+        return value
+    if tp is Any:
+        return value
+    problems.add(path, f"{name}: unsupported value {value!r} ({_type_name(tp)})")  # pragma: no cover
+    return _INVALID
+
+
+def _is_color(value: str) -> bool:
+    from matplotlib.colors import is_color_like
+    return is_color_like(value)
+
+
+def _flat_keys(value: Mapping, prefix: str = "") -> dict:
+    out = {}
+    for key, item in value.items():
+        if isinstance(item, dict):
+            out.update(_flat_keys(item, f"{prefix}{key}."))
+        else:
+            out[f"{prefix}{key}"] = item
+    return out
+
+
+def _validate_rc(value: dict, path: Path_, problems: Problems):
+    # `--set rc.lines.linewidth=2` nests; rcParams are flat dotted names.
+    value = _flat_keys(value)
+    from matplotlib import RcParams, rcParams
+    checked = RcParams()
+    for key, item in value.items():
+        if key not in rcParams:
+            close = difflib.get_close_matches(str(key), list(rcParams), n=1)
+            problems.add(path + (key,), f"rc: unknown matplotlib rcParam '{key}'",
+                         f"did you mean '{close[0]}'?" if close else None)
+            continue
+        try:
+            checked[key] = item
+        except (ValueError, TypeError) as exc:
+            problems.add(path + (key,), f"rc.{key}: {exc}")
+    return dict(value)
+
+
+# ---------------------------------------------------------------------------- public
+
+@dataclass(frozen=True)
+class LoadedConfig:
+    """The effective config, and where each key path's value came from."""
+
+    config: Config
+    origin: dict
+
+
+def resolve(layers: list[Layer]) -> tuple[Config, Problems]:
+    """Merge layers and validate; return the Config (invalid values left at defaults) and the problems."""
+    merged, origin = merge_layers(layers)
+    problems = Problems(origin)
+    config = build(Config, merged, (), problems, smoothing_base=merged.get("smoothing")
+                   if isinstance(merged.get("smoothing"), dict) else None)
+    return config, problems
+
+
+def load_config(configs: list[str] = (), sets: list[str] = (),
+                overrides: Mapping | None = None) -> LoadedConfig:
+    """Build the effective config from ``-c`` references, ``--set`` items and CLI overrides.
+
+    Raises the first ``ConfigError`` found; ``validate_configs`` reports all of them.
+    """
+    layers = config_layers(configs, sets, overrides)
+    config, problems = resolve(layers)
+    if problems.errors:
+        raise problems.errors[0]
+    return LoadedConfig(config, problems.origin)
+
+
+def config_layers(configs=(), sets=(), overrides: Mapping | None = None) -> list[Layer]:
+    """All layers in order: each ``-c`` (with its ``extends``), then ``--set``, then CLI flags."""
+    layers: list[Layer] = []
+    for ref in configs:
+        layers.extend(file_layers(ref))
+    if sets:
+        layers.append(set_layer(list(sets)))
+    if overrides:
+        layers.append(Layer(name="command line", data=dict(overrides)))
+    return layers
+
+
+def to_mapping(section) -> Any:
+    """A config section as plain YAML-ready data (tuples become lists)."""
+    if is_dataclass(section):
+        return {f.name: to_mapping(getattr(section, f.name)) for f in fields(section)}
+    if isinstance(section, (list, tuple)):
+        return [to_mapping(item) for item in section]
+    if isinstance(section, Mapping):
+        return {key: to_mapping(value) for key, value in section.items()}
+    return section

@@ -1,0 +1,195 @@
+"""Every option, declared once: name, type, default, allowed values and one line of help.
+
+The sections are frozen dataclasses; each field's metadata carries its help and
+its range or choices. The YAML loader, validation, ``rlplot config show``, the CLI
+help and ``docs/config.md`` all read these declarations, so an option exists in
+exactly one place. This module imports neither numpy nor matplotlib.
+"""
+from __future__ import annotations
+
+from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+from typing import Any, Mapping
+
+LEGEND_LOCATIONS = ("upper left", "upper right", "lower left", "lower right", "upper center",
+                    "lower center", "center left", "center right", "center", "best", "outside right")
+LINE_STYLES = ("-", "--", ":", "-.", "solid", "dashed", "dotted", "dashdot")
+MARKERS = ("o", ".", "s", "^", "v", "D", "x", "+", "*", "d", "p", "h")
+
+
+def opt(default: Any = MISSING, help: str = "", *, choices: tuple | None = None,
+        min: float | None = None, max: float | None = None, kind: str | None = None,
+        factory: Any = MISSING, min_open: bool = False):
+    """Declare an option: its default, one line of help, and its allowed values.
+
+    ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``method`` (a
+    registered smoothing method), ``rc`` (matplotlib rcParams, validated by matplotlib).
+    """
+    meta = {"help": help, "choices": choices, "min": min, "max": max, "kind": kind,
+            "min_open": min_open}
+    if factory is not MISSING:
+        return field(default_factory=factory, metadata=meta)
+    return field(default=default, metadata=meta)
+
+
+@dataclass(frozen=True)
+class ScatterStyle:
+    """The raw points of a panel."""
+
+    color: str = opt("tab:blue", "colour of the points (with several runs: the run colours)", kind="color")
+    size: float = opt(14.0, "marker area in points²", min=0)
+    alpha: float = opt(0.75, "opacity of the points", min=0, max=1)
+    marker: str = opt("o", "matplotlib marker", choices=MARKERS)
+    max_points: int = opt(4000, "most points drawn per run and panel (extremes kept; smoothing uses all)", min=2)
+    show: bool = opt(True, "draw the points at all")
+
+
+@dataclass(frozen=True)
+class LineStyle:
+    """The smoothed curve of a panel."""
+
+    color: str = opt("tab:red", "colour of the smoothed line", kind="color")
+    width: float = opt(2.0, "line width in points", min=0)
+    style: str = opt("-", "line style", choices=LINE_STYLES)
+    label: str = opt("Smoothed Curve", "legend label of the line")
+
+
+@dataclass(frozen=True)
+class LegendStyle:
+    """The legend of a panel."""
+
+    show: bool = opt(True, "draw a legend")
+    loc: str = opt("upper left", "legend location ('best' scans every point: slow on big logs)",
+                   choices=LEGEND_LOCATIONS)
+    frame: bool = opt(True, "draw a frame around the legend")
+    font_size: float | None = opt(None, "legend font size in points (default: figure.font_size - 1)", min=1)
+
+
+@dataclass(frozen=True)
+class SmoothingSpec:
+    """How curves are smoothed: the method and every method's parameters."""
+
+    method: str = opt("lowess", "smoothing method", kind="method")
+    frac: float = opt(0.2, "lowess: share of the points in each local fit", min=0, max=1, min_open=True)
+    it: int = opt(0, "lowess: robustifying iterations (0 = plain least squares, fastest)", min=0, max=10)
+    delta: float | str = opt("auto", "lowess: x distance within which fits are interpolated "
+                                     "('auto' = 1 % of the x range above 5,000 points)", min=0)
+    weight: float = opt(0.6, "ema: TensorBoard smoothing weight (share of the previous value)",
+                        min=0, max=1)
+
+
+@dataclass(frozen=True)
+class PanelStyle:
+    """One panel: which metric it shows and how."""
+
+    metric: str = opt("", "column to plot (a name, or a role: accuracy, parallelism)")
+    title: str | None = opt(None, "panel title (default: '<metric> vs <x label>')")
+    y_label: str | None = opt(None, "y axis label (default: the metric name)")
+    label: str | None = opt(None, "legend label of the points (default: the y label)")
+    y_format: str = opt("auto", "y tick format: percent (0–1 or 0–100 data), plain, sci, auto",
+                        choices=("auto", "percent", "plain", "sci"))
+    y_min: float | None = opt(None, "lower y limit (default: data, rounded down to a gridline)")
+    y_max: float | None = opt(None, "upper y limit (default: data, rounded up to a gridline)")
+    y_tick_step: float | None = opt(None, "distance between y gridlines in data units "
+                                          "(percent panels: in percent points)", min=0, min_open=True)
+    y_integer: bool = opt(False, "put y gridlines on whole numbers only")
+    y_scale: str = opt("linear", "y axis scale", choices=("linear", "log"))
+    scatter: ScatterStyle = opt(factory=ScatterStyle, help="the raw points")
+    line: LineStyle = opt(factory=LineStyle, help="the smoothed line")
+    legend: LegendStyle = opt(factory=LegendStyle, help="the legend")
+    smoothing: SmoothingSpec | None = opt(None, "smoothing for this panel only (keys override the "
+                                                "top-level smoothing)")
+
+
+SEED_PANELS = (
+    PanelStyle(metric="accuracy", title="Training Accuracy vs Steps", y_label="Training Accuracy",
+               y_format="percent", y_tick_step=5.0),
+    PanelStyle(metric="parallelism", title="Average parallelism vs Steps",
+               y_label="Average Parallelism", y_tick_step=1.0, y_integer=True),
+)
+
+
+@dataclass(frozen=True)
+class FigureStyle:
+    """The whole figure: size, fonts, layout and the shared x axis."""
+
+    width: float = opt(12.0, "figure width in inches", min=1, max=100)
+    height: float = opt(4.8, "figure height in inches", min=1, max=100)
+    dpi: int = opt(150, "resolution of PNG output and of rasterised layers", min=20, max=1200)
+    rows: int | None = opt(None, "panel grid rows (default: 1, or enough for `cols`)", min=1)
+    cols: int | None = opt(None, "panel grid columns (default: one per panel)", min=1)
+    suptitle: str | None = opt(None, "title above all panels")
+    font_family: str | None = opt(None, "font family (e.g. serif, sans-serif, DejaVu Sans)")
+    font_size: float = opt(10.0, "base font size in points", min=1)
+    title_size: float = opt(12.0, "panel title size in points", min=1)
+    label_size: float = opt(11.0, "axis label size in points", min=1)
+    tick_size: float = opt(9.0, "tick label size in points", min=1)
+    facecolor: str = opt("white", "figure background colour", kind="color")
+    layout: str = opt("constrained", "layout engine", choices=("constrained", "tight", "none"))
+    x_label: str | None = opt(None, "x axis label (default: 'RL flops' for a FLOPs column, else its name)")
+    x_scale: str = opt("linear", "x axis scale", choices=("linear", "log"))
+    x_tick_format: str = opt("sci", "x tick labels", choices=("sci", "eng", "si", "plain", "hidden"))
+    x_min: float | None = opt(None, "lower x limit")
+    x_max: float | None = opt(None, "upper x limit")
+    grid: bool = opt(True, "draw major gridlines")
+    footnote: str | None = opt(None, "small text under the panels")
+
+
+@dataclass(frozen=True)
+class DataSpec:
+    """Which columns are read and how x is computed."""
+
+    x: str | None = opt(None, "x column (default: a FLOPs column, else a step column, else the row number)")
+    aliases: Mapping[str, tuple[str, ...]] = opt(factory=dict, help="extra column names per role, "
+                                                 "e.g. {accuracy: [my_acc]}")
+    flops_per_step: float | None = opt(None, "x = step × this when the log has no FLOPs column", min=0,
+                                       min_open=True)
+
+
+@dataclass(frozen=True)
+class OutputSpec:
+    """How files are written."""
+
+    dpi: int | None = opt(None, "PNG resolution (default: figure.dpi)", min=20, max=1200)
+    transparent: bool = opt(False, "transparent background")
+    rasterize_above: int = opt(2000, "in SVG/PDF, rasterise a scatter layer with more points than this", min=0)
+    metadata: Mapping[str, str] = opt(factory=dict, help="document metadata (Title, Author, …)")
+
+
+@dataclass(frozen=True)
+class Config:
+    """The effective configuration of one figure."""
+
+    figure: FigureStyle = opt(factory=FigureStyle, help="the figure")
+    data: DataSpec = opt(factory=DataSpec, help="columns and x")
+    panels: tuple[PanelStyle, ...] = opt(SEED_PANELS, "the panels, left to right then top to bottom")
+    smoothing: SmoothingSpec = opt(factory=SmoothingSpec, help="smoothing for every panel")
+    output: OutputSpec = opt(factory=OutputSpec, help="output files")
+    rc: Mapping[str, Any] = opt(factory=dict, help="matplotlib rcParams, validated by matplotlib", kind="rc")
+    style: tuple[str, ...] = opt((), "matplotlib style names or .mplstyle paths, applied first")
+
+
+def option_fields(cls) -> list:
+    """The declared options of a section, in declaration order."""
+    return [f for f in fields(cls)]
+
+
+def is_section(value_or_type) -> bool:
+    """Whether a value or type is a config section (a dataclass)."""
+    return is_dataclass(value_or_type)
+
+
+def option_help(dotted_path: str) -> str:
+    """The declared help of an option such as ``figure.dpi``, with its default (for CLI help)."""
+    section: Any = Config
+    spec = None
+    for part in dotted_path.split("."):
+        spec = {f.name: f for f in fields(section)}[part]
+        section = spec.type if isinstance(spec.type, type) else _section_type(section, part)
+    default = spec.default if spec.default is not MISSING else None
+    text = spec.metadata.get("help", "")
+    return f"{text} [config: {dotted_path}; default: {default}]"
+
+
+def _section_type(cls, name: str):
+    import typing
+    return typing.get_type_hints(cls)[name]

@@ -1,0 +1,92 @@
+"""Plain data passed between the stages: read -> clean -> smooth -> draw -> save.
+
+Every container is a small frozen dataclass holding float64 numpy arrays, so a
+stage can never mutate what an earlier stage produced.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Mapping
+
+import numpy as np
+
+from .errors import format_message
+
+
+@dataclass(frozen=True)
+class Notice:
+    """A warning about the input, located like an error: ``file[:line]: what``."""
+
+    what: str
+    file: str | None = None
+    line: int | None = None
+
+    def __str__(self) -> str:
+        return format_message(self.what, file=self.file, line=self.line)
+
+
+@dataclass(frozen=True)
+class Column:
+    """One column of a log, shape (n_rows,).
+
+    ``values`` is float64 with NaN where the cell was absent, empty, null or not a
+    number; ``missing`` and ``nonnumeric`` tell those cases apart so that cleaning
+    can say why it dropped a point.
+    """
+
+    name: str
+    values: np.ndarray
+    missing: np.ndarray      # bool (n_rows,): key absent, empty cell or null
+    nonnumeric: np.ndarray   # bool (n_rows,): a value that is not a number ("abc", true, [..])
+
+
+@dataclass(frozen=True)
+class Table:
+    """Everything a reader got from one log file: columns in file order plus what it skipped."""
+
+    source: str
+    format: str
+    n_rows: int
+    columns: Mapping[str, Column]
+    skipped: tuple[Notice, ...] = ()
+    first_line: tuple[int, ...] | None = None  # line number of each row, (n_rows,), when known
+
+    @property
+    def names(self) -> list[str]:
+        """Column names in file order."""
+        return list(self.columns)
+
+
+@dataclass(frozen=True)
+class Series:
+    """A cleaned series: x sorted ascending, all values finite; x, y of shape (n,)."""
+
+    name: str
+    x: np.ndarray
+    y: np.ndarray
+    x_name: str = "x"
+
+    def __len__(self) -> int:
+        return int(self.x.shape[0])
+
+
+@dataclass(frozen=True)
+class Smoothed:
+    """A smoothed curve evaluated at the series' x; optional band (low, high), all shape (n,)."""
+
+    x: np.ndarray
+    y: np.ndarray
+    method: str
+    params: Mapping[str, object] = field(default_factory=dict)
+    band_low: np.ndarray | None = None
+    band_high: np.ndarray | None = None
+
+
+@dataclass(frozen=True)
+class Run:
+    """One training run ready to draw: its label, source file, one series per panel, and notices."""
+
+    label: str
+    source: str
+    series: tuple[Series, ...]
+    notices: tuple[Notice, ...] = ()

@@ -1,0 +1,76 @@
+"""Axis formatting: tick formatters, gridline steps and limits snapped to gridlines."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+from matplotlib import ticker
+
+MAX_FIXED_GRIDLINES = 25  # beyond this a fixed tick step is unreadable: fall back to auto ticks
+SNAP_MARGIN = 0.03        # share of the data range kept free above and below the data
+
+
+def percent_scale(values: np.ndarray) -> float:
+    """100 if the values look like 0–100 percentages, 1 if they look like 0–1 fractions."""
+    finite = values[np.isfinite(values)]
+    return 100.0 if finite.size and float(np.max(np.abs(finite))) > 1.0 + 1e-9 else 1.0
+
+
+def snapped_limits(lo: float, hi: float, step: float | None, integer: bool = False
+                   ) -> tuple[float, float, ticker.Locator]:
+    """Limits that enclose [lo, hi] plus a small margin, on gridline boundaries, and their locator."""
+    if not (math.isfinite(lo) and math.isfinite(hi)):
+        return 0.0, 1.0, ticker.AutoLocator()
+    span = hi - lo
+    if span <= 0:
+        span = abs(hi) * 0.1 or 1.0
+    lo_m, hi_m = lo - SNAP_MARGIN * span, hi + SNAP_MARGIN * span
+    if step:
+        count = (hi_m - lo_m) / step
+        if 1 <= count <= MAX_FIXED_GRIDLINES:
+            low = math.floor(lo_m / step + 1e-9) * step
+            high = math.ceil(hi_m / step - 1e-9) * step
+            return low, high, ticker.MultipleLocator(step)
+    locator = ticker.MaxNLocator(nbins=8, steps=[1, 2, 2.5, 5, 10], integer=integer)
+    ticks = locator.tick_values(lo_m, hi_m)
+    low = max(t for t in ticks if t <= lo_m) if any(t <= lo_m for t in ticks) else lo_m
+    high = min(t for t in ticks if t >= hi_m) if any(t >= hi_m for t in ticks) else hi_m
+    return float(low), float(high), locator
+
+
+def _eng(value: float, _pos=None) -> str:
+    if value == 0:
+        return "0"
+    exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
+    mantissa = value / 10 ** exponent
+    return f"{mantissa:g}e{exponent}" if exponent else f"{mantissa:g}"
+
+
+def x_formatter(kind: str) -> ticker.Formatter:
+    """The tick formatter for ``figure.x_tick_format`` (sci, eng, si, plain, hidden)."""
+    if kind == "sci":
+        fmt = ticker.ScalarFormatter(useMathText=True)
+        fmt.set_powerlimits((-3, 4))
+        return fmt
+    if kind == "eng":
+        return ticker.FuncFormatter(_eng)
+    if kind == "si":
+        return ticker.EngFormatter(sep="")
+    if kind == "plain":
+        fmt = ticker.ScalarFormatter(useOffset=False)
+        fmt.set_scientific(False)
+        return fmt
+    return ticker.NullFormatter()
+
+
+def y_formatter(kind: str, scale: float) -> ticker.Formatter:
+    """The tick formatter for a panel's ``y_format`` (percent uses ``scale`` = the value of 100 %)."""
+    if kind == "percent":
+        return ticker.PercentFormatter(xmax=scale, decimals=1)
+    if kind == "sci":
+        fmt = ticker.ScalarFormatter(useMathText=True)
+        fmt.set_powerlimits((0, 0))
+        return fmt
+    fmt = ticker.ScalarFormatter(useMathText=True)
+    fmt.set_powerlimits((-3, 5))
+    return fmt

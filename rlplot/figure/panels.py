@@ -1,0 +1,98 @@
+"""Axes-level drawing: one panel of scatter points and smoothed curves. Takes an ``ax``, returns it."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from ..config.schema import FigureStyle, PanelStyle
+from ..data import Series, Smoothed
+from .axes import percent_scale, snapped_limits, x_formatter, y_formatter
+from .downsample import minmax_indices
+
+
+@dataclass(frozen=True)
+class Trace:
+    """One run's series in one panel, with the colours and legend labels it is drawn with."""
+
+    series: Series
+    smoothed: Smoothed
+    point_color: str
+    line_color: str
+    point_label: str | None
+    line_label: str | None
+
+
+def _bounds(traces: list[Trace]) -> tuple[float, float]:
+    lows, highs = [], []
+    for trace in traces:
+        for values in (trace.series.y, trace.smoothed.y):
+            finite = values[np.isfinite(values)]
+            if finite.size:
+                lows.append(float(finite.min()))
+                highs.append(float(finite.max()))
+    return (min(lows), max(highs)) if lows else (float("nan"), float("nan"))
+
+
+def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, *, x_label: str,
+               rasterize_above: int):
+    """Draw the points (downsampled, extremes kept) and smoothed line of every trace; format the axes."""
+    for trace in traces:
+        x, y = trace.series.x, trace.series.y
+        if style.scatter.show and len(x):
+            keep = minmax_indices(y, style.scatter.max_points)
+            ax.scatter(x[keep], y[keep], s=style.scatter.size, c=trace.point_color,
+                       alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
+                       label=trace.point_label, zorder=2,
+                       rasterized=len(keep) > rasterize_above)
+        if len(x):
+            keep = minmax_indices(trace.smoothed.y, max(style.scatter.max_points, 2))
+            ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
+                    linewidth=style.line.width, linestyle=style.line.style,
+                    label=trace.line_label, zorder=3)
+
+    ax.set_title(style.title, fontsize=figure.title_size)
+    ax.set_ylabel(style.y_label, fontsize=figure.label_size)
+    ax.set_xlabel(x_label, fontsize=figure.label_size)
+    ax.tick_params(labelsize=figure.tick_size)
+    ax.set_xscale(figure.x_scale)
+    ax.set_yscale(style.y_scale)
+    _format_y(ax, traces, style)
+    if figure.x_scale == "linear":
+        ax.xaxis.set_major_formatter(x_formatter(figure.x_tick_format))
+    elif figure.x_tick_format == "hidden":
+        ax.xaxis.set_major_formatter(x_formatter("hidden"))
+    if figure.x_min is not None or figure.x_max is not None:
+        ax.set_xlim(figure.x_min, figure.x_max)
+    if figure.grid:
+        ax.grid(True, which="major", linewidth=0.6, alpha=0.5, zorder=0)
+        ax.set_axisbelow(True)
+    if style.legend.show and any(t.point_label or t.line_label for t in traces):
+        _legend(ax, style, figure)
+    return ax
+
+
+def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
+    lo, hi = _bounds(traces)
+    scale = percent_scale(np.array([lo, hi])) if style.y_format == "percent" else 1.0
+    if style.y_format != "auto" or style.y_scale == "linear":
+        ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale))
+    if style.y_scale != "linear":
+        ax.set_ylim(style.y_min, style.y_max)
+        return
+    step = style.y_tick_step
+    if step is not None and style.y_format == "percent":
+        step = step * scale / 100.0  # the step is given in percent points
+    low, high, locator = snapped_limits(lo, hi, step, integer=style.y_integer)
+    ax.yaxis.set_major_locator(locator)
+    ax.set_ylim(style.y_min if style.y_min is not None else low,
+                style.y_max if style.y_max is not None else high)
+
+
+def _legend(ax, style: PanelStyle, figure: FigureStyle) -> None:
+    size = style.legend.font_size or max(figure.font_size - 1, 1)
+    if style.legend.loc == "outside right":
+        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=style.legend.frame,
+                  fontsize=size, borderaxespad=0)
+    else:
+        ax.legend(loc=style.legend.loc, frameon=style.legend.frame, fontsize=size)

@@ -1,0 +1,64 @@
+"""Turning the raw cells of one column (strings or JSON values) into a float64 ``Column``."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..data import Column
+
+# Words that mean "no value" in logs written by pandas, R, W&B and friends.
+MISSING_WORDS = frozenset({"", "null", "none", "na", "n/a", "nil"})
+
+
+def _to_float(value) -> float:
+    try:
+        return float(value)
+    except OverflowError:  # a JSON integer with hundreds of digits
+        return math.copysign(math.inf, value)
+
+
+def column_from_cells(name: str, cells) -> Column:
+    """Build a Column from a sequence of cells of shape (n_rows,).
+
+    ``None`` and blank/"null"-like strings are missing; numbers and numeric strings
+    (``"0.5"``, ``"nan"``, ``"-inf"``) are values; anything else (booleans, text,
+    lists, objects) is non-numeric.
+    """
+    n = len(cells)
+    values = np.full(n, np.nan, dtype=np.float64)
+    missing = np.zeros(n, dtype=bool)
+    nonnumeric = np.zeros(n, dtype=bool)
+    for i, cell in enumerate(cells):
+        kind = type(cell)
+        if kind is float or kind is int:
+            values[i] = _to_float(cell)
+        elif cell is None:
+            missing[i] = True
+        elif kind is str:
+            text = cell.strip()
+            if text.lower() in MISSING_WORDS:
+                missing[i] = True
+                continue
+            try:
+                values[i] = float(text)
+            except ValueError:
+                nonnumeric[i] = True
+        else:
+            nonnumeric[i] = True
+    return Column(name=name, values=values, missing=missing, nonnumeric=nonnumeric)
+
+
+def unique_names(names: list[str]) -> list[str]:
+    """Give blank names a positional name and repeated names a ``.1``, ``.2`` suffix (as pandas does)."""
+    seen: dict[str, int] = {}
+    result = []
+    for i, raw in enumerate(names):
+        name = raw.strip() or f"column_{i + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}.{seen[name]}"
+        else:
+            seen[name] = 0
+        result.append(name)
+    return result

@@ -1,0 +1,126 @@
+"""JSON Lines logs and ``.json`` files holding a list of records."""
+from __future__ import annotations
+
+import json
+
+from ..data import Table
+from ..errors import InputError
+from .cells import column_from_cells
+from .lines import Lines, SkipLog
+
+# Trainers that wrap metrics as {"step": 3, "data": {...}} (verl and others).
+WRAPPER_KEY = "data"
+
+
+def flatten_record(record: dict) -> dict:
+    """Flatten nested objects to dotted keys and unwrap a top-level ``data`` object.
+
+    ``{"step": 3, "data": {"acc": 0.5}, "m": {"kl": 1}}`` -> ``{"step": 3, "acc": 0.5, "m.kl": 1}``.
+    Keys already at the top level win over unwrapped ones.
+    """
+    flat: dict = {}
+    wrapped = record.get(WRAPPER_KEY)
+    if isinstance(wrapped, dict):
+        _flatten_into(flat, wrapped, "")
+        record = {k: v for k, v in record.items() if k != WRAPPER_KEY}
+    top: dict = {}
+    _flatten_into(top, record, "")
+    flat.update(top)
+    return flat
+
+
+def _flatten_into(out: dict, obj: dict, prefix: str) -> None:
+    for key, value in obj.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict) and value:
+            _flatten_into(out, value, f"{name}.")
+        else:
+            out[name] = value
+
+
+def table_from_records(source: str, fmt: str, records: list[dict],
+                       skipped=()) -> Table:
+    """Build a Table from flat records; a key a record lacks is a missing cell."""
+    cells: dict[str, list] = {}
+    for row, record in enumerate(records):
+        for key, value in record.items():
+            column = cells.get(key)
+            if column is None:
+                column = cells[key] = [None] * row
+            column.append(value)
+        for column in cells.values():
+            if len(column) == row:
+                column.append(None)
+    columns = {name: column_from_cells(name, values) for name, values in cells.items()}
+    return Table(source=source, format=fmt, n_rows=len(records), columns=columns,
+                 skipped=tuple(skipped))
+
+
+def read_jsonl(source: str, lines: Lines, skips: SkipLog) -> Table:
+    """Read one JSON object per line; bad or partial lines are skipped with their line number."""
+    records = []
+    last_no = len(lines.lines)
+    for index, text in enumerate(lines.lines):
+        line_no = index + 1
+        if "\x00" in text:
+            text = text.replace("\x00", "")
+            if not text.strip():
+                skips.skip(line_no, "NUL bytes instead of a record")
+                continue
+        if not text.strip():
+            continue
+        try:
+            record = json.loads(text)
+        except ValueError as exc:
+            if line_no == last_no and not lines.complete:
+                skips.skip(line_no, "partial last line (the file may still be being written)")
+            else:
+                skips.skip(line_no, f"malformed JSON ({_short(exc)})")
+            continue
+        if not isinstance(record, dict):
+            skips.skip(line_no, f"a JSON {type(record).__name__}, not an object")
+            continue
+        records.append(flatten_record(record))
+    if not records and not skips.notices:
+        raise InputError("the log is empty", file=source,
+                         hint="the run may not have written anything yet")
+    return table_from_records(source, "jsonl", records, skips.notices)
+
+
+def parse_json_document(text: str):
+    """Parse a whole JSON document, or return None if the text is not one."""
+    try:
+        return json.loads(text)
+    except ValueError:
+        return None
+
+
+def read_json(source: str, document, skips: SkipLog) -> Table:
+    """Read a parsed JSON document: a list of records, or a ``{name: [values...]}`` mapping of columns."""
+    if isinstance(document, dict):
+        if document and all(isinstance(v, list) for v in document.values()):
+            lengths = {len(v) for v in document.values()}
+            if len(lengths) != 1:
+                raise InputError("the column lists have different lengths", file=source,
+                                 hint="a {name: [values]} file needs equal-length lists")
+            n = lengths.pop()
+            document = [{k: v[i] for k, v in document.items()} for i in range(n)]
+        else:
+            raise InputError("a JSON object, not a list of records", file=source,
+                             hint="expected [{...}, {...}] or one record per line (JSONL)")
+    if not isinstance(document, list):
+        raise InputError(f"a JSON {type(document).__name__}, not a list of records", file=source)
+    records = []
+    for index, record in enumerate(document):
+        if not isinstance(record, dict):
+            skips.skip(None, f"record {index} is a JSON {type(record).__name__}, not an object")
+            continue
+        records.append(flatten_record(record))
+    if not records:
+        raise InputError("the log holds no records", file=source)
+    return table_from_records(source, "json", records, skips.notices)
+
+
+def _short(exc: Exception) -> str:
+    text = str(exc)
+    return text.split(":")[0] if ":" in text else text
