@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import importlib
 import os
-import sys
 
 import click
 
@@ -25,7 +24,7 @@ _state = {"debug": bool(os.environ.get("RLPLOT_DEBUG"))}
 
 
 class LazyGroup(click.Group):
-    """A group whose subcommands are imported on first use."""
+    """A group whose subcommands are imported on first use, and that maps errors to exit codes."""
 
     def list_commands(self, ctx):
         return sorted(COMMANDS)
@@ -41,6 +40,31 @@ class LazyGroup(click.Group):
         rows = [(name, COMMANDS[name][1]) for name in self.list_commands(ctx)]
         with formatter.section("Commands"):
             formatter.write_dl(rows)
+
+    def invoke(self, ctx):
+        from ..errors import RlplotError
+
+        try:
+            return super().invoke(ctx)
+        except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
+            raise
+        except RlplotError as exc:
+            if _state["debug"]:
+                raise
+            click.echo(error_line(str(exc)), err=True)
+            ctx.exit(EXIT_ERROR)
+        except KeyboardInterrupt:
+            click.echo("rlplot: interrupted", err=True)
+            ctx.exit(130)
+        except BrokenPipeError:
+            ctx.exit(EXIT_ERROR)
+        except Exception as exc:  # an rlplot bug: still one line, with a way to see more
+            if _state["debug"]:
+                raise
+            click.echo(error_line(f"internal error: {type(exc).__name__}: {exc} "
+                                  "(run with --debug for a traceback, and please report it)"),
+                       err=True)
+            ctx.exit(EXIT_ERROR)
 
 
 def set_debug(ctx, param, value):
@@ -66,41 +90,6 @@ def error_line(message: str) -> str:
     return f"rlplot: error: {message}"
 
 
-def main(argv=None) -> int:
-    """Entry point: run the CLI, mapping errors to one stderr line and an exit code."""
-    from ..errors import RlplotError
-
-    try:
-        cli.main(args=argv, prog_name="rlplot", standalone_mode=False)
-    except click.exceptions.Abort:
-        click.echo("rlplot: interrupted", err=True)
-        return 130
-    except click.exceptions.Exit as exc:
-        return exc.exit_code
-    except click.ClickException as exc:
-        if _state["debug"]:
-            raise
-        exc.show()
-        return exc.exit_code
-    except RlplotError as exc:
-        if _state["debug"]:
-            raise
-        click.echo(error_line(str(exc)), err=True)
-        return EXIT_ERROR
-    except KeyboardInterrupt:
-        click.echo("rlplot: interrupted", err=True)
-        return 130
-    except BrokenPipeError:
-        return EXIT_ERROR
-    except Exception as exc:  # an rlplot bug: still one line, with a way to see more
-        if _state["debug"]:
-            raise
-        click.echo(error_line(f"internal error: {type(exc).__name__}: {exc} "
-                              "(run with --debug for a traceback, and please report it)"), err=True)
-        return EXIT_ERROR
-    return 0
-
-
 def run() -> None:
-    """Console-script wrapper: exit with ``main``'s code."""
-    sys.exit(main())
+    """Console-script entry point (``rlplot`` and ``python -m rlplot``)."""
+    cli.main(prog_name="rlplot")
