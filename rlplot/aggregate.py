@@ -97,7 +97,8 @@ STATISTICS: dict[str, Callable[..., np.ndarray]] = {
 
 def _std(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     count = np.sum(~np.isnan(matrix), axis=0)
-    with np.errstate(invalid="ignore", divide="ignore"):
+    with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)  # points covered by one run: sd 0 below
         std = np.nanstd(matrix, axis=0, ddof=1) if matrix.shape[0] > 1 else np.zeros(matrix.shape[1])
     std = np.where(count > 1, std, 0.0)
     return std, count
