@@ -12,6 +12,8 @@ from typing import Callable, Sequence
 
 import numpy as np
 
+from .config.schema import RunsSpec
+from .data import Smoothed
 from .errors import ConfigError
 
 
@@ -143,6 +145,25 @@ BANDS: dict[str, Callable[..., Band]] = {
     "sem": band_sem,
     "ci": band_bootstrap,
 }
+
+
+def aggregate_curves(curves: Sequence[Smoothed], spec: RunsSpec
+                     ) -> tuple[Smoothed, np.ndarray]:
+    """Combine one panel's curves of a group's runs: statistic and band on a common grid.
+
+    Returns the aggregate (x = grid, y = statistic, band) and how many runs cover each
+    grid point, shape (n_grid,).
+    """
+    grid = common_grid([c.x for c in curves], spec.x_range, spec.grid_points)
+    matrix = np.vstack([on_grid(c.x, c.y, grid) for c in curves])
+    center = STATISTICS[spec.aggregate](matrix, axis=0)
+    low = high = None
+    if spec.band != "none" and len(curves) > 1:
+        band = BANDS[spec.band](matrix, center, stat=spec.aggregate, level=spec.level,
+                                reps=spec.reps, seed=spec.seed)
+        low, high = band.low, band.high
+    return (Smoothed(x=grid, y=center, method=spec.aggregate, band_low=low, band_high=high),
+            np.sum(~np.isnan(matrix), axis=0))
 
 
 def group_key(path: str, pattern: str) -> str | None:

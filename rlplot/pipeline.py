@@ -240,33 +240,21 @@ def _groups(paths: Sequence[str], runs: Sequence[Run], config: Config) -> tuple[
 
 
 def _aggregate_group(group: Group, smoothed, runs, config: Config) -> Group:
-    from .aggregate import BANDS, STATISTICS, common_grid, on_grid
+    from .aggregate import aggregate_curves
+    from .data import Series
 
-    spec = config.runs
     curves, counts = [], []
     for panel_index, panel in enumerate(config.panels):
-        member_curves = [smoothed[i][panel_index] for i in group.members]
-        grid = common_grid([c.x for c in member_curves], spec.x_range, spec.grid_points)
-        matrix = np.vstack([on_grid(c.x, c.y, grid) for c in member_curves])
-        center = STATISTICS[spec.aggregate](matrix, axis=0)
-        low = high = None
-        if spec.band != "none" and len(group.members) > 1:
-            band = BANDS[spec.band](matrix, center, stat=spec.aggregate, level=spec.level,
-                                    reps=spec.reps, seed=spec.seed)
-            low, high = band.low, band.high
-        method, params = "aggregate", {}
-        if spec.smooth == "after":
-            from .data import Series
-
-            smoothing = panel.smoothing or config.smoothing
-            valid = np.isfinite(center)
-            fitted = _smooth(Series(panel.metric, grid[valid], center[valid]), smoothing)
-            center = center.copy()
-            center[valid] = fitted.y
-            method, params = fitted.method, fitted.params
-        curves.append(Smoothed(x=grid, y=center, method=method, params=params, band_low=low,
-                               band_high=high))
-        counts.append(np.sum(~np.isnan(matrix), axis=0))
+        curve, count = aggregate_curves([smoothed[i][panel_index] for i in group.members], config.runs)
+        if config.runs.smooth == "after":
+            valid = np.isfinite(curve.y)
+            fitted = _smooth(Series(panel.metric, curve.x[valid], curve.y[valid]),
+                             panel.smoothing or config.smoothing)
+            y = curve.y.copy()
+            y[valid] = fitted.y
+            curve = replace(curve, y=y, method=fitted.method, params=fitted.params)
+        curves.append(curve)
+        counts.append(count)
     return Group(label=group.label, members=group.members, curves=tuple(curves), counts=tuple(counts))
 
 

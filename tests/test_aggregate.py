@@ -186,3 +186,13 @@ def test_cli_aggregate_flags(invoke, tmp_path):
 def test_glob_matching_nothing_is_an_error(invoke, tmp_path):
     result = invoke("render", str(tmp_path / "nothing" / "*.jsonl"), "-o", tmp_path / "x.png")
     assert result.exit_code == 1 and "no file matches this pattern" in result.stderr
+
+
+def test_smoothing_after_aggregation_smooths_the_statistic_not_the_runs(tmp_path):
+    paths = make_sweep(tmp_path, groups=("1",), seeds=3)
+    config = load_config(overrides={"runs": {"aggregate": "mean", "smooth": "after",
+                                             "band": "none"}}).config
+    prepared = prepare(paths, config)
+    assert {s.method for per_run in prepared.smoothed for s in per_run} == {"none"}
+    assert prepared.groups[0].curves[0].method == "lowess"
+    assert "of the aggregate" in prepared.footnote
