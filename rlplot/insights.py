@@ -43,6 +43,7 @@ LATE_SHARE = 0.2            # variance growth: last fifth of the x range ...
 EARLY_SHARE = 0.5           # ... against the first half
 MIN_SPREAD_POINTS = 3
 DIP_WINDOW_POINTS = 5      # at least this many raw points per window (nearest ones if the window is sparse)
+SPREAD_EPSILON = 1e-9       # residual spread below this share of the values' magnitude is zero
 VARIANCE_GROWS = 1.5        # ratio at or above: "grows"; at or below 1/this: "shrinks"
 
 
@@ -249,7 +250,10 @@ def variance_growth(series: Series, smoothed: Smoothed) -> Variance | None:
     late = resid[x >= x[-1] - LATE_SHARE * span]
     if early.size < MIN_SPREAD_POINTS or late.size < MIN_SPREAD_POINTS:
         return None
-    sd_early, sd_late = float(np.std(early, ddof=1)), float(np.std(late, ddof=1))
+    # Rounding noise of an exact fit (~1e-15) is no spread: without this a flat line "grows".
+    tiny = SPREAD_EPSILON * max(float(np.max(np.abs(smoothed.y))), float(np.max(np.abs(series.y))))
+    sd_early, sd_late = (float(np.std(part, ddof=1)) for part in (early, late))
+    sd_early, sd_late = (0.0 if sd <= tiny else sd for sd in (sd_early, sd_late))
     if sd_early > 0:
         ratio: float | None = sd_late / sd_early
     else:

@@ -46,9 +46,12 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dic
 @click.option("--label", "labels", multiple=True, help="Legend label of each run, in order.")
 @click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@click.option("--annotate", is_flag=True,
+              help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
+                   "panels.N.annotate].")
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, strict, quiet):
+           labels, strict, quiet, annotate):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
@@ -60,6 +63,9 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
 
     overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height)
     config = load_config(configs, sets, overrides).config
+    if annotate:  # every panel, however many the configs made
+        from dataclasses import replace
+        config = replace(config, panels=tuple(replace(p, annotate=True) for p in config.panels))
     outputs = outputs or (f"{run_label(logs[0])}.png",)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
     if not quiet:
