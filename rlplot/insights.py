@@ -225,16 +225,22 @@ def find_knee(series: Series, smoothed: Smoothed, start_x: float | None = None) 
 
 def _raw_f(x: np.ndarray, y: np.ndarray, k: float) -> float:
     """F statistic of the hinge at ``k`` against a straight line, on the raw points."""
-    u = (x - x[0]) / (x[-1] - x[0]) if x[-1] > x[0] else np.zeros_like(x)
-    ku = (k - x[0]) / (x[-1] - x[0]) if x[-1] > x[0] else 0.0
-    sse_line, _ = _sse(_hinge_basis(u, ku)[:, :2], y)
-    sse_hinge, _ = _sse(_hinge_basis(u, ku), y)
     dof = x.size - 3
-    if dof <= 0:
+    if dof <= 0 or x[-1] <= x[0]:
         return 0.0
+    u = (x - x[0]) / (x[-1] - x[0])
+    design = _hinge_basis(u, (k - x[0]) / (x[-1] - x[0]))
+    yc = y - y.mean()  # centred: the normal equations stay well conditioned for large offsets
+    gram, rhs = design.T @ design, design.T @ yc
+    sse = []
+    for cols in (2, 3):   # line, then hinge
+        coef = np.linalg.lstsq(gram[:cols, :cols], rhs[:cols], rcond=None)[0]
+        resid = yc - design[:, :cols] @ coef
+        sse.append(float(resid @ resid))
+    sse_line, sse_hinge = sse
     if sse_hinge <= 0:
         return math.inf if sse_line > 0 else 0.0
-    return float((sse_line - sse_hinge) / (sse_hinge / dof))
+    return float(max(sse_line - sse_hinge, 0.0) / (sse_hinge / dof))
 
 
 # ---------------------------------------------------------------------------- variance
