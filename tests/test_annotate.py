@@ -103,7 +103,8 @@ def test_bad_annotation_option_is_a_config_error():
 def test_several_runs_use_run_colours(tmp_path):
     from rlplot.figure.chart import RUN_COLORS
 
-    fig = chart("panels.1.annotate=true", paths=(SAMPLE_JSONL, SAMPLE_JSONL))
+    seeds = SAMPLE_JSONL.parent / "second_run"
+    fig = chart("panels.1.annotate=true", paths=(seeds / "seed1.jsonl", seeds / "seed2.jsonl"))
     knees = marks(fig.axes[1])["rlplot-knee"]
     assert [k.get_color() for k in knees] == list(RUN_COLORS[:2])
     labels = marks(fig.axes[1])["rlplot-knee-label"]

@@ -203,8 +203,9 @@ def test_text_report(invoke):
     assert "dip: 7.7" in out and "(grows)" in out
 
 
-def test_markdown_fits_a_job_summary(invoke):
-    out = invoke("summary", SAMPLE_JSONL, SAMPLE_JSONL, "--label", "a", "--label", "b",
+def test_markdown_fits_a_job_summary(invoke, tmp_path):
+    other = write_jsonl(tmp_path / "other.jsonl", seed_like_records())
+    out = invoke("summary", SAMPLE_JSONL, other, "--label", "a", "--label", "b",
                  "-t", "accuracy=0.5", "-f", "markdown").stdout
     lines = out.splitlines()
     assert lines[0] == "### rlplot summary"
