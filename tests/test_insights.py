@@ -242,3 +242,33 @@ def test_find_knee_respects_start():
     series, smoothed = curve(y, x)
     assert find_knee(series, smoothed, start_x=0.9) is None or find_knee(series, smoothed, 0.9).x > 0.9
     assert abs(find_knee(series, smoothed, start_x=0.2).x - 0.6) < 0.05
+
+
+@pytest.mark.parametrize("shape", [
+    lambda x: x ** 2,
+    lambda x: np.exp(5 * x),
+    lambda x: np.maximum(x - 0.6, 0) * 5 + 0.1 * x,
+    lambda x: 8.3 + 0.6 * np.clip((x - 0.3) / 0.4, 0, 1) + 5.3 * np.clip((x - 0.68) / 0.32, 0, 1) ** 2.2,
+    lambda x: 1 / (1.2 - x),
+])
+def test_knee_location_matches_the_kneed_reference(shape):
+    from kneed import KneeLocator
+
+    from rlplot.insights import KNEE_GRID
+
+    x = np.linspace(0, 1, KNEE_GRID)   # on the resampling grid, so both see the same points
+    y = shape(x)
+    ours = find_knee(Series("y", x, y), Smoothed(x, y, "none"))
+    reference = KneeLocator(x, y, curve="convex", direction="increasing").knee
+    assert ours is not None and reference is not None
+    assert abs(ours.x - reference) <= 1.5 / (KNEE_GRID - 1)
+
+
+def test_degenerate_x():
+    same = Series("y", np.zeros(20), np.arange(20.0))
+    result = analyze(same, smooth_series(same, "none", {}))
+    assert result.knee is None and result.dip is None and result.variance is None
+    x = np.repeat(np.arange(10.0), 3)  # repeated steps (several evaluations per step)
+    y = np.clip(x - 6, 0, None) * 3 + noise(30, 0.5, 0)
+    knee = analyze(*curve(y, x, frac=0.3)).knee
+    assert knee is not None and abs(knee.x - 6.0) <= 1.0
