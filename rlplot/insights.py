@@ -6,14 +6,15 @@ pure-noise curve reports no dip and no knee rather than a random point.
 
 Definitions (see docs/readme/insights.md):
 
-* final rise: the part of the smoothed curve up to its global maximum.
+* final rise: the climb of the smoothed curve to its global maximum.
 * dip: the lowest smoothed value before the global maximum, if something higher comes
   before it; ``depth`` is the drop from that earlier peak. Reported only if the depth is at
   least ``DIP_MIN_RANGE`` of the curve's range and the raw points around the dip are
   significantly lower than those around the earlier peak (Welch t >= ``DIP_MIN_T``).
-* knee: the onset of the final rise, from a continuous two-segment (hinge) least-squares
-  fit to the smoothed curve between the dip (or the start) and the global maximum.
-  Reported only if the slope increases and becomes positive, the hinge explains at least
+* knee: the onset of the final rise: the Kneedle point of the smoothed curve between the dip
+  (or the start) and where it first climbs to ``KNEE_TOP`` of the way up to its global maximum.
+  Reported only if the slope of a two-segment (hinge) fit through that point increases and
+  becomes positive, the hinge explains at least
   ``KNEE_MIN_CONFIDENCE`` of what a straight line leaves unexplained, the extra rise after
   the knee is at least ``KNEE_MIN_BEND`` of the region's range, and the same hinge fitted
   to the raw points beats a line with F >= ``KNEE_MIN_F``.
@@ -38,6 +39,7 @@ KNEE_MIN_DISTANCE = 0.1     # Kneedle: normalised curve at least this far below 
 KNEE_MIN_CONFIDENCE = 0.6   # 1 - SSE(hinge)/SSE(line) on the smoothed curve
 KNEE_MIN_BEND = 0.2         # extra rise after the knee (vs continuing the first slope) / region range
 KNEE_MIN_F = 20.0           # hinge vs line on the raw points, F statistic with 1 and n-3 dof
+KNEE_TOP = 0.9              # the final rise ends where the curve first reaches 90 % of its climb
 KNEE_MIN_POINTS = 8         # fewer raw points in the region than this: no knee
 LATE_SHARE = 0.2            # variance growth: last fifth of the x range ...
 EARLY_SHARE = 0.5           # ... against the first half
@@ -180,14 +182,31 @@ def _sse(design: np.ndarray, y: np.ndarray) -> tuple[float, np.ndarray]:
     return float(resid @ resid), coef
 
 
+def rise_region(x: np.ndarray, s: np.ndarray, start_x: float | None = None
+                ) -> tuple[float, float] | None:
+    """The x range of the final rise: from ``start_x`` (default: the start) to where the curve first
+    gets ``KNEE_TOP`` of the way from its lowest point up to its global maximum; None if empty."""
+    top = int(np.argmax(s))
+    first = 0 if start_x is None else int(np.searchsorted(x, start_x, side="left"))
+    if first >= top:
+        return None
+    # Ending at 90 % rather than at the maximum: an S-shaped climb followed by a long plateau
+    # then has its onset found instead of being hidden under the chord of the plateau.
+    lowest = first + int(np.argmin(s[first:top + 1]))
+    level = s[lowest] + KNEE_TOP * (s[top] - s[lowest])
+    end = lowest + int(np.argmax(s[lowest:top + 1] >= level))
+    return float(x[first]), float(x[end])
+
+
 def find_knee(series: Series, smoothed: Smoothed, start_x: float | None = None) -> Knee | None:
     """The onset of the final rise (Kneedle from ``start_x`` to the global maximum), or None."""
     x, s = smoothed.x, smoothed.y
     if len(x) < KNEE_MIN_POINTS:
         return None
-    top = int(np.argmax(s))
-    x0 = float(x[0]) if start_x is None else float(start_x)
-    x1 = float(x[top])
+    region = rise_region(x, s, start_x)
+    if region is None:
+        return None
+    x0, x1 = region
     raw = (series.x >= x0) & (series.x <= x1)
     if x1 <= x0 or int(raw.sum()) < KNEE_MIN_POINTS:
         return None

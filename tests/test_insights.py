@@ -10,7 +10,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rlplot.data import Series, Smoothed
-from rlplot.insights import analyze, crossing, find_dip, find_knee, variance_growth
+from rlplot.insights import (analyze, crossing, find_dip, find_knee, rise_region,
+                             variance_growth)
 from rlplot.smoothing import smooth_series
 
 from .conftest import SAMPLE_JSONL
@@ -256,12 +257,26 @@ def test_knee_location_matches_the_kneed_reference(shape):
 
     from rlplot.insights import KNEE_GRID
 
-    x = np.linspace(0, 1, KNEE_GRID)   # on the resampling grid, so both see the same points
+    x = np.linspace(0, 1, 2000)
     y = shape(x)
     ours = find_knee(Series("y", x, y), Smoothed(x, y, "none"))
-    reference = KneeLocator(x, y, curve="convex", direction="increasing").knee
+    # kneed sees the same points: the rise region resampled on the same grid
+    x0, x1 = rise_region(x, y)
+    grid = np.linspace(x0, x1, KNEE_GRID)
+    reference = KneeLocator(grid, np.interp(grid, x, y), curve="convex", direction="increasing").knee
     assert ours is not None and reference is not None
-    assert abs(ours.x - reference) <= 1.5 / (KNEE_GRID - 1)
+    assert abs(ours.x - reference) <= 1.5 * (x1 - x0) / (KNEE_GRID - 1)
+
+
+def test_rise_region_ends_near_the_top_of_an_s_curve():
+    x = np.linspace(0, 1, 1000)
+    y = 1 / (1 + np.exp(-(x - 0.3) * 30))        # climbs around 0.3, then a long plateau
+    x0, x1 = rise_region(x, y)
+    assert x0 == 0.0 and 0.35 < x1 < 0.45
+    assert rise_region(x, y, start_x=0.999) is None
+    knee = analyze(*curve(y + noise(1000, 0.01, 0), x)).knee
+    assert knee is not None and 0.15 < knee.x < 0.3    # the onset of the climb
+    assert knee.x < x1
 
 
 def test_degenerate_x():
