@@ -43,8 +43,8 @@ KNEE_TOP = 0.9              # the final rise ends where the curve first reaches 
 KNEE_MIN_POINTS = 8         # fewer raw points in the region than this: no knee
 LATE_SHARE = 0.2            # variance growth: last fifth of the x range ...
 EARLY_SHARE = 0.5           # ... against the first half
-MIN_SPREAD_POINTS = 3
-DIP_WINDOW_POINTS = 5      # at least this many raw points per window (nearest ones if the window is sparse)
+MIN_SPREAD_POINTS = 3       # fewer residuals than this in either part: no variance growth
+DIP_WINDOW_POINTS = 5       # at least this many raw points per window (nearest ones if the window is sparse)
 SPREAD_EPSILON = 1e-9       # residual spread below this share of the values' magnitude is zero
 VARIANCE_GROWS = 1.5        # ratio at or above: "grows"; at or below 1/this: "shrinks"
 
@@ -199,7 +199,7 @@ def rise_region(x: np.ndarray, s: np.ndarray, start_x: float | None = None
 
 
 def find_knee(series: Series, smoothed: Smoothed, start_x: float | None = None) -> Knee | None:
-    """The onset of the final rise (Kneedle from ``start_x`` to the global maximum), or None."""
+    """The onset of the final rise (Kneedle over ``rise_region``), or None if not confident."""
     x, s = smoothed.x, smoothed.y
     if len(x) < KNEE_MIN_POINTS:
         return None
@@ -224,7 +224,7 @@ def find_knee(series: Series, smoothed: Smoothed, start_x: float | None = None) 
     at = edge + int(np.argmax(distance[edge:-edge]))
     if distance[at] < KNEE_MIN_DISTANCE:
         return None
-    sse_line, _ = _sse(_hinge_basis(u, 2.0)[:, :2], vn)
+    sse_line, _ = _sse(_hinge_basis(u, 0.0)[:, :2], vn)   # [1, u]: one straight line
     sse_hinge, coef = _sse(_hinge_basis(u, u[at]), vn)
     if sse_line <= 0:
         return None
