@@ -16,6 +16,7 @@ from .._version import __version__
 # name -> "module:function"; one line per subcommand.
 COMMANDS = {
     "render": ("rlplot.cli.render:render", "Render logs to the two-panel chart (PNG/SVG/PDF)."),
+    "summary": ("rlplot.cli.summary:summary", "Dip, knee, thresholds and variance growth per run (text/JSON/Markdown/CSV)."),
 }
 
 EXIT_ERROR = 1
