@@ -8,7 +8,8 @@ from . import debug_option
 from .common import config_options, echo_notices
 
 
-def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dict:
+def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, restarts=None,
+                     duplicates=None, fmt=None) -> dict:
     """The dedicated CLI flags as a config layer (they win over every file and --set)."""
     layer: dict = {}
 
@@ -17,6 +18,9 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dic
             layer.setdefault(section, {})[key] = value
 
     put("data", "x", x)
+    put("data", "restarts", restarts)
+    put("data", "duplicates", duplicates)
+    put("data", "format", fmt)
     put("smoothing", "method", smooth)
     put("smoothing", "frac", frac)
     put("smoothing", "weight", ema_weight)
@@ -45,10 +49,15 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dic
 @click.option("--height", type=float, help=option_help("figure.height"))
 @click.option("--label", "labels", multiple=True, help="Legend label of each run, in order.")
 @click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
+@click.option("--restarts", type=click.Choice(["keep-last", "keep-all", "error"]),
+              help=option_help("data.restarts"))
+@click.option("--duplicates", type=click.Choice(["last", "first", "mean", "keep"]),
+              help=option_help("data.duplicates"))
+@click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, strict, quiet):
+           labels, strict, restarts, duplicates, fmt, quiet):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
@@ -58,7 +67,8 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
 
-    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height)
+    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height,
+                                 restarts, duplicates, fmt)
     config = load_config(configs, sets, overrides).config
     outputs = outputs or (f"{run_label(logs[0])}.png",)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
