@@ -73,8 +73,9 @@ class Dropped:
         n = len(self.restarts)
         text = f"'{self.x_name}' went back {n} time{'s' * (n > 1)} (a restarted run?) ({shown}{more}): "
         if self.restart_policy == "keep-last":
-            text += (f"{self.replaced} earlier point{'s' * (self.replaced != 1)} of "
-                     f"'{self.name}' replaced by the later ones (--restarts keep-last)")
+            text += (f"{self.replaced} earlier point{'s' * (self.replaced != 1)} with "
+                     f"'{self.x_name}' >= the new value replaced by the later ones "
+                     "(--restarts keep-last)")
         else:
             text += "both kept (--restarts keep-all)"
         return text
@@ -98,7 +99,7 @@ def find_restarts(x: np.ndarray, lines=None, rows=None) -> list[Restart]:
 
 
 def keep_last_mask(x: np.ndarray) -> np.ndarray:
-    """Points (file order) that survive TensorBoard-style purging: a drop to x_k removes every earlier x >= x_k.
+    """Points (file order) surviving TensorBoard-style purging: a drop to x_k removes earlier x >= x_k.
 
     A point j survives iff it is below the x of every later drop; the suffix minimum
     over drop points does this in O(n).
@@ -114,8 +115,9 @@ def keep_last_mask(x: np.ndarray) -> np.ndarray:
     return x < later_min
 
 
-def merge_duplicates(x: np.ndarray, y: np.ndarray, policy: str) -> tuple[np.ndarray, np.ndarray, int]:
-    """Merge points of sorted x that share a value (``last``, ``first``, ``mean``); returns x, y, merged count."""
+def merge_duplicates(x: np.ndarray, y: np.ndarray,
+                     policy: str) -> tuple[np.ndarray, np.ndarray, int]:
+    """Merge points of sorted x sharing a value (``last``, ``first``, ``mean``); return x, y, merged count."""
     n = x.shape[0]
     if policy == "keep" or n < 2:
         return x, y, 0
@@ -141,7 +143,7 @@ def merge_duplicates(x: np.ndarray, y: np.ndarray, policy: str) -> tuple[np.ndar
 
 def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str = "keep-last",
                  duplicates: str = "last") -> tuple[Series, Dropped]:
-    """Pair x and y, drop unusable points, apply the restart policy in file order, sort by x, merge duplicates.
+    """Pair x and y, drop unusable points, apply the restart policy in file order, sort, merge duplicates.
 
     ``x_name=None`` uses the row number as x (it never restarts). The sort is stable,
     so equal x keep file order (``duplicates="keep"`` keeps them all).

@@ -96,6 +96,18 @@ def x_candidates(table: Table, aliases: Mapping[str, Sequence[str]] = ROLE_ALIAS
     return found
 
 
+BAND_SUFFIXES = (("__MIN", "__MAX"), ("_min", "_max"), ("/min", "/max"))
+
+
+def band_columns(table: Table, y_name: str) -> tuple[str, str] | None:
+    """The (low, high) companions of a metric, e.g. W&B's ``<metric>__MIN``/``__MAX``, else None."""
+    for low, high in BAND_SUFFIXES:
+        pair = (f"{y_name}{low}", f"{y_name}{high}")
+        if all(name in table.columns and _numeric(table.columns[name]) for name in pair):
+            return pair
+    return None
+
+
 def is_flops(name: str | None, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> bool:
     """Whether a column name is one of the FLOPs aliases (it then gets the "RL flops" label)."""
     if name is None:

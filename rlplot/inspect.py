@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .clean import find_restarts
+from .clean import find_restarts, keep_last_mask
 from .columns import default_x, require_column, x_candidates
 from .config.schema import Config
 from .data import Column, Table
@@ -129,6 +129,8 @@ def run_report(table: Table, config: Config) -> RunReport:
         lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
         restarts = [RestartReport(r.line, r.row + 1, r.x_from, r.x_to)
                     for r in find_restarts(x, lines, rows)]
+        if config.data.restarts == "keep-last":
+            x = x[keep_last_mask(x)]  # count the duplicates the default policy would still see
         _, counts = np.unique(x, return_counts=True)
         dup_values = int((counts > 1).sum())
         dup_rows = int((counts[counts > 1] - 1).sum())

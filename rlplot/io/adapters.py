@@ -106,7 +106,8 @@ def read_monitor(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     length = columns.get("l")
     if length is not None:
         valid = np.isfinite(length.values) & ~length.missing & ~length.nonnumeric
-        steps = np.cumsum(np.where(valid, length.values, 0.0))
+        with np.errstate(over="ignore"):  # absurd lengths sum to inf, which cleaning drops
+            steps = np.cumsum(np.where(valid, length.values, 0.0))
         columns["timesteps"] = Column("timesteps", np.where(valid, steps, np.nan),
                                       missing=~valid, nonnumeric=np.zeros(table.n_rows, bool))
     columns["episode"] = Column("episode", np.arange(1, table.n_rows + 1, dtype=np.float64),
