@@ -16,6 +16,7 @@ from .errors import InputError
 RESTART_POLICIES = ("keep-last", "keep-all", "error")
 DUPLICATE_POLICIES = ("last", "first", "mean", "keep")
 _SHOWN_RESTARTS = 3
+MAX_RESTARTS_LISTED = 100   # an x that is noise, not a counter, can "restart" on every row
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Dropped:
     restarts: tuple[Restart, ...] = ()
     restart_policy: str = "keep-last"
     replaced: int = 0          # points removed by the restart policy
+    restart_count: int = 0     # every drop of x (``restarts`` lists the first ones)
     duplicates: int = 0        # points merged into another with the same x
     duplicate_policy: str = "last"
 
@@ -68,9 +70,8 @@ class Dropped:
             return None
         shown = "; ".join(f"{r.where()}: {r.x_from:g} → {r.x_to:g}"
                           for r in self.restarts[:_SHOWN_RESTARTS])
-        more = (f"; … {len(self.restarts) - _SHOWN_RESTARTS} more"
-                if len(self.restarts) > _SHOWN_RESTARTS else "")
-        n = len(self.restarts)
+        n = max(self.restart_count, len(self.restarts))
+        more = f"; … {n - _SHOWN_RESTARTS} more" if n > _SHOWN_RESTARTS else ""
         text = f"'{self.x_name}' went back {n} time{'s' * (n > 1)} (a restarted run?) ({shown}{more}): "
         if self.restart_policy == "keep-last":
             text += (f"{self.replaced} earlier point{'s' * (self.replaced != 1)} with "
@@ -90,9 +91,9 @@ class Dropped:
                 f"(--duplicates {self.duplicate_policy})")
 
 
-def find_restarts(x: np.ndarray, lines=None, rows=None) -> list[Restart]:
-    """Where x (finite, file order) is lower than the point before it."""
-    at = np.flatnonzero(x[1:] < x[:-1]) + 1
+def find_restarts(x: np.ndarray, lines=None, rows=None, limit: int | None = None) -> list[Restart]:
+    """Where x (finite, file order) is lower than the point before it (the first ``limit`` of them)."""
+    at = (np.flatnonzero(x[1:] < x[:-1]) + 1)[:limit]
     return [Restart(row=int(rows[i]) if rows is not None else int(i),
                     line=int(lines[i]) if lines is not None else None,
                     x_from=float(x[i - 1]), x_to=float(x[i])) for i in at]
@@ -169,11 +170,12 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     x, y = xs[keep], ys[keep]
 
     found: list[Restart] = []
-    replaced = 0
+    replaced = count = 0
     if x_name is not None and x.shape[0] > 1:
         rows = np.flatnonzero(keep)
         lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
-        found = find_restarts(x, lines, rows)
+        found = find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)
+        count = int((x[1:] < x[:-1]).sum()) if found else 0
         if found and restarts == "error":
             first = found[0]
             raise InputError(f"'{x_name}' goes back from {first.x_from:g} to {first.x_to:g} "
@@ -193,17 +195,17 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     dropped = Dropped(name=y_name, total=table.n_rows, missing=int(missing.sum()),
                       nonnumeric=int(nonnumeric.sum()), nan=int(nan.sum()), inf=int(inf.sum()),
                       x_name=x_name or "row", restarts=tuple(found), restart_policy=restarts,
-                      replaced=replaced, duplicates=merged, duplicate_policy=duplicates)
+                      replaced=replaced, restart_count=count, duplicates=merged,
+                      duplicate_policy=duplicates)
     return series, dropped
 
 
 def _attribute(found: list[Restart], x: np.ndarray, rows: np.ndarray) -> list[Restart]:
     """How many earlier points each of the first restarts replaced (the rest are only counted in total)."""
-    position = {int(r): i for i, r in enumerate(rows)}
     alive = np.ones(x.shape[0], dtype=bool)
     out = []
     for restart in found:
-        k = position[restart.row]
+        k = int(np.searchsorted(rows, restart.row))  # rows are ascending: its index in x
         if len(out) >= _SHOWN_RESTARTS:
             out.append(restart)
             continue

@@ -9,7 +9,7 @@ from dataclasses import asdict, dataclass
 
 import numpy as np
 
-from .clean import find_restarts, keep_last_mask
+from .clean import MAX_RESTARTS_LISTED, find_restarts, keep_last_mask
 from .columns import default_x, require_column, x_candidates
 from .config.schema import Config
 from .data import Column, Table
@@ -70,7 +70,8 @@ class RunReport:
     x_candidates: tuple[str, ...]
     x: str | None                   # the x chosen without --x; None = the row number
     panels: tuple[PanelReport, ...]
-    restarts: tuple[RestartReport, ...]
+    restarts: tuple[RestartReport, ...]   # the first 100
+    restart_count: int
     duplicate_x_values: int         # distinct x values that occur on more than one row
     duplicate_x_rows: int           # rows beyond the first for each such value
     notes: tuple[str, ...]
@@ -120,7 +121,7 @@ def run_report(table: Table, config: Config) -> RunReport:
             panels.append(PanelReport(panel.metric, None,
                                       exc.what + (f" ({hint})" if hint else "")))
     restarts: list[RestartReport] = []
-    dup_values = dup_rows = 0
+    dup_values = dup_rows = restart_count = 0
     if x_name is not None:
         column = table.columns[x_name]
         ok = ~column.missing & ~column.nonnumeric & np.isfinite(column.values)
@@ -128,7 +129,8 @@ def run_report(table: Table, config: Config) -> RunReport:
         x = column.values[ok]
         lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
         restarts = [RestartReport(r.line, r.row + 1, r.x_from, r.x_to)
-                    for r in find_restarts(x, lines, rows)]
+                    for r in find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)]
+        restart_count = int((x[1:] < x[:-1]).sum())
         if config.data.restarts == "keep-last":
             x = x[keep_last_mask(x)]  # count the duplicates the default policy would still see
         _, counts = np.unique(x, return_counts=True)
@@ -137,7 +139,8 @@ def run_report(table: Table, config: Config) -> RunReport:
     return RunReport(run=table.run, rows=table.n_rows,
                      columns=tuple(column_report(c) for c in table.columns.values()),
                      x_candidates=tuple(x_candidates(table)), x=x_name, panels=tuple(panels),
-                     restarts=tuple(restarts), duplicate_x_values=dup_values,
+                     restarts=tuple(restarts), restart_count=restart_count,
+                     duplicate_x_values=dup_values,
                      duplicate_x_rows=dup_rows, notes=tuple(n.what for n in table.notes))
 
 

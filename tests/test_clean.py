@@ -126,3 +126,17 @@ def test_keep_last_mask_matches_a_purging_simulation():
 def test_row_index_never_restarts():
     _, dropped = clean_series(restarted(), None, "accuracy")
     assert dropped.restarts == ()
+
+
+def test_noisy_x_lists_the_first_restarts_and_counts_all():
+    from rlplot.data import Column, Table
+
+    n = 1001
+    x = np.tile([1.0, 0.0], n // 2 + 1)[:n]  # goes back on every other row
+    flags = np.zeros(n, bool)
+    table = Table("t", "csv", n, {"x": Column("x", x, flags, flags),
+                                  "y": Column("y", np.arange(n, dtype=float), flags, flags)})
+    series, dropped = clean_series(table, "x", "y", restarts="keep-all", duplicates="keep")
+    assert dropped.restart_count == 500 and len(dropped.restarts) == 100 and len(series) == n
+    assert "went back 500 times" in dropped.describe_restarts()
+    assert "… 497 more" in dropped.describe_restarts()

@@ -39,6 +39,7 @@ def test_column_kinds_and_counts(tmp_path):
 def test_restarts_and_duplicates_are_located():
     (run,) = inspect_log(str(DATA / "restarted.csv")).runs
     assert [(r.line, r.x_from, r.x_to) for r in run.restarts] == [(6, 3.0, 1.0)]
+    assert run.restart_count == 1
     assert run.duplicate_x_values == 0  # keep-last (the default) replaces the overlap
 
 
@@ -92,7 +93,7 @@ def test_cli_json_is_stable_and_complete(invoke):
     long, partial = data["files"]
     assert long["format"] == "tensorboard-long" and len(long["runs"]) == 2
     assert set(long["runs"][0]) == {"run", "rows", "columns", "x_candidates", "x", "panels",
-                                    "restarts", "duplicate_x_values", "duplicate_x_rows", "notes"}
+                                    "restarts", "restart_count", "duplicate_x_values", "duplicate_x_rows", "notes"}
     assert partial["skipped"] == [{"line": 4, "why": "partial last line (the file may still be "
                                                      "being written)"}]
 

@@ -51,8 +51,8 @@ def report_text(report) -> str:
         if run.restarts:
             where = "; ".join(f"{'line ' + str(r.line) if r.line else 'row ' + str(r.row)}: "
                               f"{r.x_from:g} → {r.x_to:g}" for r in run.restarts[:10])
-            more = f"; … {len(run.restarts) - 10} more" if len(run.restarts) > 10 else ""
-            out.append(f"{indent}restarts: {len(run.restarts)} ({where}{more})")
+            more = f"; … {run.restart_count - 10} more" if run.restart_count > 10 else ""
+            out.append(f"{indent}restarts: {run.restart_count} ({where}{more})")
         else:
             out.append(f"{indent}restarts: none")
         if run.duplicate_x_values:
