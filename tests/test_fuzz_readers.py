@@ -3,7 +3,7 @@ raises rlplot's own ``RlplotError`` — never another exception.
 
 Logs of every supported format are generated, then damaged (cut at a random point, random bytes
 inserted, columns dropped or shuffled, lines shuffled, NUL padding, gzip cut short, a wrong
---format forced). About 3,000 examples in all; the module runs in well under a minute.
+--format forced). 3,000 examples in all (derandomized: the same ones every run); the module runs in well under a minute.
 """
 from __future__ import annotations
 
@@ -22,7 +22,7 @@ from rlplot.errors import RlplotError
 from rlplot.inspect import inspect_log
 from rlplot.io import FORMATS, read_tables
 
-FUZZ = settings(max_examples=200, deadline=None, derandomize=True,
+FUZZ = settings(max_examples=900, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
 _DIR = tempfile.mkdtemp(prefix="rlplot-fuzz-")
 
@@ -176,7 +176,7 @@ def test_damaged_logs_of_every_format(case, suffix):
     exercise(data, suffix)
 
 
-@settings(FUZZ, max_examples=1500)
+@settings(FUZZ, max_examples=900)
 @given(logs())
 def test_undamaged_logs_read_as_their_format(case):
     kind, text = case
@@ -191,13 +191,13 @@ def test_undamaged_logs_read_as_their_format(case):
         assert tables[0].format == kind
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=600)
 @given(st.binary(max_size=300), st.sampled_from([".csv", ".jsonl", ".json", ""]))
 def test_random_bytes(data, suffix):
     exercise(data, suffix)
 
 
-@settings(FUZZ, max_examples=400)
+@settings(FUZZ, max_examples=600)
 @given(damaged(), st.sampled_from(sorted(FORMATS)))
 def test_forcing_any_format_on_any_log(case, fmt):
     _, data = case

@@ -123,3 +123,17 @@ def test_inspect_explains_every_fixture(invoke, path):
     report = json.loads(result.output)["files"][0]
     assert report["error"] is None and report["runs"]
     assert all(run["columns"] for run in report["runs"])
+
+
+def test_public_api_and_help_stay_light():
+    import subprocess
+    import sys
+
+    import rlplot
+
+    assert rlplot.inspect_log is inspect_log
+    code = ("import sys; from rlplot.cli import cli; "
+            "from click.testing import CliRunner; r = CliRunner().invoke(cli, ['--help']); "
+            "assert 'inspect' in r.output, r.output; "
+            "sys.exit(1 if 'numpy' in sys.modules else 0)")
+    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
