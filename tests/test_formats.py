@@ -235,3 +235,35 @@ def test_render_multi_run_file(invoke, tmp_path):
                     "-o", out)
     assert result.exit_code == 0, result.stderr
     assert out.stat().st_size > 0
+
+
+# ---------------------------------------------------------------- quirks of the real logs, in small
+
+def test_grpo_like_csv_crlf_trailing_empty_cells_timestamps_and_strings(tmp_path):
+    path = tmp_path / "metrics.csv"
+    path.write_bytes(b"iteration,timestamp,loss,training_phase,eval_combined,eval_prm\r\n"
+                     b"1,2026-04-26T03:38:38,0.000610,GROUNDED_ONLY,,\r\n"
+                     b"2,2026-04-26T03:40:45,0.000420,GROUNDED_ONLY,,\r\n"
+                     b"3,2026-04-26T03:42:50,0.000310,SELF_PLAY,0.91,0.88\r\n")
+    table = read_log(str(path))
+    assert default_x(table) == "iteration"
+    assert table.columns["timestamp"].nonnumeric.all() and table.columns["training_phase"].nonnumeric.all()
+    assert table.columns["eval_combined"].missing.tolist() == [True, True, False]
+    prepared = prepare([str(path)], one_panel("eval_combined"))
+    assert len(prepared.runs[0].series[0]) == 1
+
+
+def test_wide_wandb_with_step_in_the_middle_and_deep_slash_names(tmp_path):
+    names = [f"train/agent{i}/loss" for i in range(20)]
+    header = names[:10] + ["_step"] + names[10:] + ["_runtime"]
+    rows = [",".join(["" if (r + c) % 3 == 0 else str(r * c) for c in range(20)][:10] + [str(r)]
+                     + ["1"] * 10 + [str(r * 1.5)]) for r in range(5)]
+    path = tmp_path / "wandb_export.csv"
+    path.write_text(",".join(header) + "\n" + "\n".join(rows) + "\n")
+    table = read_log(str(path))
+    assert table.format == "wandb" and default_x(table) == "_step" and len(table.names) == 22
+
+
+def test_x_column_last_with_percent_header(tmp_path):
+    table = read_log(str(DATA / "baselines_progress.csv"))
+    assert default_x(table) == "steps" and table.names[0] == "% time spent exploring"
