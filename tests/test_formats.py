@@ -120,6 +120,7 @@ def test_wandb_panel_export_splits_runs_and_keeps_min_max_as_a_band():
     assert band_columns(sac, "train/reward") == ("train/reward__MIN", "train/reward__MAX")
     np.testing.assert_array_equal(sac.columns["train/reward__MAX"].values, [0.6, 1.1, 1.4])
     assert band_columns(sac, "Step") is None
+    assert [n.what for n in sac.notes] == ["min/max band columns: train/reward__MIN/__MAX"]
 
 
 def test_trainer_state_mixes_train_and_eval_entries():

@@ -6,6 +6,7 @@ Each adapter has a ``detect(head)`` that looks only at the start of the file and
 """
 from __future__ import annotations
 
+import csv
 from dataclasses import dataclass, replace
 from functools import cached_property
 
@@ -51,22 +52,24 @@ class Head:
         return out
 
     @cached_property
-    def fields(self) -> list[str]:
-        """The header's fields (first non-blank, non-comment line), stripped."""
+    def _header_and_sample(self) -> tuple[str, list[str]]:
         body = [t for t in self.lines if t.strip() and not t.lstrip().startswith("#")]
-        if not body:
-            return []
-        delimiter = sniff_delimiter(body[0], body[1:21])
-        import csv
-        try:
-            return [f.strip() for f in next(csv.reader([body[0]], delimiter=delimiter), [])]
-        except csv.Error:
-            return []
+        return (body[0], body[1:21]) if body else ("", [])
 
     @cached_property
     def delimiter(self) -> str:
-        body = [t for t in self.lines if t.strip() and not t.lstrip().startswith("#")]
-        return sniff_delimiter(body[0], body[1:21]) if body else ","
+        """The delimiter the CSV reader would sniff."""
+        header, sample = self._header_and_sample
+        return sniff_delimiter(header, sample)
+
+    @cached_property
+    def fields(self) -> list[str]:
+        """The header's fields (first non-blank, non-comment line), stripped."""
+        header, _ = self._header_and_sample
+        try:
+            return [f.strip() for f in next(csv.reader([header], delimiter=self.delimiter), [])]
+        except csv.Error:
+            return []
 
     @cached_property
     def records(self) -> list[dict]:
@@ -208,8 +211,12 @@ def read_wandb_panel(source: Source, skips: SkipLog) -> tuple[Table, ...]:
         columns = {n: _take(c, present) for n, c in {**shared, **own}.items()}
         lines = (tuple(np.asarray(table.first_line)[present].tolist())
                  if table.first_line is not None else None)
+        bands = sorted(m[:-len("__MIN")] for m in own if m.endswith("__MIN")
+                       and f"{m[:-len('__MIN')]}__MAX" in own)
+        notes = (Notice("min/max band columns: " + ", ".join(f"{b}__MIN/__MAX" for b in bands),
+                        file=source.name),) if bands else ()
         tables.append(replace(table, n_rows=int(present.sum()), columns=columns, run=run,
-                              first_line=lines))
+                              first_line=lines, notes=notes))
     return tuple(tables) or (table,)
 
 
