@@ -3,7 +3,8 @@ raises rlplot's own ``RlplotError`` — never another exception.
 
 Logs of every supported format are generated, then damaged (cut at a random point, random bytes
 inserted, columns dropped or shuffled, lines shuffled, NUL padding, gzip cut short, a wrong
---format forced). 3,000 examples in all (derandomized: the same ones every run); the module runs in well under a minute.
+--format forced). 3,000 examples in all (derandomized: the same ones every run); the module
+runs in well under a minute.
 """
 from __future__ import annotations
 

@@ -93,7 +93,8 @@ def test_cli_json_is_stable_and_complete(invoke):
     long, partial = data["files"]
     assert long["format"] == "tensorboard-long" and len(long["runs"]) == 2
     assert set(long["runs"][0]) == {"run", "rows", "columns", "x_candidates", "x", "panels",
-                                    "restarts", "restart_count", "duplicate_x_values", "duplicate_x_rows", "notes"}
+                                    "restarts", "restart_count", "duplicate_x_values",
+                                    "duplicate_x_rows", "notes"}
     assert partial["skipped"] == [{"line": 4, "why": "partial last line (the file may still be "
                                                      "being written)"}]
 
