@@ -17,10 +17,14 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
                     "parallelism/mean", "train/parallelism", "avg_parallel", "parallel"),
     "flops": ("rl_flops", "flops", "total_flops", "rl/flops", "train/flops", "cumulative_flops",
               "flops_total", "total_rl_flops"),
-    "step": ("step", "global_step", "steps", "_step", "iteration", "iter", "epoch",
-             "totalenvinteracts", "total_timesteps", "time/total_timesteps", "timesteps",
-             "num_timesteps", "env_steps", "trainer/global_step", "train/global_step",
-             "total_steps", "frames"),
+    # Environment/trainer step counters before iteration and epoch counters: they are the
+    # better x for RL (Spinning Up logs both Epoch and TotalEnvInteracts).
+    "step": ("step", "global_step", "_step", "steps", "total_timesteps", "time/total_timesteps",
+             "totalenvinteracts", "timesteps", "num_timesteps", "env_steps", "trainer/global_step",
+             "train/global_step", "total_steps", "frames", "iteration", "iter", "epoch"),
+    # Wall-clock x: offered by `rlplot inspect`, never chosen without --x.
+    "time": ("wall time", "wall_time", "t", "_runtime", "time/time_elapsed", "time", "elapsed",
+             "total_time", "timestamp", "_timestamp"),
 }
 
 # Without --x: FLOPs first, then a step-like column, then the row index.
@@ -78,6 +82,30 @@ def default_x(table: Table, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES)
         if name is not None and _numeric(table.columns[name]):
             return name
     return ROW_INDEX
+
+
+def x_candidates(table: Table, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> list[str]:
+    """Numeric columns that could serve as x, in the order ``default_x`` prefers them."""
+    found: list[str] = []
+    for role in (*X_ROLES, "time"):
+        names = [role, *aliases.get(role, ())]
+        for wanted in names:
+            name = find_column(table, wanted, {})
+            if name is not None and name not in found and _numeric(table.columns[name]):
+                found.append(name)
+    return found
+
+
+BAND_SUFFIXES = (("__MIN", "__MAX"), ("_min", "_max"), ("/min", "/max"))
+
+
+def band_columns(table: Table, y_name: str) -> tuple[str, str] | None:
+    """The (low, high) companions of a metric, e.g. W&B's ``<metric>__MIN``/``__MAX``, else None."""
+    for low, high in BAND_SUFFIXES:
+        pair = (f"{y_name}{low}", f"{y_name}{high}")
+        if all(name in table.columns and _numeric(table.columns[name]) for name in pair):
+            return pair
+    return None
 
 
 def is_flops(name: str | None, aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> bool:

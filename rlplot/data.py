@@ -50,6 +50,8 @@ class Table:
     columns: Mapping[str, Column]
     skipped: tuple[Notice, ...] = ()
     first_line: tuple[int, ...] | None = None  # line number of each row, (n_rows,), when known
+    run: str | None = None          # the run's name when one file holds several runs
+    notes: tuple[Notice, ...] = ()  # what a format adapter did to the file (records set aside, ...)
 
     @property
     def names(self) -> list[str]:

@@ -13,12 +13,12 @@ from typing import Sequence
 
 import numpy as np
 
-from .clean import clean_series
+from .clean import clean_series, cleaning_notices
 from .columns import ROLE_ALIASES, default_x, is_flops, require_column
 from .config.schema import Config, PanelStyle, SmoothingSpec
-from .data import Notice, Run, Smoothed
+from .data import Notice, Run, Smoothed, Table
 from .errors import ColumnError, InputError, OutputError
-from .io import read_log
+from .io import read_log, read_tables
 from .smoothing import describe, smooth_series
 
 FLOPS_LABEL = "RL flops"
@@ -86,35 +86,55 @@ def smoothing_params(spec: SmoothingSpec) -> dict:
 
 
 def load_run(path: str, config: Config, *, strict: bool = False, label: str | None = None) -> Run:
-    """Read and clean one log into a Run holding one Series per panel of ``config``."""
-    table = read_log(path, strict=strict)
+    """Read and clean a single-run log into a Run holding one Series per panel of ``config``."""
+    table = read_log(path, format=config.data.format, strict=strict)
+    return run_from_table(table, config, label or run_label(path))
+
+
+def load_runs(path: str, config: Config, *, strict: bool = False, label: str | None = None,
+              default_label: str | None = None) -> tuple[Run, ...]:
+    """Read and clean every run a log holds (a TensorBoard long export or W&B panel export holds several).
+
+    A one-run file is labelled ``label``, else ``default_label``, else its name; a file with
+    several runs labels each by its run name (prefixed by ``label`` if given).
+    """
+    tables = read_tables(path, format=config.data.format, strict=strict)
+    if len(tables) == 1:
+        return (run_from_table(tables[0], config, label or default_label or run_label(path)),)
+    return tuple(run_from_table(t, config, f"{label}: {t.run}" if label else str(t.run))
+                 for t in tables)
+
+
+def run_from_table(table: Table, config: Config, label: str) -> Run:
+    """Clean one Table into a Run: one Series per panel, warnings for everything dropped."""
     aliases = merged_aliases(config)
     x_name = (require_column(table, config.data.x, aliases) if config.data.x
               else default_x(table, aliases))
     series, drops = [], []
+    where = f"{table.source} [{table.run}]" if table.run else table.source
     for panel in config.panels:
         try:
             y_name = require_column(table, panel.metric, aliases)
         except ColumnError as exc:
             if panel.metric.lower() in aliases and exc.hint:
                 exc.hint += "; choose columns with --x/--y"
+            if table.run:
+                exc.file = where
             raise
-        cleaned, dropped = clean_series(table, x_name, y_name)
+        cleaned, dropped = clean_series(table, x_name, y_name, restarts=config.data.restarts,
+                                        duplicates=config.data.duplicates)
         if len(cleaned) == 0:
             raise InputError(f"no usable points for '{y_name}'" +
                              (f": {dropped.describe()}" if dropped.count else ""),
-                             file=table.source, hint="check the column, or choose another with --y")
+                             file=where, hint="check the column, or choose another with --y")
         if config.data.flops_per_step and not is_flops(x_name, aliases):
             cleaned = replace(cleaned, x=cleaned.x * config.data.flops_per_step, x_name="flops")
         series.append(cleaned)
-        if dropped.count:
-            drops.append(dropped)
-    notices = list(table.skipped)
-    if drops:
-        notices.append(Notice("dropped points: " + "; ".join(d.describe() for d in drops),
-                              file=table.source))
-    return Run(label=label or run_label(path), source=table.source, series=tuple(series),
-               notices=tuple(notices), n_rows=table.n_rows)
+        drops.append(dropped)
+    # table.notes (what an adapter added or set aside) are shown by `rlplot inspect`, not here.
+    notices = [*table.skipped, *cleaning_notices(where, drops)]
+    return Run(label=label, source=table.source, series=tuple(series), notices=tuple(notices),
+               n_rows=table.n_rows)
 
 
 def resolve_panel(panel: PanelStyle, column: str, x_label: str) -> PanelStyle:
@@ -165,14 +185,16 @@ def distinct_labels(paths: Sequence[str]) -> list[str]:
     return ["/".join(p) for p in parts]
 
 
-def _labels(paths: Sequence[str], config: Config, labels: Sequence[str] | None) -> list[str]:
+def _labels(paths: Sequence[str], config: Config, labels: Sequence[str] | None
+            ) -> tuple[list[str | None], list[str]]:
+    """Per path: the label the user chose (--label, then runs.labels), and the automatic one."""
     auto = distinct_labels(paths)
     mapping = config.runs.labels
-    chosen = [mapping.get(p, mapping.get(a, a)) for p, a in zip(paths, auto)]
+    chosen = [mapping.get(p, mapping.get(a)) for p, a in zip(paths, auto)]
     for index, label in enumerate(labels or ()):
         if index < len(chosen):
             chosen[index] = label
-    return chosen
+    return chosen, auto
 
 
 def _check_same_x(runs: Sequence[Run], config: Config) -> None:
@@ -202,8 +224,10 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
     paths = expand_paths(paths)
     if not paths:
         raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
-    chosen = _labels(paths, config, labels)
-    runs = tuple(load_run(p, config, strict=strict, label=chosen[i]) for i, p in enumerate(paths))
+    explicit, automatic = _labels(paths, config, labels)
+    runs = tuple(run for i, p in enumerate(paths)
+                 for run in load_runs(p, config, strict=strict, label=explicit[i],
+                                      default_label=automatic[i]))
     if len(runs) > 1:
         _check_same_x(runs, config)
     x_label = x_axis_label(config, runs)

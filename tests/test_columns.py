@@ -29,7 +29,8 @@ def test_roles_are_found_case_insensitively(tmp_path, header, role, expected):
 @pytest.mark.parametrize("header, expected", [
     ("step,rl_flops,acc", "rl_flops"),        # FLOPs beat steps
     ("Step,acc", "Step"),
-    ("TotalEnvInteracts,Epoch,acc", "Epoch"),  # alias order: epoch is listed before TotalEnvInteracts
+    ("Epoch,TotalEnvInteracts,acc", "TotalEnvInteracts"),  # env steps beat epochs (Spinning Up)
+    ("iteration,total_timesteps,acc", "total_timesteps"),
     ("_step,acc", "_step"),
     ("acc,par", None),                        # no x column: row index
 ])

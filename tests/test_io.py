@@ -3,12 +3,14 @@ from __future__ import annotations
 
 import gzip
 import json
+import subprocess
+import sys
 
 import numpy as np
 import pytest
 
 from rlplot.errors import InputError
-from rlplot.io import read_log
+from rlplot.io import read_log, read_tables
 
 from .conftest import write_jsonl
 
@@ -153,3 +155,54 @@ def test_missing_file_and_folder(tmp_path):
         read_log(str(tmp_path / "nope.csv"))
     with pytest.raises(InputError, match="folder"):
         read_log(str(tmp_path))
+
+
+# ---------------------------------------------------------------- added with the format adapters
+
+
+def test_stdin_is_read_and_detected(monkeypatch, tmp_path):
+    import io as _io
+
+    data = b'{"step": 1, "acc": 0.5}\n{"step": 2, "acc": 0.6}\n'
+    monkeypatch.setattr(sys, "stdin", _io.TextIOWrapper(_io.BytesIO(gzip.compress(data))))
+    table = read_log("-")
+    assert table.source == "<stdin>" and table.format == "jsonl" and table.n_rows == 2
+
+
+def test_row_line_numbers_are_kept(tmp_path):
+    csv_log = write(tmp_path / "r.csv", "# comment\nstep,acc\n\n1,0.1\nbad\n2,0.2\n")
+    assert read_log(str(csv_log)).first_line == (4, 6)
+    jsonl = write_jsonl(tmp_path / "r.jsonl", [{"a": 1}, "", "{bad", {"a": 2}])
+    assert read_log(str(jsonl)).first_line == (1, 4)
+
+
+def test_old_mac_cr_line_endings(tmp_path):
+    table = read_log(str(write(tmp_path / "r.csv", "step,acc\r1,0.1\r2,0.2\r")))
+    np.testing.assert_allclose(table.columns["acc"].values, [0.1, 0.2])
+
+
+@pytest.mark.parametrize("depth", [900, 5000])
+def test_deeply_nested_json_is_flattened_or_refused_cleanly(tmp_path, depth):
+    text = '{"step": 1, ' + '"n": {' * depth + '"acc": 0.5' + "}" * depth + "}"
+    path = tmp_path / "deep.jsonl"
+    path.write_text(text + '\n{"step": 2}\n')
+    table = read_log(str(path))  # a RecursionError here would escape as a crash
+    if len(table.skipped) == 0:
+        assert table.n_rows == 2 and any(n.endswith(".acc") for n in table.names)
+    else:
+        assert table.n_rows == 1 and table.skipped[0].line == 1
+
+
+def test_single_run_formats_return_one_table(tmp_path):
+    path = write(tmp_path / "r.csv", "step,acc\n1,0.1\n")
+    (table,) = read_tables(str(path))
+    assert table.run is None
+
+
+@pytest.mark.parametrize("module", ["rlplot.io", "rlplot.clean", "rlplot.columns", "rlplot.inspect"])
+def test_reading_never_imports_matplotlib(module):
+    code = (f"import sys, {module}; "
+            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'statsmodels')]; "
+            "print(bad); sys.exit(1 if bad else 0)")
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stdout + result.stderr

@@ -17,6 +17,7 @@ from .._version import __version__
 COMMANDS = {
     "render": ("rlplot.cli.render:render", "Render logs to the two-panel chart (PNG/SVG/PDF)."),
     "summary": ("rlplot.cli.summary:summary", "Dip, knee, thresholds and variance growth per run (text/JSON/Markdown/CSV)."),
+    "inspect": ("rlplot.cli.inspect:inspect", "Show what a log holds and how rlplot reads it."),
 }
 
 EXIT_ERROR = 1

@@ -8,8 +8,9 @@ from . import debug_option
 from .common import config_options, echo_notices
 
 
-def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggregate=None,
-                     band=None, reps=None, x_range=None, group_by=None) -> dict:
+def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, *, aggregate=None,
+                     band=None, reps=None, x_range=None, group_by=None, restarts=None,
+                     duplicates=None, fmt=None) -> dict:
     """The dedicated CLI flags as a config layer (they win over every file and --set)."""
     layer: dict = {}
 
@@ -18,6 +19,9 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggreg
             layer.setdefault(section, {})[key] = value
 
     put("data", "x", x)
+    put("data", "restarts", restarts)
+    put("data", "duplicates", duplicates)
+    put("data", "format", fmt)
     put("smoothing", "method", smooth)
     put("smoothing", "frac", frac)
     put("smoothing", "weight", ema_weight)
@@ -56,13 +60,19 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggreg
 @click.option("--reps", type=int, help=option_help("runs.reps"))
 @click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
 @click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
+@click.option("--restarts", type=click.Choice(["keep-last", "keep-all", "error"]),
+              help=option_help("data.restarts"))
+@click.option("--duplicates", type=click.Choice(["last", "first", "mean", "keep"]),
+              help=option_help("data.duplicates"))
+@click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @click.option("--annotate", is_flag=True,
               help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
                    "panels.N.annotate].")
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, group_by, aggregate, band, reps, x_range, strict, quiet, annotate):
+           labels, group_by, aggregate, band, reps, x_range, strict, restarts, duplicates, fmt,
+           quiet, annotate):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
@@ -73,8 +83,10 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
 
-    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggregate,
-                                 band, reps, x_range, group_by)
+    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height,
+                                 aggregate=aggregate, band=band, reps=reps, x_range=x_range,
+                                 group_by=group_by, restarts=restarts, duplicates=duplicates,
+                                 fmt=fmt)
     config = load_config(configs, sets, overrides).config
     if annotate:  # every panel, however many the configs made
         from dataclasses import replace

@@ -159,6 +159,13 @@ class DataSpec:
                                                  "e.g. {accuracy: [my_acc]}")
     flops_per_step: float | None = opt(None, "x = step × this when the log has no FLOPs column", min=0,
                                        min_open=True)
+    restarts: str = opt("keep-last", "when x goes back (a resumed run): keep-last replaces the earlier "
+                                     "points with x >= the new x (as TensorBoard), keep-all keeps both, "
+                                     "error stops", choices=("keep-last", "keep-all", "error"))
+    duplicates: str = opt("last", "points sharing an x: keep the last, the first, their mean, or keep all",
+                          choices=("last", "first", "mean", "keep"))
+    format: str | None = opt(None, "input format (default: detected from the content); "
+                                   "see `rlplot inspect`")
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,4 @@
-"""Reading logs: a registry of input formats, content sniffing, and ``read_log``.
+"""Reading logs: a registry of input formats, content sniffing, ``read_tables`` and ``read_log``.
 
 Nothing here imports matplotlib (a test proves it): reading must stay cheap.
 """
@@ -9,47 +9,63 @@ from typing import Callable
 
 from ..data import Table
 from ..errors import InputError
-from .csv_reader import read_csv
-from .json_reader import parse_json_document, read_json, read_jsonl
-from .lines import SkipLog, split_lines
+from . import adapters as ad
+from .adapters import Head
+from .lines import SkipLog
 from .sources import Source, read_source
+
+Reader = Callable[[Source, SkipLog], "tuple[Table, ...]"]
 
 
 @dataclass(frozen=True)
 class InputFormat:
-    """One entry of the reader registry."""
+    """One entry of the reader registry: how to recognise a format and how to read it."""
 
     name: str
-    suffixes: tuple[str, ...]
-    read: Callable[[Source, SkipLog], Table]
+    kind: str                                   # the generic content it builds on: csv, jsonl, json
+    read: Reader
     help: str
+    detect: Callable[[Head], bool] | None = None  # None: the generic fallback of its kind
+    suffixes: tuple[str, ...] = ()
 
 
-def _read_csv(source: Source, skips: SkipLog) -> Table:
-    return read_csv(source.name, split_lines(source.text), skips)
-
-
-def _read_jsonl(source: Source, skips: SkipLog) -> Table:
-    return read_jsonl(source.name, split_lines(source.text), skips)
-
-
-def _read_json(source: Source, skips: SkipLog) -> Table:
-    document = parse_json_document(source.text)
-    if document is None:
-        # Many ".json" logs are really JSON Lines; a cut-off list is handled there too.
-        return _read_jsonl(source, skips)
-    return read_json(source.name, document, skips)
-
-
+# Detection tries the entries in this order: specific adapters first, generic ones last.
 FORMATS: dict[str, InputFormat] = {
     fmt.name: fmt
     for fmt in (
-        InputFormat("csv", (".csv", ".tsv", ".txt", ".log"), _read_csv,
-                    "delimited text with a header row (',', tab or ';')"),
-        InputFormat("jsonl", (".jsonl", ".ndjson"), _read_jsonl,
-                    "one JSON object per line"),
-        InputFormat("json", (".json",), _read_json,
-                    "a JSON list of records, or {column: [values]}"),
+        InputFormat("trainer-state", "json", ad.read_trainer_state,
+                    "Hugging Face Trainer / TRL trainer_state.json (log_history)",
+                    ad.detect_trainer_state),
+        InputFormat("jsonl-events", "jsonl", ad.read_jsonl_events,
+                    "JSONL with an event/type key (config and summary records set aside)",
+                    ad.detect_jsonl_events),
+        InputFormat("monitor", "csv", ad.read_monitor,
+                    "stable-baselines(3) monitor.csv (#{json} line, r,l,t; adds timesteps)",
+                    ad.detect_monitor),
+        InputFormat("tensorboard-long", "csv", ad.read_tensorboard_long,
+                    "TensorBoard long export run,tag,step,value (each run a run)",
+                    ad.detect_tensorboard_long),
+        InputFormat("tensorboard", "csv", ad._csv_as("tensorboard"),
+                    "TensorBoard scalar CSV download (Wall time,Step,Value)", ad.detect_tensorboard),
+        InputFormat("wandb-panel", "csv", ad.read_wandb_panel,
+                    "W&B panel export ('<run> - <metric>' with __MIN/__MAX; each run a run)",
+                    ad.detect_wandb_panel),
+        InputFormat("wandb", "csv", ad._csv_as("wandb"), "W&B run history CSV (wide, _step)",
+                    ad.detect_wandb),
+        InputFormat("sb3", "csv", ad._csv_as("sb3"),
+                    "stable-baselines3 progress.csv (train and eval rows interleaved)", ad.detect_sb3),
+        InputFormat("spinningup", "csv", ad._csv_as("spinningup"),
+                    "Spinning Up progress.txt (tab-separated, TotalEnvInteracts)",
+                    ad.detect_spinningup),
+        InputFormat("baselines", "csv", ad._csv_as("baselines"),
+                    "OpenAI baselines progress.csv", ad.detect_baselines),
+        InputFormat("csv", "csv", ad.read_generic_csv,
+                    "delimited text with a header row (',', tab or ';')",
+                    suffixes=(".csv", ".tsv", ".txt", ".log")),
+        InputFormat("jsonl", "jsonl", ad.read_generic_jsonl, "one JSON object per line",
+                    suffixes=(".jsonl", ".ndjson")),
+        InputFormat("json", "json", ad.read_generic_json,
+                    "a JSON list of records, or {column: [values]}", suffixes=(".json",)),
     )
 }
 
@@ -57,37 +73,53 @@ LOG_SUFFIXES = tuple(s for fmt in FORMATS.values() for s in fmt.suffixes)
 
 
 def detect_format(source: Source) -> str:
-    """Name the format of a source from its content, using the extension only to break ties."""
-    head = source.text.lstrip("\ufeff \t\r\n\x00")
-    if head.startswith("["):
-        return "json"
-    if head.startswith("{"):
-        if source.suffix == ".json":
-            return "json"
-        first_line = head.split("\n", 1)[0].strip()
-        if parse_json_document(first_line) is not None:
-            return "jsonl"
-        return "json" if parse_json_document(head) is not None else "jsonl"
+    """Name the format of a source from its content (the extension only breaks ties)."""
+    head = Head(source, ad.kind_of(source))
     for fmt in FORMATS.values():
-        if source.suffix in fmt.suffixes and fmt.name != "json":
+        if fmt.kind != head.kind:
+            continue
+        if fmt.detect is None or fmt.detect(head):
             return fmt.name
-    return "csv"
+    return head.kind
 
 
-def read_log(path: str, *, format: str | None = None, strict: bool = False) -> Table:
-    """Read one log file (CSV, TSV, JSONL, JSON; optionally gzipped; ``-`` = stdin) into a Table.
-
-    Malformed lines are skipped and listed in ``Table.skipped``; with ``strict`` the
-    first one raises ``InputError`` instead.
-    """
-    source = read_source(path)
-    if not source.text.strip("\x00 \t\r\n"):
+def tables_from_source(source: Source, format: str | None = None,
+                       strict: bool = False) -> tuple[Table, ...]:
+    """Read an already opened source (see ``read_tables``)."""
+    if not source.text.strip("\x00 \t\r\n\ufeff"):
         raise InputError("the log is empty", file=source.name,
                          hint="the run may not have written anything yet")
     name = format or detect_format(source)
-    try:
-        reader = FORMATS[name]
-    except KeyError:
+    reader = FORMATS.get(name)
+    if reader is None:
         raise InputError(f"unknown format '{name}'", file=source.name,
-                         hint="choose one of: " + ", ".join(FORMATS)) from None
-    return reader.read(source, SkipLog(source.name, strict))
+                         hint="choose one of: " + ", ".join(FORMATS))
+    try:
+        tables = reader.read(source, SkipLog(source.name, strict))
+    except (KeyError, IndexError, ValueError, TypeError) as exc:
+        # A forced --format that does not fit the content: still one clear line.
+        raise InputError(f"does not look like a '{name}' log ({type(exc).__name__}: {exc})",
+                         file=source.name,
+                         hint="drop --format to detect it from the content" if format else None
+                         ) from None
+    return tables
+
+
+def read_tables(path: str, *, format: str | None = None, strict: bool = False) -> tuple[Table, ...]:
+    """Read one log file into one Table per run it holds (most formats hold one).
+
+    ``format`` forces a registry entry instead of detecting it; malformed lines are
+    skipped and listed in each ``Table.skipped`` (with ``strict`` the first raises).
+    """
+    return tables_from_source(read_source(path), format, strict)
+
+
+def read_log(path: str, *, format: str | None = None, strict: bool = False) -> Table:
+    """Read a single-run log (CSV, TSV, JSONL, JSON, any adapter; ``.gz``; ``-`` = stdin) into a Table."""
+    tables = read_tables(path, format=format, strict=strict)
+    if len(tables) != 1:
+        names = ", ".join(str(t.run) for t in tables[:5])
+        raise InputError(f"holds {len(tables)} runs ({names}{', …' if len(tables) > 5 else ''})",
+                         file=tables[0].source,
+                         hint="use read_tables() to get one table per run")
+    return tables[0]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+from dataclasses import dataclass
 
 from ..data import Table
 from ..errors import InputError
@@ -34,8 +35,18 @@ def sniff_delimiter(header: str, sample: list[str]) -> str:
     return best
 
 
-def read_csv(source: str, lines: Lines, skips: SkipLog) -> Table:
-    """Read delimited text whose first non-comment line is the header."""
+@dataclass(frozen=True)
+class RawCsv:
+    """The header and raw string rows of a delimited file, with each row's line number."""
+
+    names: list[str]
+    rows: list[list[str]]
+    line_numbers: list[int]
+    delimiter: str
+
+
+def parse_csv(source: str, lines: Lines, skips: SkipLog) -> RawCsv:
+    """Split delimited text whose first non-comment line is the header into raw rows."""
     numbered = [(i + 1, text) for i, text in enumerate(lines.lines)
                 if text.strip() and not _is_comment(text)]
     if not numbered:
@@ -43,11 +54,15 @@ def read_csv(source: str, lines: Lines, skips: SkipLog) -> Table:
                          hint="the run may not have written anything yet")
     (header_no, header), body = numbered[0], numbered[1:]
     delimiter = sniff_delimiter(header, [text for _, text in body[:_SNIFF_ROWS]])
-    names = next(csv.reader([header], delimiter=delimiter))
+    try:
+        names = next(csv.reader([header], delimiter=delimiter))
+    except csv.Error as exc:
+        raise InputError(f"unreadable CSV header: {exc}", file=source, line=header_no) from None
     width = len(names)
     last_no = len(lines.lines)
 
     rows: list[list[str]] = []
+    row_lines: list[int] = []
     # One reader over the body keeps quoted fields that span lines intact; its
     # line_num maps each row back to the file's line number.
     body_numbers = [no for no, _ in body]
@@ -67,18 +82,30 @@ def read_csv(source: str, lines: Lines, skips: SkipLog) -> Table:
             elif line_no == last_no and not lines.complete and len(row) < width:
                 skips.skip(line_no, f"partial last line ({len(row)} of {width} fields; "
                                     "the file may still be being written)")
+                continue
             else:
                 skips.skip(line_no, f"has {len(row)} fields, the header has {width}")
+                continue
+            row_lines.append(line_no)
     except csv.Error as exc:
         raise InputError(f"unreadable CSV: {exc}", file=source,
                          line=body_numbers[min(consumed, len(body_numbers) - 1)]) from None
+    return RawCsv(names=names, rows=rows, line_numbers=row_lines, delimiter=delimiter)
 
-    unique = unique_names(names)
+
+def table_from_raw(source: str, raw: RawCsv, skips: SkipLog, fmt: str = "csv") -> Table:
+    """Turn raw rows into float columns (a blank, empty column from a trailing delimiter is left out)."""
+    unique = unique_names(raw.names)
     columns = {}
     for index, name in enumerate(unique):
-        cells = [row[index] for row in rows]
-        if not names[index].strip() and not any(cell.strip() for cell in cells):
+        cells = [row[index] for row in raw.rows]
+        if not raw.names[index].strip() and not any(cell.strip() for cell in cells):
             continue  # the empty column a trailing delimiter in the header makes
         columns[name] = column_from_cells(name, cells)
-    return Table(source=source, format="csv", n_rows=len(rows), columns=columns,
-                 skipped=tuple(skips.notices))
+    return Table(source=source, format=fmt, n_rows=len(raw.rows), columns=columns,
+                 skipped=tuple(skips.notices), first_line=tuple(raw.line_numbers))
+
+
+def read_csv(source: str, lines: Lines, skips: SkipLog) -> Table:
+    """Read delimited text whose first non-comment line is the header."""
+    return table_from_raw(source, parse_csv(source, lines, skips), skips)

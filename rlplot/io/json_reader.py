@@ -30,16 +30,22 @@ def flatten_record(record: dict) -> dict:
 
 
 def _flatten_into(out: dict, obj: dict, prefix: str) -> None:
-    for key, value in obj.items():
-        name = f"{prefix}{key}"
-        if isinstance(value, dict) and value:
-            _flatten_into(out, value, f"{name}.")
-        else:
+    # An explicit stack, not recursion: a hostile log may nest objects thousands deep.
+    stack = [(prefix, iter(obj.items()))]
+    while stack:
+        base, items = stack[-1]
+        for key, value in items:
+            name = f"{base}{key}"
+            if isinstance(value, dict) and value:
+                stack.append((f"{name}.", iter(value.items())))
+                break
             out[name] = value
+        else:
+            stack.pop()
 
 
 def table_from_records(source: str, fmt: str, records: list[dict],
-                       skipped=()) -> Table:
+                       skipped=(), line_numbers=None) -> Table:
     """Build a Table from flat records; a key a record lacks is a missing cell."""
     cells: dict[str, list] = {}
     for row, record in enumerate(records):
@@ -53,12 +59,13 @@ def table_from_records(source: str, fmt: str, records: list[dict],
                 column.append(None)
     columns = {name: column_from_cells(name, values) for name, values in cells.items()}
     return Table(source=source, format=fmt, n_rows=len(records), columns=columns,
-                 skipped=tuple(skipped))
+                 skipped=tuple(skipped),
+                 first_line=tuple(line_numbers) if line_numbers is not None else None)
 
 
-def read_jsonl(source: str, lines: Lines, skips: SkipLog) -> Table:
-    """Read one JSON object per line; bad or partial lines are skipped with their line number."""
-    records = []
+def parse_jsonl(source: str, lines: Lines, skips: SkipLog) -> tuple[list[dict], list[int]]:
+    """Parse one JSON object per line (not flattened); bad or partial lines are skipped with their number."""
+    records, numbers = [], []
     last_no = len(lines.lines)
     for index, text in enumerate(lines.lines):
         line_no = index + 1
@@ -71,7 +78,7 @@ def read_jsonl(source: str, lines: Lines, skips: SkipLog) -> Table:
             continue
         try:
             record = json.loads(text)
-        except ValueError as exc:
+        except (ValueError, RecursionError) as exc:
             if line_no == last_no and not lines.complete:
                 skips.skip(line_no, "partial last line (the file may still be being written)")
             else:
@@ -80,18 +87,26 @@ def read_jsonl(source: str, lines: Lines, skips: SkipLog) -> Table:
         if not isinstance(record, dict):
             skips.skip(line_no, f"a JSON {type(record).__name__}, not an object")
             continue
-        records.append(flatten_record(record))
+        records.append(record)
+        numbers.append(line_no)
     if not records and not skips.notices:
         raise InputError("the log is empty", file=source,
                          hint="the run may not have written anything yet")
-    return table_from_records(source, "jsonl", records, skips.notices)
+    return records, numbers
+
+
+def read_jsonl(source: str, lines: Lines, skips: SkipLog) -> Table:
+    """Read one JSON object per line; bad or partial lines are skipped with their line number."""
+    records, numbers = parse_jsonl(source, lines, skips)
+    return table_from_records(source, "jsonl", [flatten_record(r) for r in records],
+                              skips.notices, numbers)
 
 
 def parse_json_document(text: str):
     """Parse a whole JSON document, or return None if the text is not one."""
     try:
         return json.loads(text)
-    except ValueError:
+    except (ValueError, RecursionError):
         return None
 
 

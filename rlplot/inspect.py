@@ -1,0 +1,162 @@
+"""``rlplot inspect`` as a library: what a log holds and how rlplot would read it, as plain data.
+
+Nothing here prints or imports matplotlib; the command (``rlplot/cli/inspect.py``)
+formats the report as text or JSON.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import numpy as np
+
+from .clean import MAX_RESTARTS_LISTED, find_restarts, keep_last_mask
+from .columns import default_x, require_column, x_candidates
+from .config.schema import Config
+from .data import Column, Table
+from .errors import RlplotError
+from .io import detect_format, tables_from_source
+from .io.sources import read_source
+
+
+@dataclass(frozen=True)
+class ColumnReport:
+    """One column: its kind and counts of each kind of cell; min/max over finite values."""
+
+    name: str
+    type: str            # numeric, text, mixed (numbers and text) or empty
+    numeric: int         # cells holding a number (NaN and ±inf included)
+    nan: int
+    inf: int
+    empty: int           # absent key, empty cell or null
+    non_numeric: int
+    min: float | None
+    max: float | None
+
+
+@dataclass(frozen=True)
+class RestartReport:
+    """Where x went back: ``line`` (when known) or 1-based ``row``, and the values around the drop."""
+
+    line: int | None
+    row: int
+    x_from: float
+    x_to: float
+
+
+@dataclass(frozen=True)
+class PanelReport:
+    """A panel of the default chart and the column it would show, or why it cannot."""
+
+    metric: str
+    column: str | None
+    problem: str | None
+
+
+@dataclass(frozen=True)
+class SkippedLine:
+    """A line the reader skipped, and why."""
+
+    line: int | None
+    why: str
+
+
+@dataclass(frozen=True)
+class RunReport:
+    """One run of a file (most files hold one)."""
+
+    run: str | None
+    rows: int
+    columns: tuple[ColumnReport, ...]
+    x_candidates: tuple[str, ...]
+    x: str | None                   # the x chosen without --x; None = the row number
+    panels: tuple[PanelReport, ...]
+    restarts: tuple[RestartReport, ...]   # the first 100
+    restart_count: int
+    duplicate_x_values: int         # distinct x values that occur on more than one row
+    duplicate_x_rows: int           # rows beyond the first for each such value
+    notes: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class FileReport:
+    """Everything ``rlplot inspect`` says about one file."""
+
+    path: str
+    format: str | None
+    format_forced: bool
+    runs: tuple[RunReport, ...]
+    skipped: tuple[SkippedLine, ...]
+    error: str | None = None
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict with stable keys (NaN-free: missing numbers are None)."""
+        return asdict(self)
+
+
+def column_report(column: Column) -> ColumnReport:
+    """Count the cells of a column by kind and take the range of its finite values."""
+    held = ~column.missing & ~column.nonnumeric
+    values = column.values[held]
+    nan = int(np.isnan(values).sum())
+    inf = int(np.isinf(values).sum())
+    finite = values[np.isfinite(values)]
+    numeric, text = int(held.sum()), int(column.nonnumeric.sum())
+    kind = ("mixed" if numeric and text else "numeric" if numeric else "text" if text else "empty")
+    return ColumnReport(name=column.name, type=kind, numeric=numeric, nan=nan, inf=inf,
+                        empty=int(column.missing.sum()), non_numeric=text,
+                        min=float(finite.min()) if finite.size else None,
+                        max=float(finite.max()) if finite.size else None)
+
+
+def run_report(table: Table, config: Config) -> RunReport:
+    """Inspect one Table: columns, x choice, default-panel mapping, restarts and duplicate x."""
+    x_name = default_x(table)
+    panels = []
+    for panel in config.panels:
+        try:
+            panels.append(PanelReport(panel.metric, require_column(table, panel.metric), None))
+        except RlplotError as exc:
+            # The column list is already in the report; keep only the closest-match part of the hint.
+            hint = "; ".join(p for p in (exc.hint or "").split("; ") if not p.startswith("columns:"))
+            panels.append(PanelReport(panel.metric, None,
+                                      exc.what + (f" ({hint})" if hint else "")))
+    restarts: list[RestartReport] = []
+    dup_values = dup_rows = restart_count = 0
+    if x_name is not None:
+        column = table.columns[x_name]
+        ok = ~column.missing & ~column.nonnumeric & np.isfinite(column.values)
+        rows = np.flatnonzero(ok)
+        x = column.values[ok]
+        lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
+        restarts = [RestartReport(r.line, r.row + 1, r.x_from, r.x_to)
+                    for r in find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)]
+        restart_count = int((x[1:] < x[:-1]).sum())
+        if config.data.restarts == "keep-last":
+            x = x[keep_last_mask(x)]  # count the duplicates the default policy would still see
+        _, counts = np.unique(x, return_counts=True)
+        dup_values = int((counts > 1).sum())
+        dup_rows = int((counts[counts > 1] - 1).sum())
+    return RunReport(run=table.run, rows=table.n_rows,
+                     columns=tuple(column_report(c) for c in table.columns.values()),
+                     x_candidates=tuple(x_candidates(table)), x=x_name, panels=tuple(panels),
+                     restarts=tuple(restarts), restart_count=restart_count,
+                     duplicate_x_values=dup_values,
+                     duplicate_x_rows=dup_rows, notes=tuple(n.what for n in table.notes))
+
+
+def inspect_log(path: str, *, format: str | None = None, config: Config | None = None) -> FileReport:
+    """Read a log the way ``render`` would and report on it; a file rlplot cannot read gets ``error``."""
+    config = config or Config()
+    fmt = format or config.data.format
+    detected = None
+    try:
+        source = read_source(path)  # once: `-` (stdin) cannot be read twice
+        detected = fmt or detect_format(source)
+        tables = tables_from_source(source, detected)
+    except RlplotError as exc:
+        return FileReport(path=path, format=detected, format_forced=fmt is not None, runs=(),
+                          skipped=(), error=str(exc))
+    skipped = tuple(SkippedLine(n.line, n.what.removeprefix("skipped line: "))
+                    for n in tables[0].skipped)
+    return FileReport(path=path, format=tables[0].format, format_forced=fmt is not None,
+                      runs=tuple(run_report(t, config) for t in tables), skipped=skipped)
