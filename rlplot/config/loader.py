@@ -457,6 +457,13 @@ class Problems:
         return sorted(self.errors, key=lambda e: (files[e.file], e.line or 0))
 
 
+def closest(value: str, options) -> list[str]:
+    """The option a typo most likely meant (a case-insensitive match first), as a 0- or 1-item list."""
+    options = [str(o) for o in options]
+    same = [o for o in options if o.lower() == value.lower()]
+    return same[:1] or difflib.get_close_matches(value, options, n=1)
+
+
 def dotted(path: Path_) -> str:
     """``("panels", 0, "title")`` -> ``panels[0].title``."""
     text = ""
@@ -478,7 +485,7 @@ def build(cls, data, path: Path_, problems: Problems, smoothing_base: dict | Non
     known = {f.name: f for f in fields(cls)}
     for key in data:
         if key not in known:
-            close = difflib.get_close_matches(str(key), known, n=1)
+            close = closest(str(key), known)
             where = f" in {dotted(path)}" if path else ""
             problems.add(path + (key,), f"unknown key '{key}'{where}",
                          f"did you mean '{close[0]}'?" if close else
@@ -594,7 +601,7 @@ def _scalar(tp, value, path: Path_, meta: Mapping, problems: Problems):
             return _INVALID
         choices = meta.get("choices")
         if choices and value not in choices:
-            close = difflib.get_close_matches(value, choices, n=1)
+            close = closest(value, choices)
             problems.add(path, f"{name}: '{value}' is not allowed",
                          (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
                          + ", ".join(choices))
@@ -607,7 +614,7 @@ def _scalar(tp, value, path: Path_, meta: Mapping, problems: Problems):
         if kind == "method":
             from ..smoothing import METHODS
             if value not in METHODS:
-                close = difflib.get_close_matches(value, list(METHODS), n=1)
+                close = closest(value, METHODS)
                 problems.add(path, f"{name}: unknown smoothing method '{value}'",
                              (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
                              + ", ".join(METHODS))
@@ -652,7 +659,7 @@ def _validate_rc(value: dict, path: Path_, problems: Problems):
                          "rlplot draws headless and chooses where files go")
             continue
         if key not in rcParams:
-            close = difflib.get_close_matches(str(key), list(rcParams), n=1)
+            close = closest(str(key), rcParams)
             problems.add(path + (key,), f"rc: unknown matplotlib rcParam '{key}'",
                          f"did you mean '{close[0]}'?" if close else None)
             continue
