@@ -5,10 +5,13 @@ adds drawing and atomic saving. A notebook can call either.
 """
 from __future__ import annotations
 
+import glob
 import os
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Sequence
+
+import numpy as np
 
 from .clean import clean_series
 from .columns import ROLE_ALIASES, default_x, is_flops, require_column
@@ -16,9 +19,19 @@ from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed
 from .errors import ColumnError, InputError, OutputError
 from .io import read_log
-from .smoothing import smooth_series
+from .smoothing import describe, smooth_series
 
 FLOPS_LABEL = "RL flops"
+
+
+@dataclass(frozen=True)
+class Group:
+    """Runs drawn as one: their indices into ``Prepared.runs`` and, when aggregated, one curve per panel."""
+
+    label: str
+    members: tuple[int, ...]
+    curves: tuple[Smoothed, ...] = ()          # [panel]: x grid, statistic, band; empty: not aggregated
+    counts: tuple[np.ndarray, ...] = ()        # [panel]: runs covering each grid point, (n_grid,)
 
 
 @dataclass(frozen=True)
@@ -29,6 +42,9 @@ class Prepared:
     smoothed: tuple[tuple[Smoothed, ...], ...]   # [run][panel]
     panels: tuple[PanelStyle, ...]
     x_label: str
+    groups: tuple[Group, ...] = ()               # empty: every run stands for itself
+    aggregated: bool = False
+    footnote: str | None = None
 
     @property
     def notices(self) -> tuple[Notice, ...]:
@@ -119,25 +135,145 @@ def x_axis_label(config: Config, runs: Sequence[Run]) -> str:
     return " / ".join(sorted(names))
 
 
+def expand_paths(paths: Sequence[str]) -> list[str]:
+    """Expand glob patterns (``runs/*/metrics.jsonl``) that are not existing files; keep order, drop repeats."""
+    out: list[str] = []
+    for path in paths:
+        if path != "-" and not os.path.exists(path) and glob.has_magic(path):
+            matches = sorted(glob.glob(path, recursive=True))
+            if not matches:
+                raise InputError("no file matches this pattern", file=path)
+            out.extend(m for m in matches if os.path.isfile(m))
+        else:
+            out.append(path)
+    return list(dict.fromkeys(out))
+
+
+def distinct_labels(paths: Sequence[str]) -> list[str]:
+    """Short labels that tell runs apart: the stems, or the path parts that differ when stems repeat.
+
+    ``a/s1/metrics.jsonl, a/s2/metrics.jsonl`` -> ``s1, s2``.
+    """
+    stems = [run_label(p) for p in paths]
+    if len(set(stems)) == len(stems):
+        return stems
+    parts = [list(Path(os.path.normpath(p)).parent.parts) + [run_label(p)] for p in paths]
+    while all(len(p) > 1 for p in parts) and len({p[0] for p in parts}) == 1:
+        parts = [p[1:] for p in parts]
+    while all(len(p) > 1 for p in parts) and len({p[-1] for p in parts}) == 1:
+        parts = [p[:-1] for p in parts]
+    return ["/".join(p) for p in parts]
+
+
+def _labels(paths: Sequence[str], config: Config, labels: Sequence[str] | None) -> list[str]:
+    auto = distinct_labels(paths)
+    mapping = config.runs.labels
+    chosen = [mapping.get(p, mapping.get(a, a)) for p, a in zip(paths, auto)]
+    for index, label in enumerate(labels or ()):
+        if index < len(chosen):
+            chosen[index] = label
+    return chosen
+
+
+def _check_same_x(runs: Sequence[Run], config: Config) -> None:
+    names = {run.source: run.series[0].x_name for run in runs if run.series}
+    if len(set(names.values())) > 1:
+        aliases = merged_aliases(config)
+        kinds = {("FLOPs" if is_flops(n, aliases) else n) for n in names.values()}
+        listing = ", ".join(f"{src} uses '{name}'" for src, name in names.items())
+        what = ("some runs have a FLOPs column and others only steps" if "FLOPs" in kinds
+                else "the runs use different x columns")
+        raise InputError(f"{what}: {listing}",
+                         hint="pick one column for all with --x, or set data.flops_per_step")
+
+
+def _smooth(series, spec: SmoothingSpec) -> Smoothed:
+    return smooth_series(series, spec.method, smoothing_params(spec))
+
+
 def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool = False,
             labels: Sequence[str] | None = None) -> Prepared:
-    """Read, clean and smooth every log for the panels of ``config`` (default: the seed chart)."""
+    """Read, clean and smooth every log for the panels of ``config`` (default: the seed chart).
+
+    With ``runs.group_by`` runs are grouped; with ``runs.aggregate`` each group becomes one
+    curve (and band) per panel.
+    """
     config = config or Config()
+    paths = expand_paths(paths)
     if not paths:
         raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
-    runs = tuple(load_run(p, config, strict=strict, label=labels[i] if labels and i < len(labels)
-                          else None) for i, p in enumerate(paths))
+    chosen = _labels(paths, config, labels)
+    runs = tuple(load_run(p, config, strict=strict, label=chosen[i]) for i, p in enumerate(paths))
+    if len(runs) > 1:
+        _check_same_x(runs, config)
     x_label = x_axis_label(config, runs)
+    aggregate_after = config.runs.aggregate != "none" and config.runs.smooth == "after"
     smoothed = []
     for run in runs:
         per_panel = []
         for panel, series in zip(config.panels, run.series):
             spec = panel.smoothing or config.smoothing
-            per_panel.append(smooth_series(series, spec.method, smoothing_params(spec)))
+            per_panel.append(_smooth(series, SmoothingSpec(method="none") if aggregate_after else spec))
         smoothed.append(tuple(per_panel))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
-    return Prepared(runs=runs, smoothed=tuple(smoothed), panels=panels, x_label=x_label)
+    groups = _groups(paths, runs, config)
+    footnote = None
+    if config.runs.aggregate != "none":
+        groups = tuple(_aggregate_group(g, smoothed, runs, config) for g in groups)
+        footnote = _aggregate_footnote(groups, config) if config.runs.footnote else None
+    return Prepared(runs=runs, smoothed=tuple(smoothed), panels=panels, x_label=x_label,
+                    groups=groups, aggregated=config.runs.aggregate != "none", footnote=footnote)
+
+
+def _groups(paths: Sequence[str], runs: Sequence[Run], config: Config) -> tuple[Group, ...]:
+    from .aggregate import group_key
+
+    if config.runs.group_by is None and config.runs.aggregate == "none":
+        return ()
+    members: dict[str, list[int]] = {}
+    for index, path in enumerate(paths):
+        key = group_key(path, config.runs.group_by) if config.runs.group_by else "all runs"
+        key = runs[index].label if key is None else key  # unmatched: a group of its own
+        members.setdefault(key, []).append(index)
+    return tuple(Group(label=key, members=tuple(idx)) for key, idx in members.items())
+
+
+def _aggregate_group(group: Group, smoothed, runs, config: Config) -> Group:
+    from .aggregate import aggregate_curves
+    from .data import Series
+
+    curves, counts = [], []
+    for panel_index, panel in enumerate(config.panels):
+        curve, count = aggregate_curves([smoothed[i][panel_index] for i in group.members], config.runs)
+        if config.runs.smooth == "after":
+            valid = np.isfinite(curve.y)
+            fitted = _smooth(Series(panel.metric, curve.x[valid], curve.y[valid]),
+                             panel.smoothing or config.smoothing)
+            y = curve.y.copy()
+            y[valid] = fitted.y
+            curve = replace(curve, y=y, method=fitted.method, params=fitted.params)
+        curves.append(curve)
+        counts.append(count)
+    return Group(label=group.label, members=group.members, curves=tuple(curves), counts=tuple(counts))
+
+
+def _aggregate_footnote(groups: Sequence[Group], config: Config) -> str:
+    spec = config.runs
+    sizes = sorted({len(g.members) for g in groups})
+    runs_text = f"{sizes[0]} runs" if len(sizes) == 1 else f"{sizes[0]}–{sizes[-1]} runs"
+    stat = {"mean": "mean", "median": "median", "iqm": "interquartile mean"}[spec.aggregate]
+    smoothing = config.smoothing
+    smooth_text = describe(smoothing.method, smoothing_params(smoothing))
+    smooth_text += " per run" if spec.smooth == "before" else " of the aggregate"
+    band = {"none": None, "sd": "band = ± 1 SD over runs", "sem": "band = ± 1 SEM over runs",
+            "ci": f"band = {spec.level:g} % bootstrap CI, {spec.reps} reps"}[spec.band]
+    parts = [f"{stat} of {runs_text}", smooth_text]
+    if band:
+        parts.append(band)
+    if spec.x_range == "union":
+        parts.append("x range = union of runs")
+    return " · ".join(parts)
 
 
 def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:

@@ -8,7 +8,8 @@ from . import debug_option
 from .common import config_options, echo_notices
 
 
-def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dict:
+def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggregate=None,
+                     band=None, reps=None, x_range=None, group_by=None) -> dict:
     """The dedicated CLI flags as a config layer (they win over every file and --set)."""
     layer: dict = {}
 
@@ -23,6 +24,11 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dic
     put("figure", "dpi", dpi)
     put("figure", "width", width)
     put("figure", "height", height)
+    put("runs", "aggregate", aggregate)
+    put("runs", "band", band)
+    put("runs", "reps", reps)
+    put("runs", "x_range", x_range)
+    put("runs", "group_by", group_by)
     if ys:
         layer["panels"] = [{"metric": y} for y in ys]
     return layer
@@ -45,21 +51,28 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height) -> dic
 @click.option("--width", type=float, help=option_help("figure.width"))
 @click.option("--height", type=float, help=option_help("figure.height"))
 @click.option("--label", "labels", multiple=True, help="Legend label of each run, in order.")
+@click.option("--group-by", metavar="REGEX", help=option_help("runs.group_by"))
+@click.option("--aggregate", metavar="STAT", help=option_help("runs.aggregate") + " (mean, median, iqm)")
+@click.option("--band", metavar="KIND", help=option_help("runs.band"))
+@click.option("--reps", type=int, help=option_help("runs.reps"))
+@click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
 @click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, strict, quiet):
+           labels, group_by, aggregate, band, reps, x_range, strict, quiet):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
     rlplot render run.jsonl -o figures/run.png -o figures/run.pdf
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
+    rlplot render 'sweep/*/metrics.jsonl' --group-by 'lr([^_]+)_seed' --aggregate mean -o cmp.png
     """
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
 
-    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height)
+    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggregate,
+                                 band, reps, x_range, group_by)
     config = load_config(configs, sets, overrides).config
     outputs = outputs or tuple(f"{run_label(logs[0])}.{fmt}" for fmt in config.output.formats)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))

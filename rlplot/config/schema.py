@@ -158,6 +158,31 @@ class OutputSpec:
 
 
 @dataclass(frozen=True)
+class RunsSpec:
+    """Several runs in one figure: labels, grouping, and aggregation over seeds."""
+
+    labels: Mapping[str, str] = opt(factory=dict, help="legend label per run, keyed by file path or "
+                                    "default label, e.g. {runs/a/metrics.jsonl: baseline}")
+    group_by: str | None = opt(None, "regex over each path; its first capture group (or the group "
+                                     "named 'group') names the run's group")
+    aggregate: str = opt("none", "combine the runs of each group into one line",
+                         choices=("none", "mean", "median", "iqm"))
+    band: str = opt("ci", "band around an aggregate: sd, sem, ci (percentile bootstrap over runs), none",
+                    choices=("none", "sd", "sem", "ci"))
+    level: float = opt(95.0, "confidence level of the ci band, in percent", min=1, max=99.9)
+    reps: int = opt(2000, "bootstrap resamples of the ci band", min=100, max=100000)
+    seed: int = opt(0, "seed of the bootstrap (same seed, same band)", min=0)
+    x_range: str = opt("intersection", "x range of an aggregate: the range all runs share, or the "
+                                       "union (fewer runs toward the ends)",
+                       choices=("intersection", "union"))
+    grid_points: int = opt(400, "x grid points an aggregate is computed at", min=10, max=100000)
+    smooth: str = opt("before", "smooth each run before aggregating, or the aggregate after",
+                      choices=("before", "after"))
+    points: bool = opt(False, "with an aggregate, also draw the runs' raw points (faint)")
+    footnote: bool = opt(True, "with an aggregate, say under the figure what the line and band are")
+
+
+@dataclass(frozen=True)
 class Config:
     """The effective configuration of one figure."""
 
@@ -169,6 +194,7 @@ class Config:
     rc: Mapping[str, Any] = opt(factory=dict, help="matplotlib rcParams, validated by matplotlib", kind="rc")
     style: tuple[str, ...] = opt((), "matplotlib style names or .mplstyle paths (relative to the config "
                                      "file), applied first")
+    runs: RunsSpec = opt(factory=RunsSpec, help="several runs: labels, groups, aggregation")
 
 
 def option_fields(cls) -> list:

@@ -26,25 +26,64 @@ def style_context(config: Config):
         yield
 
 
-def traces_for_panel(prepared, index: int) -> list[Trace]:
-    """The traces of panel ``index``: panel colours for one run, a palette colour per run otherwise."""
+def _count_text(counts) -> str:
+    if counts is None or len(counts) == 0:
+        return ""
+    high, low = int(counts.max()), int(counts.min())
+    return f" (n={high})" if high == low else f" (n={high}…{low})"
+
+
+def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
+    """The traces of panel ``index``.
+
+    One run: the panel's own colours and legend labels. Several runs: a palette colour per
+    run (or per group), labelled by run (or group and run count). Aggregated groups: one
+    line (and band) per group, with the runs' points only if asked for.
+    """
     style = prepared.panels[index]
-    single = len(prepared.runs) == 1
+    runs, smoothed = prepared.runs, prepared.smoothed
+    if len(runs) == 1 and not prepared.groups:
+        return [Trace(runs[0].series[index], smoothed[0][index], style.scatter.color,
+                      style.line.color, style.label, style.line.label)]
+    if not prepared.groups:
+        return [Trace(run.series[index], smoothed[number][index], _color(number), _color(number),
+                      None, run.label) for number, run in enumerate(runs)]
     traces = []
-    for number, (run, smoothed) in enumerate(zip(prepared.runs, prepared.smoothed)):
-        if single:
-            traces.append(Trace(run.series[index], smoothed[index], style.scatter.color,
-                                style.line.color, style.label, style.line.label))
-        else:
-            color = RUN_COLORS[number % len(RUN_COLORS)]
-            traces.append(Trace(run.series[index], smoothed[index], color, color, None, run.label))
+    for number, group in enumerate(prepared.groups):
+        color = _color(number)
+        if prepared.aggregated:
+            curve = group.curves[index]
+            points = _pooled(runs, group.members, index) if config.runs.points else None
+            traces.append(Trace(points, curve, color, color, None,
+                                group.label + _count_text(group.counts[index])))
+            continue
+        for position, member in enumerate(group.members):
+            label = f"{group.label} (n={len(group.members)})" if position == 0 else None
+            traces.append(Trace(runs[member].series[index], smoothed[member][index], color, color,
+                                None, label))
     return traces
+
+
+def _color(number: int) -> str:
+    return RUN_COLORS[number % len(RUN_COLORS)]
+
+
+def _pooled(runs, members, index):
+    import numpy as np
+
+    from ..data import Series
+
+    xs = np.concatenate([runs[m].series[index].x for m in members])
+    ys = np.concatenate([runs[m].series[index].y for m in members])
+    order = np.argsort(xs, kind="stable")
+    return Series(runs[members[0]].series[index].name, xs[order], ys[order])
 
 
 def draw_chart(prepared, config: Config):
     """Create the figure and draw every panel of ``prepared``; returns the Figure."""
-    fig, axes = make_figure(len(prepared.panels), config.figure)
+    fig, axes = make_figure(len(prepared.panels), config.figure,
+                            footnote=config.figure.footnote or prepared.footnote)
     for index, ax in enumerate(axes):
-        draw_panel(ax, traces_for_panel(prepared, index), prepared.panels[index], config.figure,
+        draw_panel(ax, traces_for_panel(prepared, index, config), prepared.panels[index], config.figure,
                    x_label=prepared.x_label, rasterize_above=config.output.rasterize_above)
     return fig

@@ -25,7 +25,7 @@ def grid_shape(n_panels: int, style: FigureStyle) -> tuple[int, int]:
     return 1, max(n_panels, 1)
 
 
-def make_figure(n_panels: int, style: FigureStyle) -> tuple[Figure, list]:
+def make_figure(n_panels: int, style: FigureStyle, footnote: str | None = None) -> tuple[Figure, list]:
     """A headless Agg figure with ``n_panels`` axes in reading order (unused grid cells hidden)."""
     rows, cols = grid_shape(n_panels, style)
     layout = None if style.layout == "none" else style.layout
@@ -38,6 +38,7 @@ def make_figure(n_panels: int, style: FigureStyle) -> tuple[Figure, list]:
         ax.set_axis_off()
     if style.suptitle:
         fig.suptitle(style.suptitle, fontsize=style.title_size + 2)
-    if style.footnote:
-        fig.supxlabel(style.footnote, fontsize=max(style.font_size - 2, 1), color="0.35")
+    footnote = footnote or style.footnote
+    if footnote:
+        fig.supxlabel(footnote, fontsize=max(style.font_size - 2, 1), color="0.35")
     return fig, axes[:n_panels]

@@ -15,7 +15,7 @@ from .downsample import minmax_indices
 class Trace:
     """One run's series in one panel, with the colours and legend labels it is drawn with."""
 
-    series: Series
+    series: Series | None      # None: no points (an aggregate drawn without its runs' points)
     smoothed: Smoothed
     point_color: str
     line_color: str
@@ -26,7 +26,12 @@ class Trace:
 def _bounds(traces: list[Trace]) -> tuple[float, float]:
     lows, highs = [], []
     for trace in traces:
-        for values in (trace.series.y, trace.smoothed.y):
+        arrays = [trace.smoothed.y]
+        if trace.series is not None:
+            arrays.append(trace.series.y)
+        if trace.smoothed.band_low is not None:
+            arrays += [trace.smoothed.band_low, trace.smoothed.band_high]
+        for values in arrays:
             finite = values[np.isfinite(values)]
             if finite.size:
                 lows.append(float(finite.min()))
@@ -38,14 +43,17 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
                rasterize_above: int):
     """Draw the points (downsampled, extremes kept) and smoothed line of every trace; format the axes."""
     for trace in traces:
-        x, y = trace.series.x, trace.series.y
-        if style.scatter.show and len(x):
+        if style.scatter.show and trace.series is not None and len(trace.series):
+            x, y = trace.series.x, trace.series.y
             keep = minmax_indices(y, style.scatter.max_points)
             ax.scatter(x[keep], y[keep], s=style.scatter.size, c=trace.point_color,
                        alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
                        label=trace.point_label, zorder=2,
                        rasterized=len(keep) > rasterize_above)
-        if len(x):
+        if trace.smoothed.band_low is not None:
+            ax.fill_between(trace.smoothed.x, trace.smoothed.band_low, trace.smoothed.band_high,
+                            color=trace.line_color, alpha=0.2, linewidth=0, zorder=1)
+        if len(trace.smoothed.x):
             keep = minmax_indices(trace.smoothed.y, max(style.scatter.max_points, 2))
             ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
                     linewidth=style.line.width, linestyle=style.line.style,

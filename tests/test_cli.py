@@ -1,0 +1,107 @@
+"""The command line: paths on stdout, one-line errors on stderr, exit codes, no tracebacks."""
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+
+from rlplot import __version__
+
+from .conftest import SAMPLE_CSV, write_jsonl
+
+
+def test_render_prints_only_the_paths_written(invoke, seed_log, tmp_path):
+    png, pdf = tmp_path / "f" / "run.png", tmp_path / "f" / "run.pdf"
+    result = invoke("render", seed_log, "-o", png, "-o", pdf)
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == [str(png), str(pdf)]
+    assert png.read_bytes()[:8] == b"\x89PNG\r\n\x1a\n" and pdf.read_bytes()[:5] == b"%PDF-"
+
+
+def test_default_output_is_named_after_the_log(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("render", seed_log)
+    assert result.exit_code == 0 and result.stdout.strip() == "run.png"
+    assert (tmp_path / "run.png").exists()
+
+
+def test_warnings_go_to_stderr(invoke, tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"step": i, "accuracy": 0.5, "parallelism": 8}
+                                             for i in range(10)] + ["{broken"] +
+                      [{"step": 11, "accuracy": None, "parallelism": 9}])
+    result = invoke("render", log, "-o", tmp_path / "o.png")
+    assert result.exit_code == 0
+    assert f"rlplot: warning: {log}:11: skipped line: malformed JSON" in result.stderr
+    assert "dropped points: 1 of 11 from 'accuracy' (1 missing)" in result.stderr
+    assert result.stdout.strip() == str(tmp_path / "o.png")
+
+
+@pytest.mark.parametrize("args, expected", [
+    (["render", "{missing}"], "rlplot: error: {missing}: no such file (check the path)"),
+    (["render", "{log}", "--y", "acuracy", "-o", "{out}"],
+     "rlplot: error: {log}: no column 'acuracy' (columns: step, rl_flops, accuracy, "
+     "avg_parallelism; closest: 'accuracy')"),
+    (["render", "{log}", "-o", "{tmp}/x.gif"],
+     "rlplot: error: {tmp}/x.gif: unknown output format '.gif' (use .png, .svg or .pdf)"),
+    (["render", "{log}", "--smooth", "loess", "-o", "{out}"],
+     "rlplot: error: command line: smoothing.method: unknown smoothing method 'loess' "
+     "(did you mean 'lowess'? choose one of: lowess, ema, none)"),
+    (["render", "{log}", "--frac", "2", "-o", "{out}"],
+     "rlplot: error: command line: smoothing.frac: 2 is out of range (allowed: > 0 and <= 1)"),
+    (["render", "{empty}", "-o", "{out}"],
+     "rlplot: error: {empty}: the log is empty (the run may not have written anything yet)"),
+])
+def test_errors_are_one_line_without_traceback(invoke, tmp_path, args, expected):
+    empty = tmp_path / "empty.csv"
+    empty.write_text("")
+    values = {"missing": tmp_path / "nope.csv", "log": SAMPLE_CSV, "out": tmp_path / "o.png",
+              "tmp": tmp_path, "empty": empty}
+    result = invoke(*[a.format(**values) for a in args])
+    assert result.exit_code == 1
+    assert result.stderr.strip() == expected.format(**values)
+    assert "Traceback" not in result.stderr and result.stdout == ""
+    assert not (tmp_path / "o.png").exists()
+
+
+def test_missing_default_columns_hint_at_y(invoke, tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"step": 1, "reward": 3}])
+    result = invoke("render", log, "-o", tmp_path / "o.png")
+    assert result.exit_code == 1
+    assert "no column 'accuracy'" in result.stderr and "--x/--y" in result.stderr
+
+
+def test_strict_fails_on_a_skipped_line(invoke, tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", ['{"step": 1, "accuracy": 0.5, "parallelism": 8}',
+                                             "garbage",
+                                             '{"step": 2, "accuracy": 0.6, "parallelism": 8}'])
+    result = invoke("render", log, "--strict", "-o", tmp_path / "o.png")
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rlplot: error: {log}:2: malformed JSON")
+
+
+def test_usage_errors_keep_exit_code_2(invoke):
+    result = invoke("render", "--no-such-flag")
+    assert result.exit_code == 2
+
+
+def test_stdin(invoke, seed_log, tmp_path):
+    out = tmp_path / "s.png"
+    result = invoke("render", "-", "-o", out, input=seed_log.read_text())
+    assert result.exit_code == 0, result.stderr
+    assert out.exists()
+
+
+def test_version_and_help_in_a_real_process():
+    version = subprocess.run([sys.executable, "-m", "rlplot", "--version"], capture_output=True,
+                             text=True, check=True)
+    assert version.stdout.strip() == f"rlplot, version {__version__}"
+    help_text = subprocess.run([sys.executable, "-m", "rlplot", "render", "--help"],
+                               capture_output=True, text=True, check=True).stdout
+    assert "--frac" in help_text and "smoothing.frac" in help_text
+
+
+def test_debug_shows_the_traceback(tmp_path):
+    result = subprocess.run([sys.executable, "-m", "rlplot", "--debug", "render",
+                             str(tmp_path / "nope.csv")], capture_output=True, text=True)
+    assert result.returncode != 0 and "Traceback" in result.stderr

@@ -1,0 +1,165 @@
+"""The default figure is the seed chart: checked through its artists, not its pixels."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from matplotlib import ticker
+from matplotlib.colors import to_hex
+
+from rlplot.config import Config, load_config
+from rlplot.figure.chart import draw_chart
+from rlplot.figure.downsample import minmax_indices
+from rlplot.pipeline import prepare
+
+from .conftest import SAMPLE_JSONL, write_jsonl
+
+
+@pytest.fixture(scope="module")
+def sample_figure():
+    prepared = prepare([str(SAMPLE_JSONL)], Config())
+    return draw_chart(prepared, Config()), prepared
+
+
+def legend_texts(ax):
+    return [t.get_text() for t in ax.get_legend().get_texts()]
+
+
+def test_titles_labels_and_legends(sample_figure):
+    fig, _ = sample_figure
+    left, right = fig.axes
+    assert left.get_title() == "Training Accuracy vs Steps"
+    assert right.get_title() == "Average parallelism vs Steps"
+    assert left.get_ylabel() == "Training Accuracy"
+    assert right.get_ylabel() == "Average Parallelism"
+    assert left.get_xlabel() == right.get_xlabel() == "RL flops"
+    assert legend_texts(left) == ["Training Accuracy", "Smoothed Curve"]
+    assert legend_texts(right) == ["Average Parallelism", "Smoothed Curve"]
+
+
+def test_legend_is_top_left_and_fixed(sample_figure):
+    fig, _ = sample_figure
+    for ax in fig.axes:
+        assert ax.get_legend()._loc == 2  # 'upper left'; never 'best', which scans every point
+
+
+def test_colours_blue_points_red_line(sample_figure):
+    fig, _ = sample_figure
+    for ax in fig.axes:
+        (points,) = ax.collections
+        (line,) = ax.lines
+        assert to_hex(points.get_facecolor()[0], keep_alpha=False) == to_hex("tab:blue")
+        assert to_hex(line.get_color()) == to_hex("tab:red")
+
+
+def test_every_point_is_drawn_and_line_is_the_smoothed_curve(sample_figure):
+    fig, prepared = sample_figure
+    for index, ax in enumerate(fig.axes):
+        series = prepared.runs[0].series[index]
+        offsets = ax.collections[0].get_offsets()
+        assert len(offsets) == len(series) == 300
+        np.testing.assert_allclose(offsets[:, 1], series.y)
+        np.testing.assert_allclose(ax.lines[0].get_ydata(), prepared.smoothed[0][index].y)
+
+
+def test_percent_axis_with_five_percent_gridlines(sample_figure):
+    fig, _ = sample_figure
+    ax = fig.axes[0]
+    formatter = ax.yaxis.get_major_formatter()
+    assert isinstance(formatter, ticker.PercentFormatter) and formatter.xmax == 1.0
+    ticks = ax.get_yticks()
+    np.testing.assert_allclose(np.diff(ticks), 0.05)
+    low, high = ax.get_ylim()
+    assert low == pytest.approx(0.30) and high == pytest.approx(0.70)  # the seed's 30 %..70 %
+    assert formatter(0.35, 0) == "35.0%"
+
+
+def test_parallelism_integer_gridlines_and_limits_on_gridlines(sample_figure):
+    fig, prepared = sample_figure
+    ax = fig.axes[1]
+    np.testing.assert_allclose(np.diff(ax.get_yticks()), 1.0)
+    low, high = ax.get_ylim()
+    assert low == int(low) and high == int(high)
+    y = prepared.runs[0].series[1].y
+    assert low <= y.min() and high >= y.max() and high - y.max() < 1.5
+
+
+def test_x_ticks_scientific(sample_figure):
+    fig, _ = sample_figure
+    formatter = fig.axes[0].xaxis.get_major_formatter()
+    assert isinstance(formatter, ticker.ScalarFormatter)
+    fig.canvas.draw()
+    assert "10^{21}" in formatter.get_offset() or "21" in formatter.get_offset()
+
+
+def test_percent_panel_accepts_0_to_100_data(tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"step": i, "accuracy": 35 + i, "parallelism": 8}
+                                             for i in range(20)])
+    prepared = prepare([str(log)], Config())
+    fig = draw_chart(prepared, Config())
+    formatter = fig.axes[0].yaxis.get_major_formatter()
+    assert formatter.xmax == 100.0
+    np.testing.assert_allclose(np.diff(fig.axes[0].get_yticks()), 5.0)
+    assert fig.axes[0].get_xlabel() == "step"  # no FLOPs column: the label says what x is
+
+
+def test_custom_y_panels_take_names_from_columns(tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"step": i, "reward": i * 2.0, "kl": 0.1 * i}
+                                             for i in range(30)])
+    config = load_config(overrides={"panels": [{"metric": "reward"}, {"metric": "kl"},
+                                               {"metric": "reward"}]}).config
+    fig = draw_chart(prepare([str(log)], config), config)
+    assert [ax.get_title() for ax in fig.axes] == ["reward vs step", "kl vs step", "reward vs step"]
+    assert legend_texts(fig.axes[1]) == ["kl", "Smoothed Curve"]
+
+
+def test_large_series_is_downsampled_for_drawing_only(tmp_path):
+    n = 20_000
+    rng = np.random.default_rng(1)
+    y = rng.normal(size=n)
+    log = write_jsonl(tmp_path / "big.jsonl", [{"step": i, "accuracy": float(v), "parallelism": 1.0}
+                                               for i, v in enumerate(y)])
+    config = load_config(sets=["panels.0.scatter.max_points=500"]).config
+    prepared = prepare([str(log)], config)
+    assert len(prepared.runs[0].series[0]) == n  # smoothing saw every point
+    fig = draw_chart(prepared, config)
+    offsets = fig.axes[0].collections[0].get_offsets()
+    assert len(offsets) <= 500
+    assert offsets[:, 1].max() == y.max() and offsets[:, 1].min() == y.min()
+
+
+def test_minmax_keeps_ends_and_extremes():
+    y = np.sin(np.linspace(0, 20, 10_001))
+    keep = minmax_indices(y, 200)
+    assert len(keep) <= 200 and keep[0] == 0 and keep[-1] == len(y) - 1
+    assert y[keep].max() == y.max() and y[keep].min() == y.min()
+    assert np.all(np.diff(keep) > 0)
+
+
+def test_several_runs_get_palette_colours_and_run_labels(tmp_path):
+    paths = []
+    for name in ("a", "b"):
+        paths.append(str(write_jsonl(tmp_path / f"{name}.jsonl", [
+            {"step": i, "accuracy": 0.5, "parallelism": 8 + i} for i in range(10)])))
+    fig = draw_chart(prepare(paths, Config()), Config())
+    ax = fig.axes[0]
+    assert legend_texts(ax) == ["a", "b"]
+    colours = {to_hex(line.get_color()) for line in ax.lines}
+    assert len(colours) == 2
+
+
+def test_drawing_never_opens_the_input(seed_log, monkeypatch):
+    import builtins
+    import io as stdlib_io
+
+    prepared = prepare([str(seed_log)], Config())
+    real_open = builtins.open
+
+    def guarded(file, *args, **kwargs):
+        assert str(file) != str(seed_log), "drawing opened the input log"
+        return real_open(file, *args, **kwargs)
+
+    monkeypatch.setattr(builtins, "open", guarded)
+    monkeypatch.setattr(stdlib_io, "open", guarded)
+    fig = draw_chart(prepared, Config())
+    fig.canvas.draw()
+    assert len(fig.axes) == 2

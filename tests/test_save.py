@@ -1,0 +1,68 @@
+"""Saving: byte-identical re-renders, atomic writes, refusing to overwrite an input."""
+from __future__ import annotations
+
+import os
+
+import pytest
+
+from rlplot.errors import OutputError
+from rlplot.figure import save as save_module
+from rlplot.pipeline import render
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_rerender_is_byte_identical(seed_log, tmp_path, suffix):
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    render([str(seed_log)], [str(first)])
+    render([str(seed_log)], [str(second)])
+    assert first.read_bytes() == second.read_bytes()
+    assert first.stat().st_size > 1000
+
+
+def test_svg_and_pdf_carry_no_date(seed_log, tmp_path):
+    render([str(seed_log)], [str(tmp_path / "a.svg"), str(tmp_path / "a.pdf")])
+    assert b"<dc:date>" not in (tmp_path / "a.svg").read_bytes()
+    assert b"CreationDate" not in (tmp_path / "a.pdf").read_bytes()
+
+
+def test_interrupted_write_leaves_nothing(seed_log, tmp_path, monkeypatch):
+    target = tmp_path / "out" / "fig.png"
+    target.parent.mkdir()
+    target.write_bytes(b"previous good figure")
+
+    def broken_savefig(self, stream, **kwargs):
+        stream.write(b"half a figure")
+        raise KeyboardInterrupt
+
+    from matplotlib.figure import Figure
+    monkeypatch.setattr(Figure, "savefig", broken_savefig)
+    with pytest.raises(KeyboardInterrupt):
+        render([str(seed_log)], [str(target)])
+    assert target.read_bytes() == b"previous good figure"
+    assert os.listdir(target.parent) == ["fig.png"]  # no temp file left behind
+
+
+def test_output_equal_to_input_is_refused_before_any_work(seed_log, tmp_path):
+    before = seed_log.read_bytes()
+    other = tmp_path / "other.png"
+    link = tmp_path / "same.png"
+    link.symlink_to(seed_log)
+    with pytest.raises(OutputError, match="overwrite an input"):
+        render([str(link)], [str(other), str(link)])
+    assert seed_log.read_bytes() == before and not other.exists()
+
+
+def test_unknown_format_is_refused_before_any_work(seed_log, tmp_path):
+    with pytest.raises(OutputError, match="unknown output format"):
+        render([str(seed_log)], [str(tmp_path / "a.png"), str(tmp_path / "a.jpg")])
+    assert not (tmp_path / "a.png").exists()
+
+
+def test_parent_folders_are_created(seed_log, tmp_path):
+    target = tmp_path / "deep" / "er" / "fig.svg"
+    assert render([str(seed_log)], [str(target)]).written == (str(target),)
+    assert target.exists()
+
+
+def test_writers_registry_covers_the_documented_formats():
+    assert set(save_module.WRITERS) == {".png", ".svg", ".pdf"}
