@@ -89,3 +89,28 @@ def test_starter_loads_back_to_the_defaults(tmp_path):
     path = tmp_path / "s.yaml"
     path.write_text(starter_yaml(["x"]))
     assert load_config([str(path)]).config == Config()
+
+
+def test_readme_example_config_is_valid(tmp_path):
+    import re
+
+    from rlplot.config.loader import validate_refs
+
+    text = (ROOT / "docs" / "readme" / "config.md").read_text(encoding="utf-8")
+    example = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.S) if "extends:" in b)
+    path = tmp_path / "my-paper.yaml"
+    path.write_text(example)
+    assert [str(e) for e in validate_refs([str(path)])] == []
+    config = load_config([str(path)]).config
+    assert config.panels[1].title == "Parallelism" and config.panels[0].line.width == 1.5
+    assert config.figure.font_family == "serif"     # from extends: paper
+
+
+def test_gallery_has_an_image_of_every_preset():
+    from rlplot.config import preset_names
+
+    text = (ROOT / "docs" / "readme" / "config.md").read_text(encoding="utf-8")
+    for name in preset_names():
+        image = ROOT / "docs" / "gallery" / f"{name}.png"
+        assert image.is_file() and image.stat().st_size < 150_000, name
+        assert f"](../gallery/{name}.png)" in text, name
