@@ -305,3 +305,35 @@ def test_invalid_values_leave_defaults_in_the_built_config(tmp_path):
     config, problems = resolve(config_layers([str(cfg)]))
     assert config.figure.dpi == Config().figure.dpi and config.figure.width == 6
     assert len(problems.errors) == 1
+
+
+def test_a_top_level_smoothing_problem_is_reported_once(tmp_path):
+    cfg = write(tmp_path / "s.yaml", "smoothing:\n  fracc: 0.3\n  frac: 2\npanels:\n  0:\n"
+                "    smoothing: {it: 1}\n")
+    assert messages(cfg) == [
+        f"{cfg}:2: unknown key 'fracc' in smoothing (did you mean 'frac'?)",
+        f"{cfg}:3: smoothing.frac: 2 is out of range (allowed: > 0 and <= 1)"]
+
+
+def test_star_also_styles_panels_that_later_layers_create(tmp_path):
+    loaded = load_config(["paper", "four-panel"])
+    panels = loaded.config.panels
+    assert len(panels) == 4 and {p.scatter.size for p in panels} == {2.5}   # from paper's panels.*
+    assert panels[3].legend.loc == "lower right"                           # four-panel's own key
+    assert panels[3].legend.font_size == 5                                 # paper's, underneath
+    assert loaded.origin[("panels", 3, "scatter", "size")] == ("preset:paper", 17)
+    assert loaded.origin[("panels", 3, "legend", "loc")][0] == "preset:four-panel"
+
+
+def test_star_styling_reaches_panels_chosen_with_y_flags():
+    config = load_config(["slides"], [], render_overrides(None, ("accuracy", "kl"), None, None, None,
+                                                          None, None, None)).config
+    assert [p.metric for p in config.panels] == ["accuracy", "kl"]
+    assert {p.line.width for p in config.panels} == {4}
+    assert config.panels[1].title is None          # a new panel: no seed title carried over
+
+
+def test_a_later_panel_key_beats_an_earlier_star(tmp_path):
+    cfg = write(tmp_path / "p.yaml", "panels:\n  - metric: kl\n    line: {width: 9}\n")
+    assert load_config(["slides", str(cfg)]).config.panels[0].line.width == 9
+    assert load_config([str(cfg), "slides"]).config.panels[0].line.width == 4

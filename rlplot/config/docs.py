@@ -259,8 +259,9 @@ def reference_markdown() -> str:
         "`--set key.path=value` < the dedicated flags of `rlplot render` (`--x`, `--y`, `--smooth`, "
         "`--frac`, `--ema-weight`, `--dpi`, `--width`, `--height`). Mappings merge key by key; "
         "lists replace, except that `panels.N.…` (or `panels: {N: {…}}` in a file) changes panel N "
-        "only, and `panels.*.…` (`panels: {'*': {…}}`) changes every panel defined so far: put a "
-        "style preset after the config that chooses the panels (`-c four-panel -c paper`). "
+        "only, and `panels.*.…` (`panels: {'*': {…}}`) changes every panel: the panels defined so "
+        "far and the ones later layers create (`-c paper --y kl` keeps paper's marker sizes; a "
+        "later layer's own panel keys still win). "
         "`rlplot config show --sources` prints the result and where each value came from; "
         "`rlplot config validate FILE` lists every problem; `rlplot config init` writes a "
         "commented starter.",

@@ -325,9 +325,39 @@ def merge_layers(layers: list[Layer]) -> tuple[dict, dict]:
     merged = _defaults()
     origin: dict = {}
     _record(origin, merged, (), (DEFAULT_SOURCE, None))
+    template = _PanelTemplate()
     for layer in layers:
-        _merge(merged, layer.data, (), layer, origin)
+        _merge(merged, layer.data, (), layer, origin, template)
     return merged, origin
+
+
+@dataclass
+class _PanelTemplate:
+    """What ``panels.*`` layers set so far: applied to existing panels and to panels made later."""
+
+    data: dict = field(default_factory=dict)
+    origin: dict = field(default_factory=dict)   # path inside a panel -> (source, line)
+
+    def add(self, value: dict, layer: Layer) -> None:
+        """Remember a ``panels.*`` mapping and where each of its keys was set."""
+        _deep_update(self.data, value)
+        for rel in _leaf_paths(value):
+            self.origin[rel] = layer.where(("panels", "*") + rel)
+
+    def new_panel(self, origin: dict, index: int) -> dict:
+        """A fresh panel: the panel defaults with the template over them (origins recorded)."""
+        panel = to_mapping(PanelStyle())
+        _deep_update(panel, self.data)
+        _record(origin, panel, ("panels", index), (DEFAULT_SOURCE, None))
+        for rel, where in self.origin.items():
+            origin[("panels", index) + rel] = where
+        return panel
+
+
+def _leaf_paths(value, path: Path_ = ()) -> list:
+    if isinstance(value, dict) and value:
+        return [p for key, sub in value.items() for p in _leaf_paths(sub, path + (key,))]
+    return [path]
 
 
 def _record(origin: dict, value, path: Path_, where) -> None:
@@ -359,11 +389,13 @@ def _forget(origin: dict, path: Path_) -> None:
         del origin[key]
 
 
-def _merge(base: dict, over: Mapping, path: Path_, layer: Layer, origin: dict) -> None:
+def _merge(base: dict, over: Mapping, path: Path_, layer: Layer, origin: dict,
+           template: _PanelTemplate | None = None) -> None:
+    template = template or _PanelTemplate()
     for key, value in over.items():
         sub = path + (key,)
         if key == "panels" and path == () and isinstance(value, dict):
-            _merge_panels(base, value, layer, origin)
+            _merge_panels(base, value, layer, origin, template)
             continue
         if sub == ("rc",) and isinstance(value, dict) and isinstance(base.get(key), dict):
             # rcParams are flat dotted names; `--set rc.font.size=8` arrives nested.
@@ -378,22 +410,24 @@ def _merge(base: dict, over: Mapping, path: Path_, layer: Layer, origin: dict) -
             _merge(base[key], value, sub, layer, origin)
             origin.setdefault(sub, layer.where(sub))
             continue
-        written = value
-        if key == "panels" and path == () and isinstance(value, list):
-            # A new panel list: each panel starts from the plain panel defaults.
-            written = [_merged_panel(item) for item in value]
-        base[key] = copy.deepcopy(written)
         _forget(origin, sub)
+        if key == "panels" and path == () and isinstance(value, list):
+            # A new panel list: each panel starts from the panel defaults and `panels.*`.
+            base[key] = []
+            for index, item in enumerate(value):
+                panel = template.new_panel(origin, index)
+                if isinstance(item, dict):
+                    _deep_update(panel, item)
+                    base[key].append(panel)
+                else:
+                    base[key].append(copy.deepcopy(item))   # reported by validation
+            origin[sub] = layer.where(sub)
+            for index, item in enumerate(value):
+                _record_layer(origin, item, sub + (index,), layer)
+            continue
+        base[key] = copy.deepcopy(value)
         _record(origin, base[key], sub, (DEFAULT_SOURCE, None))
         _record_layer(origin, value, sub, layer)
-
-
-def _merged_panel(item):
-    if not isinstance(item, dict):
-        return item
-    panel = to_mapping(PanelStyle())
-    _deep_update(panel, item)
-    return panel
 
 
 def _deep_update(base: dict, over: Mapping) -> None:
@@ -404,14 +438,17 @@ def _deep_update(base: dict, over: Mapping) -> None:
             base[key] = copy.deepcopy(value)
 
 
-def _merge_panels(base: dict, by_index: Mapping, layer: Layer, origin: dict) -> None:
+def _merge_panels(base: dict, by_index: Mapping, layer: Layer, origin: dict,
+                  template: _PanelTemplate) -> None:
     panels = base["panels"]
     for key, value in by_index.items():
         if key == "*":
-            # `panels.*.…` styles every panel defined so far (put style presets last).
+            # `panels.*.…` styles every panel: those defined so far, and those that later
+            # layers create (where the later layer's own keys win).
             if not isinstance(value, dict):
                 raise ConfigError("panels.* must be a mapping of panel options",
                                   file=layer.name, line=layer.where(("panels", key))[1])
+            template.add(value, layer)
             for index in range(len(panels)):
                 _merge(panels[index], value, ("panels", index), _Rekeyed(layer, key, index), origin)
             continue
@@ -420,8 +457,7 @@ def _merge_panels(base: dict, by_index: Mapping, layer: Layer, origin: dict) -> 
             raise ConfigError(f"panels.{key}: a panel is addressed by its number (0, 1, …)",
                               file=layer.name, line=layer.where(("panels", key))[1])
         while len(panels) <= index:
-            panels.append(to_mapping(PanelStyle()))
-            _record(origin, panels[-1], ("panels", len(panels) - 1), (DEFAULT_SOURCE, None))
+            panels.append(template.new_panel(origin, len(panels)))
         if not isinstance(value, dict):
             raise ConfigError(f"panels.{index} must be a mapping of panel options",
                               file=layer.name, line=layer.where(("panels", key))[1])
@@ -686,8 +722,10 @@ def resolve(layers: list[Layer]) -> tuple[Config, Problems]:
     merged, origin = merge_layers(layers)
     problems = Problems(origin)
     _resolve_style_paths(merged, origin, layers)
-    config = build(Config, merged, (), problems, smoothing_base=merged.get("smoothing")
-                   if isinstance(merged.get("smoothing"), dict) else None)
+    # A panel's smoothing starts from the *validated* top-level smoothing, so a problem
+    # there is reported once, at its own line, not again under every panel.
+    base = build(SmoothingSpec, merged.get("smoothing"), ("smoothing",), Problems({}))
+    config = build(Config, merged, (), problems, smoothing_base=to_mapping(base))
     _check_whole(config, problems)
     return config, problems
 
