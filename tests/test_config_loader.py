@@ -337,3 +337,14 @@ def test_a_later_panel_key_beats_an_earlier_star(tmp_path):
     cfg = write(tmp_path / "p.yaml", "panels:\n  - metric: kl\n    line: {width: 9}\n")
     assert load_config(["slides", str(cfg)]).config.panels[0].line.width == 9
     assert load_config([str(cfg), "slides"]).config.panels[0].line.width == 4
+
+
+def test_extends_paths_are_relative_to_the_extending_file_not_the_working_folder(tmp_path, monkeypatch):
+    (tmp_path / "cfg").mkdir()
+    write(tmp_path / "cfg" / "base.yaml", "figure: {width: 5}\n")
+    write(tmp_path / "cfg" / "child.yaml", "extends: base.yaml\n")
+    write(tmp_path / "base.yaml", "figure: {width: 9}\n")          # a decoy in the working folder
+    write(tmp_path / "paper", "figure: {width: 9}\n")              # a decoy named like a preset
+    monkeypatch.chdir(tmp_path)
+    assert load_config(["cfg/child.yaml"]).config.figure.width == 5
+    assert load_config(["paper-wide"]).config.figure.font_family == "serif"   # extends the preset

@@ -25,7 +25,7 @@ def config():
     """
 
 
-@config.command("show")
+@config.command("show", short_help="Print the merged config as YAML.")
 @config_options
 @click.option("--sources", is_flag=True,
               help="End each value with where it came from: default, preset:NAME:LINE, FILE:LINE, --set.")
@@ -39,7 +39,7 @@ def show(configs, sets, sources):
     click.echo(show_yaml(loaded.config, loaded.origin if sources else None), nl=False)
 
 
-@config.command("validate")
+@config.command("validate", short_help="Check configs; list every problem.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE|PRESET...")
 @click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
               help="Validate with these overrides on top of each file.")
@@ -57,7 +57,7 @@ def validate(files, sets):
         click.echo(f"{ref}: ok")
 
 
-@config.command("init")
+@config.command("init", short_help="Write a commented starter config.")
 @click.argument("path", required=False, default=DEFAULT_INIT_PATH, metavar="[PATH]")
 @click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
 @debug_option
@@ -75,7 +75,7 @@ def init(path, force):
     click.echo(str(target))
 
 
-@config.command("list")
+@config.command("list", short_help="List presets with descriptions.")
 @debug_option
 def list_presets():
     """List the presets that ship with rlplot, with their one-line descriptions."""

@@ -86,12 +86,11 @@ def resolve_config_path(ref: str, relative_to: Path | None = None) -> Path:
 
 def _locate(ref: str, relative_to: Path | None = None) -> tuple[Path, bool]:
     # (path, found by preset name). A file wins over a preset of the same name, so a
-    # local `paper.yaml` is used as written; `paper` alone means the preset.
+    # local `paper.yaml` is used as written; `paper` alone means the preset. Within a
+    # config (`extends:`), a relative path means relative to that config's folder.
     candidate = Path(ref)
     if relative_to is not None and not candidate.is_absolute():
-        near = relative_to / candidate
-        if near.is_file():
-            return near, False
+        candidate = relative_to / candidate   # inside a config: relative to that file only
     if candidate.is_file():
         return candidate, False
     if "/" not in ref and os.sep not in ref:
