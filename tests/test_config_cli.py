@@ -40,6 +40,13 @@ ERROR_CASES = {
                    ":2: unsafe or unknown YAML tag '!!python/name:os.system'"),
     "alias bomb": (BOMB, ": YAML expands to too many values (an alias bomb?)"),
     "not a mapping": ("- a\n- b\n", ":1: a config must be a mapping of sections"),
+    "duplicate key": ("figure:\n  width: 4\n  width: 5\n",
+                      ":3: duplicate key 'width' in figure (first set on line 2)"),
+    "bad extends": ("figure: {width: 4}\nextends: papr\n",
+                    ":2: no config file or preset 'papr' (did you mean the preset 'paper'?)"),
+    "extends loop": ("extends: x.yaml\n", ": 'extends' loops back to a file already being read"),
+    "deep nesting": ("a: " + "[" * 3000 + "]" * 3000 + "\n", ": YAML is nested too deeply"),
+    "panel without metric": ("panels:\n  - title: Accuracy\n", ":2: panels[0] has no metric"),
 }
 
 
