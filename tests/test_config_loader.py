@@ -145,13 +145,19 @@ def test_rc_merges_across_layers_and_set_nests(tmp_path):
     assert config.rc == {"font.size": 11, "lines.linewidth": 2}
 
 
-def test_relative_style_paths_are_read_next_to_the_config(tmp_path, monkeypatch):
+def test_relative_style_paths_are_read_next_to_the_config(tmp_path, monkeypatch, seed_log):
+    from matplotlib.colors import to_hex
+
+    from rlplot.pipeline import render
+
     (tmp_path / "cfg").mkdir()
     write(tmp_path / "cfg" / "mine.mplstyle", "axes.facecolor: eeeeee\n")
-    cfg = write(tmp_path / "cfg" / "s.yaml", "style: [mine.mplstyle]\n")
+    write(tmp_path / "cfg" / "s.yaml", "style: [mine.mplstyle]\n")
     monkeypatch.chdir(tmp_path)
     config = load_config(["cfg/s.yaml"]).config
     assert config.style == (str((tmp_path / "cfg" / "mine.mplstyle").resolve()),)
+    fig = render([str(seed_log)], [], config).figure
+    assert to_hex(fig.axes[0].get_facecolor()) == "#eeeeee"
 
 
 # ---------------------------------------------------------------------------- validation

@@ -4,6 +4,7 @@ Everything here reads the option declarations in ``schema.py``; nothing repeats 
 """
 from __future__ import annotations
 
+import types
 import typing
 from dataclasses import MISSING, Field, fields, is_dataclass
 from typing import Any, Callable, Mapping
@@ -55,8 +56,7 @@ def type_text(tp) -> str:
     if args and type(None) in args:
         rest = [a for a in args if a is not type(None)]
         return " or ".join(type_text(a) for a in rest) + " or null"
-    if origin is typing.Union or (args and origin is not tuple and origin is not None
-                                  and str(origin).endswith("UnionType")):
+    if origin in (typing.Union, types.UnionType):
         return " or ".join(type_text(a) for a in args)
     if origin is tuple:
         return f"list of {type_text(args[0])}" if not is_dataclass(args[0]) else "list of panels"
@@ -87,7 +87,10 @@ def allowed_text(spec: Field) -> str:
         parts.append(f"> {low:g}" if meta.get("min_open") else f">= {low:g}")
     if high is not None:
         parts.append(f"<= {high:g}")
-    return " and ".join(parts)
+    text = " and ".join(parts)
+    if str(spec.type).endswith("| str"):   # e.g. delta: 'auto' or a number (see loader._coerce)
+        return f"auto, or a number {text}".rstrip()
+    return text
 
 
 def default_of(spec: Field):
