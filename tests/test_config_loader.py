@@ -288,8 +288,9 @@ def test_set_value_alias_bomb_is_refused():
 
 def test_load_config_raises_the_first_problem(tmp_path):
     cfg = write(tmp_path / "two.yaml", "figure:\n  dpi: 1\n  width: 0\n")
-    with pytest.raises(ConfigError, match="figure.dpi: 1 is out of range"):
+    with pytest.raises(ConfigError, match="figure.dpi: 1 is out of range") as caught:
         load_config([str(cfg)])
+    assert str(caught.value).endswith("(allowed: >= 20 and <= 1200; 1 more problem: rlplot config validate)")
 
 
 def test_numbers_written_in_e_notation_are_numbers(tmp_path):

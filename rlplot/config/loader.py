@@ -820,7 +820,11 @@ def load_config(configs: list[str] = (), sets: list[str] = (),
     layers = config_layers(configs, sets, overrides)
     config, problems = resolve(layers)
     if problems.errors:
-        raise problems.in_file_order()[0]
+        first, *rest = problems.in_file_order()
+        if rest:   # still one line: say that there is more, and where to see it all
+            more = f"{len(rest)} more problem{'s' if len(rest) > 1 else ''}: rlplot config validate"
+            first.hint = f"{first.hint}; {more}" if first.hint else more
+        raise first
     return LoadedConfig(config, problems.origin)
 
 
