@@ -280,8 +280,8 @@ def set_layer(assignments: list[str]) -> Layer:
         try:
             value = parse_yaml(raw, "--set")[0] if raw.strip() else ""
         except ConfigError as exc:
-            if "too many" in exc.what:
-                raise
+            if "too many" in exc.what or "unsafe" in exc.what:
+                raise exc.located("--set") from None
             value = raw   # not YAML (e.g. `title=Run: 1`): the text as typed
         path = tuple(int(p) if p.isdigit() else p for p in key.strip().split("."))
         if any(p == "" for p in path):
