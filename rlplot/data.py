@@ -90,3 +90,4 @@ class Run:
     source: str
     series: tuple[Series, ...]
     notices: tuple[Notice, ...] = ()
+    n_rows: int | None = None  # rows the reader returned: points dropped = n_rows - len(series[i])

@@ -114,7 +114,7 @@ def load_run(path: str, config: Config, *, strict: bool = False, label: str | No
         notices.append(Notice("dropped points: " + "; ".join(d.describe() for d in drops),
                               file=table.source))
     return Run(label=label or run_label(path), source=table.source, series=tuple(series),
-               notices=tuple(notices))
+               notices=tuple(notices), n_rows=table.n_rows)
 
 
 def resolve_panel(panel: PanelStyle, column: str, x_label: str) -> PanelStyle:

@@ -17,6 +17,7 @@ from .._version import __version__
 COMMANDS = {
     "render": ("rlplot.cli.render:render", "Render logs to the two-panel chart (PNG/SVG/PDF)."),
     "config": ("rlplot.cli.config:config", "Show, validate, create and list YAML style configs."),
+    "summary": ("rlplot.cli.summary:summary", "Dip, knee, thresholds and variance growth per run (text/JSON/Markdown/CSV)."),
 }
 
 EXIT_ERROR = 1

@@ -58,9 +58,12 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggreg
 @click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
 @click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
 @click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@click.option("--annotate", is_flag=True,
+              help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
+                   "panels.N.annotate].")
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, group_by, aggregate, band, reps, x_range, strict, quiet):
+           labels, group_by, aggregate, band, reps, x_range, strict, quiet, annotate):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
@@ -74,6 +77,9 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, aggregate,
                                  band, reps, x_range, group_by)
     config = load_config(configs, sets, overrides).config
+    if annotate:  # every panel, however many the configs made
+        from dataclasses import replace
+        config = replace(config, panels=tuple(replace(p, annotate=True) for p in config.panels))
     outputs = outputs or tuple(f"{run_label(logs[0])}.{fmt}" for fmt in config.output.formats)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
     if not quiet:

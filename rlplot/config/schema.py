@@ -78,6 +78,20 @@ class SmoothingSpec:
 
 
 @dataclass(frozen=True)
+class AnnotationStyle:
+    """How the dip and the knee of a panel's smoothed curve are marked (``annotate: true``)."""
+
+    color: str = opt("0.25", "colour of the marks (with several runs: the run colours)", kind="color")
+    style: str = opt("--", "line style of the vertical line at the knee", choices=LINE_STYLES)
+    width: float = opt(1.0, "line width of the knee line in points", min=0)
+    marker_size: float = opt(7.0, "size of the dip and knee markers in points", min=0)
+    font_size: float | None = opt(None, "label font size in points (default: figure.font_size - 2)",
+                                  min=1)
+    dip_label: str = opt("dip", "text next to the dip marker ('' for none)")
+    knee_label: str = opt("knee", "text next to the knee line ('' for none)")
+
+
+@dataclass(frozen=True)
 class PanelStyle:
     """One panel: which metric it shows and how."""
 
@@ -98,6 +112,8 @@ class PanelStyle:
     legend: LegendStyle = opt(factory=LegendStyle, help="the legend")
     smoothing: SmoothingSpec | None = opt(None, "smoothing for this panel only (keys override the "
                                                 "top-level smoothing)")
+    annotate: bool = opt(False, "mark the dip and the knee of the smoothed curve (as in rlplot summary)")
+    annotation: AnnotationStyle = opt(factory=AnnotationStyle, help="how the dip and knee are marked")
 
 
 SEED_PANELS = (

@@ -84,6 +84,11 @@ def draw_chart(prepared, config: Config):
     fig, axes = make_figure(len(prepared.panels), config.figure,
                             footnote=config.figure.footnote or prepared.footnote)
     for index, ax in enumerate(axes):
-        draw_panel(ax, traces_for_panel(prepared, index, config), prepared.panels[index], config.figure,
+        traces = traces_for_panel(prepared, index, config)
+        draw_panel(ax, traces, prepared.panels[index], config.figure,
                    x_label=prepared.x_label, rasterize_above=config.output.rasterize_above)
+        if prepared.panels[index].annotate:
+            from .annotate import annotate_traces
+            annotate_traces(ax, traces, prepared.panels[index],
+                            font_size=max(config.figure.font_size - 2, 1))
     return fig
