@@ -16,6 +16,7 @@ from .._version import __version__
 # name -> "module:function"; one line per subcommand.
 COMMANDS = {
     "render": ("rlplot.cli.render:render", "Render logs to the two-panel chart (PNG/SVG/PDF)."),
+    "config": ("rlplot.cli.config:config", "Show, validate, create and list YAML style configs."),
     "summary": ("rlplot.cli.summary:summary", "Dip, knee, thresholds and variance growth per run (text/JSON/Markdown/CSV)."),
     "inspect": ("rlplot.cli.inspect:inspect", "Show what a log holds and how rlplot reads it."),
 }

@@ -41,7 +41,8 @@ def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, *, agg
 @click.command()
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
 @click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
-              help="Output file (.png, .svg, .pdf); repeatable. Default: <log name>.png here.")
+              help="Output file (.png, .svg, .pdf); repeatable. Default: <log name>.png here "
+              "(config: output.formats).")
 @config_options
 @click.option("--x", "x", metavar="COL", help=option_help("data.x"))
 @click.option("--y", "ys", multiple=True, metavar="COL",
@@ -91,7 +92,7 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     if annotate:  # every panel, however many the configs made
         from dataclasses import replace
         config = replace(config, panels=tuple(replace(p, annotate=True) for p in config.panels))
-    outputs = outputs or (f"{run_label(logs[0])}.png",)
+    outputs = outputs or tuple(f"{run_label(logs[0])}.{fmt}" for fmt in config.output.formats)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
     if not quiet:
         echo_notices(result.prepared.notices)

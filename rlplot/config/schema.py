@@ -36,7 +36,7 @@ class ScatterStyle:
     """The raw points of a panel."""
 
     color: str = opt("tab:blue", "colour of the points (with several runs: the run colours)", kind="color")
-    size: float = opt(14.0, "marker area in points²", min=0)
+    size: float = opt(14.0, "marker area in points²", min=0, max=10000)
     alpha: float = opt(0.75, "opacity of the points", min=0, max=1)
     marker: str = opt("o", "matplotlib marker", choices=MARKERS)
     max_points: int = opt(4000, "most points drawn per run and panel (extremes kept; smoothing uses all)", min=2)
@@ -48,7 +48,7 @@ class LineStyle:
     """The smoothed curve of a panel."""
 
     color: str = opt("tab:red", "colour of the smoothed line", kind="color")
-    width: float = opt(2.0, "line width in points", min=0)
+    width: float = opt(2.0, "line width in points", min=0, max=100)
     style: str = opt("-", "line style", choices=LINE_STYLES)
     label: str = opt("Smoothed Curve", "legend label of the line")
 
@@ -61,7 +61,7 @@ class LegendStyle:
     loc: str = opt("upper left", "legend location ('best' scans every point: slow on big logs)",
                    choices=LEGEND_LOCATIONS)
     frame: bool = opt(True, "draw a frame around the legend")
-    font_size: float | None = opt(None, "legend font size in points (default: figure.font_size - 1)", min=1)
+    font_size: float | None = opt(None, "legend font size in points (default: figure.font_size - 1)", min=1, max=200)
 
 
 @dataclass(frozen=True)
@@ -131,14 +131,14 @@ class FigureStyle:
     width: float = opt(12.0, "figure width in inches", min=1, max=100)
     height: float = opt(4.8, "figure height in inches", min=1, max=100)
     dpi: int = opt(150, "resolution of PNG output and of rasterised layers", min=20, max=1200)
-    rows: int | None = opt(None, "panel grid rows (default: 1, or enough for `cols`)", min=1)
-    cols: int | None = opt(None, "panel grid columns (default: one per panel)", min=1)
+    rows: int | None = opt(None, "panel grid rows (default: 1, or enough for `cols`)", min=1, max=20)
+    cols: int | None = opt(None, "panel grid columns (default: one per panel)", min=1, max=20)
     suptitle: str | None = opt(None, "title above all panels")
     font_family: str | None = opt(None, "font family (e.g. serif, sans-serif, DejaVu Sans)")
-    font_size: float = opt(10.0, "base font size in points", min=1)
-    title_size: float = opt(12.0, "panel title size in points", min=1)
-    label_size: float = opt(11.0, "axis label size in points", min=1)
-    tick_size: float = opt(9.0, "tick label size in points", min=1)
+    font_size: float = opt(10.0, "base font size in points", min=1, max=200)
+    title_size: float = opt(12.0, "panel title size in points", min=1, max=200)
+    label_size: float = opt(11.0, "axis label size in points", min=1, max=200)
+    tick_size: float = opt(9.0, "tick label size in points", min=1, max=200)
     facecolor: str = opt("white", "figure background colour", kind="color")
     layout: str = opt("constrained", "layout engine", choices=("constrained", "tight", "none"))
     x_label: str | None = opt(None, "x axis label (default: 'RL flops' for a FLOPs column, else its name)")
@@ -176,6 +176,8 @@ class OutputSpec:
     transparent: bool = opt(False, "transparent background")
     rasterize_above: int = opt(2000, "in SVG/PDF, rasterise a scatter layer with more points than this", min=0)
     metadata: Mapping[str, str] = opt(factory=dict, help="document metadata (Title, Author, …)")
+    formats: tuple[str, ...] = opt(("png",), "files written when `render` gets no -o: <log name>.<format> "
+                                             "for each", choices=("png", "svg", "pdf"))
 
 
 @dataclass(frozen=True)
@@ -213,7 +215,8 @@ class Config:
     smoothing: SmoothingSpec = opt(factory=SmoothingSpec, help="smoothing for every panel")
     output: OutputSpec = opt(factory=OutputSpec, help="output files")
     rc: Mapping[str, Any] = opt(factory=dict, help="matplotlib rcParams, validated by matplotlib", kind="rc")
-    style: tuple[str, ...] = opt((), "matplotlib style names or .mplstyle paths, applied first")
+    style: tuple[str, ...] = opt((), "matplotlib style names or .mplstyle paths (relative to the config "
+                                     "file), applied first")
     runs: RunsSpec = opt(factory=RunsSpec, help="several runs: labels, groups, aggregation")
 
 
