@@ -38,7 +38,7 @@ def layered(tmp_path, monkeypatch):
 
 def test_each_layer_wins_over_the_ones_below(layered):
     loaded = load_config(["styles/a.yaml", "b.yaml"], ["figure.width=8", "figure.height=5"],
-                         render_overrides(None, (), None, None, None, None, 9.0, None))
+                         render_overrides(width=9.0))
     fig = loaded.config.figure
     assert fig.width == 9.0            # CLI flag beats --set
     assert fig.height == 5             # --set beats the last -c
@@ -335,8 +335,7 @@ def test_star_also_styles_panels_that_later_layers_create(tmp_path):
 
 
 def test_star_styling_reaches_panels_chosen_with_y_flags():
-    config = load_config(["slides"], [], render_overrides(None, ("accuracy", "kl"), None, None, None,
-                                                          None, None, None)).config
+    config = load_config(["slides"], [], render_overrides(("accuracy", "kl"))).config
     assert [p.metric for p in config.panels] == ["accuracy", "kl"]
     assert {p.line.width for p in config.panels} == {4}
     assert config.panels[1].title is None          # a new panel: no seed title carried over
@@ -357,3 +356,10 @@ def test_extends_paths_are_relative_to_the_extending_file_not_the_working_folder
     monkeypatch.chdir(tmp_path)
     assert load_config(["cfg/child.yaml"]).config.figure.width == 5
     assert load_config(["paper-wide"]).config.figure.font_family == "serif"   # extends the preset
+
+
+def test_annotate_flag_is_a_layer_that_reaches_every_panel():
+    config = load_config(["four-panel"], [], render_overrides(annotate=True)).config
+    assert len(config.panels) == 4 and all(p.annotate for p in config.panels)
+    config = load_config([], [], render_overrides(("reward",), annotate=True)).config
+    assert [(p.metric, p.annotate) for p in config.panels] == [("reward", True)]

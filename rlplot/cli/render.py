@@ -8,33 +8,28 @@ from . import debug_option
 from .common import config_options, echo_notices
 
 
-def render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height, *, aggregate=None,
-                     band=None, reps=None, x_range=None, group_by=None, restarts=None,
-                     duplicates=None, fmt=None) -> dict:
+# Each dedicated flag and the config key it sets: the flags form the top config layer.
+FLAG_KEYS = {
+    "x": "data.x", "restarts": "data.restarts", "duplicates": "data.duplicates", "fmt": "data.format",
+    "smooth": "smoothing.method", "frac": "smoothing.frac", "ema_weight": "smoothing.weight",
+    "dpi": "figure.dpi", "width": "figure.width", "height": "figure.height",
+    "aggregate": "runs.aggregate", "band": "runs.band", "reps": "runs.reps",
+    "x_range": "runs.x_range", "group_by": "runs.group_by",
+}
+
+
+def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
     """The dedicated CLI flags as a config layer (they win over every file and --set)."""
     layer: dict = {}
-
-    def put(section, key, value):
+    for name, value in flags.items():
         if value is not None:
+            section, key = FLAG_KEYS[name].split(".")
             layer.setdefault(section, {})[key] = value
-
-    put("data", "x", x)
-    put("data", "restarts", restarts)
-    put("data", "duplicates", duplicates)
-    put("data", "format", fmt)
-    put("smoothing", "method", smooth)
-    put("smoothing", "frac", frac)
-    put("smoothing", "weight", ema_weight)
-    put("figure", "dpi", dpi)
-    put("figure", "width", width)
-    put("figure", "height", height)
-    put("runs", "aggregate", aggregate)
-    put("runs", "band", band)
-    put("runs", "reps", reps)
-    put("runs", "x_range", x_range)
-    put("runs", "group_by", group_by)
+    extra = {"annotate": True} if annotate else {}
     if ys:
-        layer["panels"] = [{"metric": y} for y in ys]
+        layer["panels"] = [{"metric": y, **extra} for y in ys]
+    elif annotate:
+        layer["panels"] = {"*": extra}  # every panel, however many the configs made
     return layer
 
 
@@ -84,15 +79,12 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
 
-    overrides = render_overrides(x, ys, smooth, frac, ema_weight, dpi, width, height,
-                                 aggregate=aggregate, band=band, reps=reps, x_range=x_range,
-                                 group_by=group_by, restarts=restarts, duplicates=duplicates,
-                                 fmt=fmt)
+    overrides = render_overrides(
+        ys, annotate, x=x, smooth=smooth, frac=frac, ema_weight=ema_weight, dpi=dpi, width=width,
+        height=height, aggregate=aggregate, band=band, reps=reps, x_range=x_range,
+        group_by=group_by, restarts=restarts, duplicates=duplicates, fmt=fmt)
     config = load_config(configs, sets, overrides).config
-    if annotate:  # every panel, however many the configs made
-        from dataclasses import replace
-        config = replace(config, panels=tuple(replace(p, annotate=True) for p in config.panels))
-    outputs = outputs or tuple(f"{run_label(logs[0])}.{fmt}" for fmt in config.output.formats)
+    outputs = outputs or tuple(f"{run_label(logs[0])}.{ext}" for ext in config.output.formats)
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
     if not quiet:
         echo_notices(result.prepared.notices)

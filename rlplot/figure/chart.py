@@ -22,7 +22,7 @@ def style_context(config: Config):
     if config.figure.font_family:
         rc["font.family"] = config.figure.font_family
     rc.update(config.rc)
-    with matplotlib.style.context(list(config.style) or "default"), matplotlib.rc_context(rc):
+    with matplotlib.style.context(["default", *config.style]), matplotlib.rc_context(rc):
         yield
 
 
