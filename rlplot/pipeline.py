@@ -16,7 +16,7 @@ from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed
 from .errors import ColumnError, InputError, OutputError
 from .io import read_log
-from .smoothing import smooth_series
+from .smoothing import check_params, smooth_series
 
 FLOPS_LABEL = "RL flops"
 
@@ -32,8 +32,9 @@ class Prepared:
 
     @property
     def notices(self) -> tuple[Notice, ...]:
-        """Every warning of every run, in order."""
-        return tuple(n for run in self.runs for n in run.notices)
+        """Every warning of every run (reading, cleaning, then smoothing), in order."""
+        return tuple(n for run, smoothed in zip(self.runs, self.smoothed)
+                     for n in run.notices + tuple(m for s in smoothed for m in s.notices))
 
 
 @dataclass(frozen=True)
@@ -125,6 +126,9 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
     config = config or Config()
     if not paths:
         raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
+    for panel in config.panels:   # bad smoothing parameters fail before any log is read
+        spec = panel.smoothing or config.smoothing
+        check_params(spec.method, smoothing_params(spec))
     runs = tuple(load_run(p, config, strict=strict, label=labels[i] if labels and i < len(labels)
                           else None) for i, p in enumerate(paths))
     x_label = x_axis_label(config, runs)
@@ -133,7 +137,10 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
         per_panel = []
         for panel, series in zip(config.panels, run.series):
             spec = panel.smoothing or config.smoothing
-            per_panel.append(smooth_series(series, spec.method, smoothing_params(spec)))
+            done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
+                                 band_k=panel.band_k)
+            per_panel.append(replace(done, notices=tuple(replace(n, file=run.source)
+                                                         for n in done.notices)))
         smoothed.append(tuple(per_panel))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
@@ -153,10 +160,15 @@ def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
 
 
 def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | None = None, *,
-           strict: bool = False, labels: Sequence[str] | None = None) -> RenderResult:
-    """Render logs to a figure and write it to each output path (atomically, deterministically)."""
+           strict: bool = False, labels: Sequence[str] | None = None,
+           data_out: str | None = None) -> RenderResult:
+    """Render logs to a figure and write it to each output path (atomically, deterministically);
+    ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export)."""
     config = config or Config()
     check_outputs(outputs, paths)
+    if data_out is not None:
+        from .export import check_data_out
+        check_data_out(data_out, paths, outputs)
     prepared = prepare(paths, config, strict=strict, labels=labels)
     from .figure.chart import draw_chart, style_context
     from .figure.save import save_figure
@@ -166,4 +178,7 @@ def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | N
         written = tuple(save_figure(fig, out, dpi=config.output.dpi or config.figure.dpi,
                                     transparent=config.output.transparent,
                                     metadata=config.output.metadata) for out in outputs)
+    if data_out is not None:
+        from .export import write_data_csv
+        written += (write_data_csv(prepared, data_out),)
     return RenderResult(figure=fig, written=written, prepared=prepared)

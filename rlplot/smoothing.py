@@ -341,7 +341,7 @@ def _decayed_sum(x: np.ndarray, v: np.ndarray, rate: float, max_exponent: float 
 def _rolling_notes(x, y, *, window=21) -> tuple[str, ...]:
     if window > len(x):
         return (f"rolling: window={window} is longer than the series ({len(x)} points); "
-                "every point averages what the window holds",)
+                "the curve flattens towards the series mean",)
     return ()
 
 
@@ -352,7 +352,7 @@ def smooth_rolling(x: np.ndarray, y: np.ndarray, *, window: int = 21) -> np.ndar
     """Mean of the points ``i-(N-1)/2 .. i+(N-1)/2`` that exist (fewer at the edges)."""
     _check("rolling", "window", window, isinstance(window, (int, np.integer))
            and not isinstance(window, bool) and window >= 1 and window % 2 == 1,
-           "an odd integer >= 1 (the point and (window-1)/2 on each side)")
+           "an odd integer >= 1 (the point plus (window-1)/2 points each side)")
     half = (int(window) - 1) // 2
     return _on_finite(None, y, lambda _, values: _rolling(values, half))
 
@@ -484,27 +484,33 @@ def residual_band(x: np.ndarray, y: np.ndarray, smoothed: np.ndarray, method: Me
     return smoothed - k * spread, smoothed + k * spread
 
 
+def check_params(method: str, params: dict) -> None:
+    """Raise the ConfigError a bad method name or parameter would raise, without any data."""
+    entry = _method(method)
+    used = {name: params[name] for name in entry.params if name in params}
+    entry.func(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0]), **used)
+
+
+def _method(method: str) -> Method:
+    try:
+        return METHODS[method]
+    except KeyError:
+        raise ConfigError(f"unknown smoothing method '{method}'",
+                          hint="choose one of: " + ", ".join(METHODS)) from None
+
+
 def smooth_series(series: Series, method: str, params: dict, *, band: str = "none",
                   band_k: float = 2.0) -> Smoothed:
     """Smooth one series with a registered method (``params`` may hold other methods' keys too),
     optionally with a residual band; the notes about the window become ``Smoothed.notices``."""
-    try:
-        entry = METHODS[method]
-    except KeyError:
-        raise ConfigError(f"unknown smoothing method '{method}'",
-                          hint="choose one of: " + ", ".join(METHODS)) from None
+    entry = _method(method)
     _check("band", "band", band, band in BAND_METHODS, " or ".join(BAND_METHODS))
     _check("band", "band_k", band_k, _is_number(band_k) and band_k >= 0, "a number >= 0")
     used = {name: params[name] for name in entry.params if name in params}
     x, y = series.x, series.y
     if len(series) == 0:
         return Smoothed(x=x, y=y.copy(), method=method, params=used)
-    finite = y[np.isfinite(y)]
-    if finite.size and np.all(finite == finite[0]):
-        entry.func(x[:1], y[:1], **used)   # still validate the parameters
-        smoothed = y.astype(np.float64, copy=True)   # a constant stays exactly constant
-    else:
-        smoothed = entry.func(x, y, **used)
+    smoothed = entry.func(x, y, **used)
     notes = entry.notes(x, y, **used) if entry.notes else ()
     low = high = None
     if band == "residual":
@@ -524,6 +530,6 @@ def describe(method: str, params: dict) -> str:
     return f"{label} {shown}".strip()
 
 
-__all__ = ["METHODS", "Method", "register", "smooth_series", "smooth_lowess", "smooth_ema",
+__all__ = ["METHODS", "Method", "register", "check_params", "smooth_series", "smooth_lowess", "smooth_ema",
            "smooth_twema", "smooth_rolling", "smooth_gaussian", "smooth_none", "residual_band",
            "describe"]

@@ -75,6 +75,13 @@ class SmoothingSpec:
                                      "('auto' = 1 % of the x range above 5,000 points)", min=0)
     weight: float = opt(0.6, "ema: TensorBoard smoothing weight (share of the previous value)",
                         min=0, max=1)
+    bandwidth: float | None = opt(None, "lowess: half-width of each local fit in x units, instead of "
+                                        "frac", min=0, min_open=True)
+    halflife: float | None = opt(None, "twema: x distance over which a point's weight halves "
+                                       "(default: 2 % of the x range)", min=0, min_open=True)
+    window: int = opt(21, "rolling: points in the centred window (odd)", min=1)
+    sigma: float | None = opt(None, "gaussian: kernel standard deviation in x units "
+                                    "(default: 2 % of the x range)", min=0, min_open=True)
 
 
 @dataclass(frozen=True)
@@ -98,6 +105,9 @@ class PanelStyle:
     legend: LegendStyle = opt(factory=LegendStyle, help="the legend")
     smoothing: SmoothingSpec | None = opt(None, "smoothing for this panel only (keys override the "
                                                 "top-level smoothing)")
+    band: str = opt("none", "shaded band around the line: residual = smoothed ± band_k × local RMS "
+                            "of the residuals", choices=("none", "residual"))
+    band_k: float = opt(2.0, "band half-width in local residual RMS units", min=0)
 
 
 SEED_PANELS = (

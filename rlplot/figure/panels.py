@@ -26,7 +26,8 @@ class Trace:
 def _bounds(traces: list[Trace]) -> tuple[float, float]:
     lows, highs = [], []
     for trace in traces:
-        for values in (trace.series.y, trace.smoothed.y):
+        bands = (trace.smoothed.band_low, trace.smoothed.band_high)
+        for values in (trace.series.y, trace.smoothed.y) + tuple(b for b in bands if b is not None):
             finite = values[np.isfinite(values)]
             if finite.size:
                 lows.append(float(finite.min()))
@@ -45,6 +46,8 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
                        alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
                        label=trace.point_label, zorder=2,
                        rasterized=len(keep) > rasterize_above)
+        if len(x) and trace.smoothed.band_low is not None:
+            _band(ax, trace, style, single=len(traces) == 1)
         if len(x):
             keep = minmax_indices(trace.smoothed.y, max(style.scatter.max_points, 2))
             ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
@@ -70,6 +73,17 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     if style.legend.show and any(t.point_label or t.line_label for t in traces):
         _legend(ax, style, figure)
     return ax
+
+
+def _band(ax, trace: Trace, style: PanelStyle, *, single: bool) -> None:
+    # Light fill in the line's colour, under the points and the line. Only a single
+    # run's band gets a legend entry: with several runs the run colours already say it.
+    low, high = trace.smoothed.band_low, trace.smoothed.band_high
+    keep = np.union1d(minmax_indices(low, style.scatter.max_points),
+                      minmax_indices(high, style.scatter.max_points))
+    ax.fill_between(trace.smoothed.x[keep], low[keep], high[keep], color=trace.line_color,
+                    alpha=0.2, linewidth=0, zorder=1.5,
+                    label=f"± {style.band_k:g} × local residual RMS" if single else None)
 
 
 def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
