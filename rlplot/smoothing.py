@@ -158,28 +158,27 @@ def _lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOV
     else:
         ids = np.floor((x - x[0]) / (2.0 * bandwidth / LOWESS_BINS_PER_WINDOW)).astype(np.int64)
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ids)) + 1))
-    sums = np.add.reduceat
-    weights = np.ones(n)
+    sizes = np.diff(np.append(starts, n))
+    single = len(starts) == n
+    # Each bin sits at its plain mean x (sorted, so windows are found by searchsorted);
+    # its moments are taken about that centre, weighted by the robustness weights.
+    center = x if single else np.add.reduceat(x, starts) / sizes
+    offset = None if single else x - np.repeat(center, sizes)
     anchors = _lowess_anchors(x, k, frac, delta, bandwidth)
     radius = _lowess_radius(x, x[anchors], k, bandwidth)
     y_center = float(np.mean(y))
     yc = y - y_center
-    fit = None
-    for _ in range(it + 1):
-        count = sums(weights, starts)
-        safe = np.where(count > 0, count, 1.0)
-        mean_x = sums(weights * x, starts) / safe
-        mean_y = sums(weights * yc, starts) / safe
-        if len(starts) == n:
-            m2x = cxy = np.zeros(n)
+    weights = np.ones(n)
+    for done in range(it + 1):
+        if single:
+            moments = (weights, None, None, weights * yc, None)
         else:
-            dx = x - np.repeat(mean_x, np.diff(np.append(starts, n)))
-            dy = yc - np.repeat(mean_y, np.diff(np.append(starts, n)))
-            m2x = sums(weights * dx * dx, starts)
-            cxy = sums(weights * dx * dy, starts)
-        fit = _lowess_fits(x[anchors], radius, count, mean_x, mean_y, m2x, cxy, y_center)
+            wo = weights * offset
+            moments = tuple(np.add.reduceat(v, starts) for v in
+                            (weights, wo, wo * offset, weights * yc, wo * yc))
+        fit = _lowess_fits(x[anchors], radius, center, moments, yc[anchors]) + y_center
         fitted = np.interp(x, x[anchors], fit)
-        if it and _ < it:
+        if done < it:
             weights = _robust_weights(y - fitted)
     return fitted
 
@@ -217,48 +216,56 @@ def _lowess_radius(x, at, k, bandwidth) -> np.ndarray:
     return np.maximum(at - x[left], x[left + k - 1] - at)
 
 
-def _lowess_fits(at, radius, count, mean_x, mean_y, m2x, cxy, y_center, chunk=1 << 21):
-    """Tricube-weighted linear regression at each of ``at`` from per-bin moments."""
-    lo = np.searchsorted(mean_x, at - radius, side="right")
-    hi = np.searchsorted(mean_x, at + radius, side="left")
+def _lowess_fits(at, radius, center, moments, own_y, chunk=1 << 21):
+    """Tricube-weighted linear regression at each of ``at`` from per-bin moments.
+
+    ``moments`` per bin, about its ``center`` c: Σw, Σw(x-c), Σw(x-c)², Σw·y, Σw(x-c)y
+    (None for zeros, i.e. one point per bin). A fit with fewer than two weighted bins
+    returns ``own_y``, the anchor's own value, as statsmodels does.
+    """
+    s0, s1, s2, sy, sxy = moments
+    lo = np.searchsorted(center, at - radius, side="right")
+    hi = np.searchsorted(center, at + radius, side="left")
     fits = np.empty(len(at))
     widths = hi - lo
     order = np.argsort(widths, kind="stable")
+    last = len(center) - 1
     start = 0
     while start < len(at):
         # Anchors of similar width share one padded 2-D block of bins.
-        width = max(int(widths[order[start]]), 1)
-        take = max(1, chunk // width)
+        take = max(1, chunk // max(int(widths[order[start]]), 1))
         block = order[start:start + take]
         width = max(int(widths[block].max()), 1)
         cols = lo[block, None] + np.arange(width)
         inside = cols < hi[block, None]
-        cols = np.minimum(cols, len(mean_x) - 1)
-        a = at[block, None]
+        cols = np.minimum(cols, last)
         r = radius[block, None]
-        d = mean_x[cols] - a
-        with np.errstate(divide="ignore", invalid="ignore"):
-            u = np.where(r > 0, np.abs(d) / np.where(r > 0, r, 1.0), 0.0)
-        w = np.where(inside & (u < 1), (1.0 - u ** 3) ** 3, 0.0) * count[cols]
-        # Moments about the anchor: a bin adds c·d, c·d² + M2x, c·ȳ and c·d·ȳ + Cxy.
-        c = count[cols]
-        with np.errstate(divide="ignore", invalid="ignore"):
-            scale = np.where(c > 0, w / np.where(c > 0, c, 1.0), 0.0)
+        d = center[cols] - at[block, None]
+        with np.errstate(all="ignore"):   # a tiny radius: u overflows to inf, clipped to 1
+            u = np.minimum(np.where(r > 0, np.abs(d) / np.where(r > 0, r, 1.0), 0.0), 1.0)
+        tri = np.where(inside, (1.0 - u ** 3) ** 3, 0.0)
+        w = tri * s0[cols]
+        # About the anchor, a bin adds Σw·t = S0·d + S1, Σw·t² = S0·d² + 2d·S1 + S2,
+        # Σw·y = Sy and Σw·t·y = d·Sy + Sxy, with t = x - anchor and d = c - anchor.
         sw = w.sum(1)
         st = (w * d).sum(1)
-        stt = (w * d * d + scale * m2x[cols]).sum(1)
-        sy = (w * mean_y[cols]).sum(1)
-        sty = (w * d * mean_y[cols] + scale * cxy[cols]).sum(1)
+        stt = (w * d * d).sum(1)
+        syy = (tri * sy[cols]).sum(1)
+        sty = (tri * sy[cols] * d).sum(1)
+        if s1 is not None:
+            t1 = tri * s1[cols]
+            st += t1.sum(1)
+            stt += (2.0 * d * t1 + tri * s2[cols]).sum(1)
+            sty += (tri * sxy[cols]).sum(1)
         with np.errstate(divide="ignore", invalid="ignore"):
             mt = st / sw
-            my = sy / sw
+            my = syy / sw
             var = stt / sw - mt * mt
             cov = sty / sw - mt * my
             slope = np.where(var > 1e-12 * r[:, 0] ** 2, cov / var, 0.0)
             value = my - slope * mt
-        # No weight at all (a lone point): its own value, as statsmodels does.
-        fallback = mean_y[np.minimum(np.searchsorted(mean_x, at[block]), len(mean_x) - 1)]
-        fits[block] = np.where(sw > 0, value, fallback) + y_center
+        enough = (w > 1e-12).sum(1) >= 2
+        fits[block] = np.where(enough, value, own_y[block])
         start += take
     return fits
 
