@@ -28,16 +28,16 @@ def bucket_size(n: int, max_points: int) -> int:
 
 
 def minmax_indices(y: np.ndarray, max_points: int) -> np.ndarray:
-    """Indices (sorted, unique) of at most ``max_points`` points of ``y`` (shape (n,)).
+    """Indices (sorted, unique) of at most ``max(max_points, 4)`` points of ``y`` (shape (n,)).
 
     Splits the inner points into consecutive equal-count buckets (``bucket_size`` each)
     and keeps each bucket's minimum and maximum, plus the first and last point, so the
     drawn envelope equals the data's at bucket resolution and the global extremes are
-    always drawn. Non-finite values are never chosen as a bucket's extreme.
+    always drawn (hence at least 4 points). Non-finite values never win a bucket.
     """
     y = np.asarray(y)
     n = int(y.shape[0])
-    if n <= max(max_points, 2):
+    if n <= max(max_points, 4):
         return np.arange(n)
     size = bucket_size(n, max_points)
     inner = y[1:n - 1]
