@@ -20,7 +20,7 @@ from .errors import ConfigError
 # Above this many points, delta='auto' lets LOWESS interpolate between fits; below
 # it every point gets its own fit (exact, like statsmodels with delta=0).
 LOWESS_AUTO_DELTA_POINTS = 5000
-LOWESS_AUTO_DELTA_FRACTION = 0.01
+LOWESS_AUTO_DELTA_FRACTION = 0.0025
 # With delta='auto', fits are at most this share of the narrowest local window apart.
 LOWESS_AUTO_DELTA_OF_RADIUS = 0.1
 # Above this many points LOWESS sums the points of each bin once instead of per fit;
@@ -126,7 +126,7 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
                   delta: float | str = "auto", bandwidth: float | None = None) -> np.ndarray:
     """LOWESS of y on x at every x, as statsmodels computes it (``frac``) or with a fixed half-width.
 
-    ``delta='auto'`` interpolates between fits spaced at most 1 % of the x range and a
+    ``delta='auto'`` interpolates between fits spaced at most 0.25 % of the x range and a
     tenth of the narrowest window apart above 5,000 points; above 20,000 points the
     fits sum pre-binned moments (at least 256 bins per window; see docs/readme/smoothing.md).
     """
@@ -321,25 +321,34 @@ def smooth_twema(x: np.ndarray, y: np.ndarray, *, halflife: float | None = None)
 
     def fit(xs, values):
         rate = math.log(2.0) / _scale(halflife, xs)
-        return _decayed_sum(xs, values, rate) / _decayed_sum(xs, np.ones_like(values), rate)
+        return _twema(xs, values, rate)
     return _on_finite(x, y, fit)
 
 
-def _decayed_sum(x: np.ndarray, v: np.ndarray, rate: float, max_exponent: float = 600.0) -> np.ndarray:
-    """``s_i = Σ_j≤i exp(-rate·(x_i - x_j))·v_j`` by cumulative sums in blocks that cannot overflow."""
+def _twema(x: np.ndarray, v: np.ndarray, rate: float, max_exponent: float = 600.0) -> np.ndarray:
+    """``Σ_j≤i e^(-rate·(x_i-x_j))·v_j / Σ_j≤i e^(-rate·(x_i-x_j))`` by cumulative sums in blocks.
+
+    Inside a block ``e^(rate·(x_j - x_start))`` stays below e^600, so the sums cannot
+    overflow; the running sums of the previous block carry over, decayed.
+    """
     t = (x - x[0]) * rate
     out = np.empty_like(v)
-    # exp(t_j - t_start) stays below e^600 inside a block; the carry decays across blocks.
-    block_id = np.floor(t / max_exponent).astype(np.int64)
+    block_id = (t * (1.0 / max_exponent)).astype(np.int64)   # t >= 0: truncation is floor
     edges = np.concatenate(([0], np.flatnonzero(np.diff(block_id)) + 1, [len(t)]))
-    carry, carry_t = 0.0, t[0]
+    carry_num = carry_den = 0.0
+    carry_t = t[0]
     for lo, hi in zip(edges[:-1], edges[1:]):
-        rel = t[lo:hi] - t[lo]
-        grow = np.exp(rel)
-        part = np.cumsum(v[lo:hi] * grow) / grow
-        part += carry * np.exp(-(t[lo:hi] - carry_t))
-        out[lo:hi] = part
-        carry, carry_t = part[-1], t[hi - 1]
+        grow = np.exp(t[lo:hi] - t[lo])
+        num = np.cumsum(v[lo:hi] * grow)
+        den = np.cumsum(grow)
+        if carry_den:
+            back = np.exp(t[lo] - carry_t)   # the carry, decayed to this block's start
+            num += carry_num / back
+            den += carry_den / back
+        out[lo:hi] = num / den
+        # Re-base the running sums to this block's last x for the next block.
+        carry_num, carry_den = num[-1] / grow[-1], den[-1] / grow[-1]
+        carry_t = t[hi - 1]
     return out
 
 

@@ -72,7 +72,7 @@ class SmoothingSpec:
     frac: float = opt(0.2, "lowess: share of the points in each local fit", min=0, max=1, min_open=True)
     it: int = opt(0, "lowess: robustifying iterations (0 = plain least squares, fastest)", min=0, max=10)
     delta: float | str = opt("auto", "lowess: x distance within which fits are interpolated "
-                                     "('auto' = 1 % of the x range above 5,000 points)", min=0)
+                                     "('auto' = 0.25 % of the x range above 5,000 points)", min=0)
     weight: float = opt(0.6, "ema: TensorBoard smoothing weight (share of the previous value)",
                         min=0, max=1)
     bandwidth: float | None = opt(None, "lowess: half-width of each local fit in x units, instead of "
