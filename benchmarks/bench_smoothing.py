@@ -2,6 +2,7 @@
 
     python benchmarks/bench_smoothing.py            # ~2 minutes on 2 cores
     python benchmarks/bench_smoothing.py --quick    # smaller sizes, for a smoke run
+    python benchmarks/bench_smoothing.py --e2e      # also whole renders vs a pandas script
 
 Prints a Markdown table: median wall time of several runs for
   * LOWESS on a 1,000,000-row seed-like log, both panels: rlplot's default versus
@@ -138,10 +139,62 @@ def bench_downsample(repeat: int, sizes) -> list[str]:
     return lines
 
 
+PLAIN_SCRIPT = """
+import sys
+import pandas as pd
+import matplotlib
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+from statsmodels.nonparametric.smoothers_lowess import lowess
+
+df = pd.read_csv(sys.argv[1])
+x = df["rl_flops"].to_numpy()
+fig, axes = plt.subplots(1, 2, figsize=(12, 4.8))
+for ax, col in zip(axes, ["accuracy", "avg_parallelism"]):
+    y = df[col].to_numpy()
+    smooth = lowess(y, x, frac=0.2, it=0, delta=0.01 * (x.max() - x.min()), return_sorted=False)
+    ax.scatter(x, y, s=14, alpha=0.75, label=col)
+    ax.plot(x, smooth, color="tab:red", lw=2, label="Smoothed Curve")
+    ax.legend(loc="upper left")
+fig.savefig(sys.argv[2], dpi=150)
+"""
+
+
+def bench_end_to_end(n: int, folder: Path) -> list[str]:
+    """rlplot render of an n-row CSV versus the pandas + statsmodels + matplotlib script."""
+    import subprocess
+
+    from rlplot.pipeline import prepare, render
+
+    x, acc, par = seed_like(n)
+    log = folder / "big.csv"
+    np.savetxt(log, np.column_stack([x, acc, par]), delimiter=",", fmt="%.10g",
+               header="rl_flops,accuracy,avg_parallelism", comments="")
+    lines = []
+    seconds, _ = timed(lambda: prepare([str(log)]), 1, warm=False)
+    lines.append(row(f"rlplot prepare (read + clean + LOWESS both panels), {n:,}-row CSV", seconds))
+    seconds, _ = timed(lambda: render([str(log)], [str(folder / "rlplot.png")]), 1, warm=False)
+    lines.append(row(f"rlplot render to PNG, {n:,}-row CSV", seconds, "in-process"))
+    script = folder / "plain.py"
+    script.write_text(PLAIN_SCRIPT)
+    try:
+        import pandas  # noqa: F401
+    except ImportError:
+        return lines
+    seconds, _ = timed(lambda: subprocess.run([sys.executable, str(script), str(log),
+                                               str(folder / "plain.png")], check=True), 1,
+                       warm=False)
+    lines.append(row(f"pandas + statsmodels + matplotlib script to PNG, {n:,}-row CSV", seconds,
+                     "separate process (includes imports, ~1 s)"))
+    return lines
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--quick", action="store_true", help="small sizes (smoke run)")
     parser.add_argument("--repeat", type=int, default=5)
+    parser.add_argument("--e2e", action="store_true",
+                        help="also time whole renders against the plain pandas script")
     args = parser.parse_args()
     lowess_n, linear_n = (100_000, 1_000_000) if args.quick else (1_000_000, 10_000_000)
     print("| what | median time | note |")
@@ -149,6 +202,11 @@ def main() -> None:
     for line in (bench_lowess(lowess_n, args.repeat) + bench_linear(linear_n, args.repeat)
                  + bench_downsample(args.repeat, (1_000_000, linear_n))):
         print(line, flush=True)
+    if args.e2e:
+        import tempfile
+        with tempfile.TemporaryDirectory() as folder:
+            for line in bench_end_to_end(lowess_n, Path(folder)):
+                print(line, flush=True)
 
 
 if __name__ == "__main__":

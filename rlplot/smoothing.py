@@ -453,11 +453,11 @@ def _gaussian_grid(x, y, sigma):
     from scipy.ndimage import gaussian_filter1d
 
     center = float(np.mean(y))
-    pos = (x - x[0]) * (GAUSSIAN_GRID_PER_SIGMA / sigma)
+    pos = x - x[0]
+    pos *= GAUSSIAN_GRID_PER_SIGMA / sigma
     size = int(pos[-1]) + 2
     base = pos.astype(np.int64)   # pos >= 0, so truncation is floor
     frac = pos - base
-    yc = y - center
     # x is sorted, so each grid cell's points are one slice: sums by reduceat, not bincount.
     starts = np.searchsorted(base, np.arange(size - 1))
     count = np.diff(np.append(starts, len(x))).astype(np.float64)
@@ -466,7 +466,11 @@ def _gaussian_grid(x, y, sigma):
 
     def cell_sums(values):
         return np.where(occupied, np.add.reduceat(values, safe), 0.0)
-    s_frac, s_y, s_fy = cell_sums(frac), cell_sums(yc), cell_sums(frac * yc)
+    s_frac = cell_sums(frac)
+    # Sums of y - center per cell, without a centred copy of y: Σy - c·count.
+    s_y = cell_sums(y) - center * count
+    frac *= y
+    s_fy = cell_sums(frac) - center * s_frac
     # A point spreads 1 - frac onto its cell's left node and frac onto the right one.
     mass = np.zeros(size)
     total = np.zeros(size)
@@ -477,10 +481,8 @@ def _gaussian_grid(x, y, sigma):
     smooth = dict(sigma=GAUSSIAN_GRID_PER_SIGMA, mode="constant", cval=0.0,
                   truncate=GAUSSIAN_TRUNCATE)
     with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = gaussian_filter1d(total, **smooth) / gaussian_filter1d(mass, **smooth)
-    out = np.interp(pos, np.arange(size, dtype=np.float64), ratio)
-    out += center
-    return out
+        ratio = gaussian_filter1d(total, **smooth) / gaussian_filter1d(mass, **smooth) + center
+    return np.interp(pos, np.arange(size, dtype=np.float64), ratio)
 
 
 @register("none", (), "no smoothing: the line joins the raw points", label="raw")

@@ -178,6 +178,16 @@ def test_gaussian_grid_path_within_documented_error():
     assert np.max(np.abs(got - gaussian_reference(x, y, 2.0, x[pick]))) < 1e-3 * np.ptp(y)
 
 
+def test_gaussian_grid_path_keeps_precision_under_a_large_offset():
+    rng = np.random.default_rng(15)
+    x = np.sort(rng.uniform(0, 100, 40000))
+    y = 1e6 + np.sin(x / 5) + rng.normal(0, 0.5, x.size)
+    pick = np.arange(0, x.size, 211)
+    got = smooth_gaussian(x, y, sigma=2.0)[pick]
+    assert np.max(np.abs(got - gaussian_reference(x, y - 1e6, 2.0, x[pick]) - 1e6)) \
+        < 1e-3 * np.ptp(y)
+
+
 def test_default_scales_are_a_share_of_the_x_range():
     x, y = noisy(500, seed=13)
     span = x[-1] - x[0]
