@@ -115,7 +115,7 @@ def _lowess_notes(x, y, *, frac=0.2, it=0, delta="auto", bandwidth=None) -> tupl
                 "the curve is close to a straight line fit",)
     if bandwidth is None and n >= 3 and int(frac * n + 1e-10) < 3:
         return (f"lowess: frac={frac:g} leaves fewer than 3 of {n} points in each fit; "
-                "each fit uses the 2 nearest points",)
+                "the curve follows the raw points",)
     return ()
 
 
@@ -126,9 +126,10 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
                   delta: float | str = "auto", bandwidth: float | None = None) -> np.ndarray:
     """LOWESS of y on x at every x, as statsmodels computes it (``frac``) or with a fixed half-width.
 
-    ``delta='auto'`` interpolates between fits spaced at most 0.25 % of the x range and a
-    tenth of the narrowest window apart above 5,000 points; above 20,000 points the
-    fits sum pre-binned moments (at least 256 bins per window; see docs/readme/smoothing.md).
+    Up to 20,000 points with ``frac`` this is statsmodels' ``lowess``; above, and for
+    ``bandwidth``, rlplot's engine (same regression; above 20,000 points it sums
+    pre-binned moments, >= 256 bins per window; see docs/readme/smoothing.md).
+    ``delta='auto'``: see ``_resolve_delta``.
     """
     _check("lowess", "frac", frac, _is_number(frac) and 0 < frac <= 1, "0 < frac <= 1")
     _check("lowess", "it", it, isinstance(it, (int, np.integer)) and not isinstance(it, bool)
@@ -138,9 +139,19 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
     _check("lowess", "bandwidth", bandwidth, bandwidth is None or (_is_number(bandwidth)
                                                                  and bandwidth > 0),
            "a number > 0 (x units), or null to use frac")
+
     def fit(xs, ys):
         if len(xs) < 3 or _span(xs) == 0:
             return ys.copy()
+        if bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE:
+            # statsmodels itself: exact (or its own delta interpolation) and fast at this size.
+            from statsmodels.nonparametric.smoothers_lowess import lowess
+
+            k = min(max(int(frac * len(xs) + 1e-10), 2), len(xs))
+            with np.errstate(divide="ignore", invalid="ignore"):   # windows of one tied x
+                return lowess(ys, xs, frac=float(frac), it=int(it), is_sorted=True,
+                              delta=_resolve_delta(xs, k, delta, None),
+                              return_sorted=False, missing="none")
         return _lowess(xs, ys, frac=float(frac), it=int(it), delta=delta,
                        bandwidth=None if bandwidth is None else float(bandwidth))
     return _on_finite(x, y, fit)
@@ -183,18 +194,23 @@ def _lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOV
     return fitted
 
 
+def _resolve_delta(x, k, delta, bandwidth) -> float:
+    """``delta`` in x units; 'auto' is 0 up to 5,000 points, else 0.25 % of the x range or a
+    tenth of the narrowest window (sampled at 257 points), whichever is smaller."""
+    n = len(x)
+    if delta != "auto":
+        return float(delta)
+    if n <= LOWESS_AUTO_DELTA_POINTS:
+        return 0.0
+    probes = np.unique(np.linspace(0, n - 1, 257).astype(np.int64))
+    narrowest = float(np.min(_lowess_radius(x, x[probes], k, bandwidth)))
+    return min(LOWESS_AUTO_DELTA_FRACTION * _span(x), LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
+
+
 def _lowess_anchors(x, k, frac, delta, bandwidth) -> np.ndarray:
     """Indices of the points fitted; the others are interpolated linearly between them."""
     n = len(x)
-    span = _span(x)
-    if delta == "auto":
-        if n <= LOWESS_AUTO_DELTA_POINTS:
-            delta = 0.0
-        else:
-            probes = np.unique(np.linspace(0, n - 1, 257).astype(np.int64))
-            narrowest = float(np.min(_lowess_radius(x, x[probes], k, bandwidth)))
-            delta = min(LOWESS_AUTO_DELTA_FRACTION * span, LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
-    delta = float(delta)
+    delta = _resolve_delta(x, k, delta, bandwidth)
     if delta <= 0:
         cells = x
     else:

@@ -70,6 +70,9 @@ def test_lowess_equals_statsmodels_exact(n, frac, it):
     expected = sm_lowess(y, x, frac=frac, it=it, delta=0, is_sorted=True, return_sorted=False)
     np.testing.assert_allclose(smooth_lowess(x, y, frac=frac, it=it, delta=0), expected,
                                rtol=0, atol=1e-10)
+    # rlplot's own engine (used above 20,000 points, unbinned here) is the same regression.
+    own = smoothing._lowess(x, y, frac=frac, it=it, delta=0, bandwidth=None)
+    np.testing.assert_allclose(own, expected, rtol=0, atol=1e-10)
 
 
 def test_lowess_binned_engine_within_a_thousandth_of_exact():
@@ -296,7 +299,11 @@ def test_window_longer_than_the_series_is_a_notice_and_a_result(method, params, 
     x, y = noisy(30)
     done = smooth_series(Series("acc", x, y), method, params)
     assert any(fragment in str(n) and "acc" in str(n) for n in done.notices)
-    assert np.all(np.isfinite(done.y)) and np.ptp(done.y) < np.ptp(y)
+    assert np.all(np.isfinite(done.y))
+    if "frac" in params:   # statsmodels with 2 points per fit returns the data itself
+        np.testing.assert_allclose(done.y, y)
+    else:
+        assert np.ptp(done.y) < np.ptp(y)
 
 
 def test_a_window_that_fits_makes_no_notice():
