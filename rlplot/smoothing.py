@@ -158,6 +158,7 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
 
 
 def _lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOVE):
+    """rlplot's LOWESS engine: tricube local linear fits at anchors, linear in between."""
     n = len(x)
     k = min(max(int(frac * n + 1e-10), 2), n)
     # One row per point; fits read per-bin moments. Bins hold one point each up to
@@ -175,7 +176,7 @@ def _lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOV
     # its moments are taken about that centre, weighted by the robustness weights.
     center = x if single else np.add.reduceat(x, starts) / sizes
     offset = None if single else x - np.repeat(center, sizes)
-    anchors = _lowess_anchors(x, k, frac, delta, bandwidth)
+    anchors = _lowess_anchors(x, k, delta, bandwidth)
     radius = _lowess_radius(x, x[anchors], k, bandwidth)
     y_center = float(np.mean(y))
     yc = y - y_center
@@ -207,7 +208,7 @@ def _resolve_delta(x, k, delta, bandwidth) -> float:
     return min(LOWESS_AUTO_DELTA_FRACTION * _span(x), LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
 
 
-def _lowess_anchors(x, k, frac, delta, bandwidth) -> np.ndarray:
+def _lowess_anchors(x, k, delta, bandwidth) -> np.ndarray:
     """Indices of the points fitted; the others are interpolated linearly between them."""
     n = len(x)
     delta = _resolve_delta(x, k, delta, bandwidth)
