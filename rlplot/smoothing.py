@@ -433,6 +433,8 @@ def smooth_gaussian(x: np.ndarray, y: np.ndarray, *, sigma: float | None = None)
     _positive_or_none("gaussian", "sigma", sigma)
 
     def fit(xs, values):
+        if _span(xs) == 0:   # every point at one x: each kernel weighs them all equally
+            return np.full(values.shape, float(np.mean(values)))
         scale = _scale(sigma, xs)
         cells = _span(xs) / scale * GAUSSIAN_GRID_PER_SIGMA
         reach = GAUSSIAN_TRUNCATE * scale

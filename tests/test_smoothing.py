@@ -262,6 +262,23 @@ def test_ema_property_matches_tensorboard(data, weight):
                                tensorboard_ema(list(y), weight), rtol=1e-9, atol=1e-6)
 
 
+@pytest.mark.parametrize("name", sorted(PROPERTY_PARAMS))
+@settings(max_examples=20, deadline=None)
+@given(data=xy(), k=st.floats(0, 5))
+def test_band_brackets_the_line(name, data, k):
+    x, y = data
+    done = smooth_series(Series("m", x, y), _method(name), PROPERTY_PARAMS[name], band="residual",
+                         band_k=k)
+    assert np.all(np.isfinite(done.band_low)) and np.all(np.isfinite(done.band_high))
+    assert np.all(done.band_low <= done.y) and np.all(done.y <= done.band_high)
+
+
+def test_gaussian_of_a_single_x_is_the_mean():
+    y = np.arange(300_000, dtype=float) % 7
+    out = smooth_gaussian(np.zeros(y.size), y)
+    np.testing.assert_allclose(out, np.full(y.size, y.mean()))
+
+
 # ---------------------------------------------------------------- validation and notices
 
 @pytest.mark.parametrize("method,param,value", [
