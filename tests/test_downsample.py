@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from rlplot.figure.downsample import bucket_size, minmax_indices
+from rlplot.figure.downsample import bucket_size, minmax_indices, scatter_indices
 
 
 def buckets_of(n, max_points):
@@ -70,3 +70,26 @@ def test_non_finite_values_never_win_a_bucket():
     keep = minmax_indices(y, 50)
     inner = keep[(keep > 0) & (keep < 999)]
     assert np.all(np.isfinite(y[inner]))
+
+
+@settings(max_examples=60, deadline=None)
+@given(values=st.lists(st.floats(-1e9, 1e9, allow_nan=False), min_size=1, max_size=400),
+       max_points=st.integers(2, 60))
+def test_scatter_keeps_the_half_budget_envelope_within_budget(values, max_points):
+    y = np.array(values)
+    keep = scatter_indices(y, max_points)
+    assert len(keep) <= max(max_points, 4) and np.all(np.diff(keep) > 0)
+    assert set(minmax_indices(y, max_points // 2).tolist()) <= set(keep.tolist()) \
+        or len(y) <= max(max_points, 4)
+    assert y[keep].min() == y.min() and y[keep].max() == y.max()
+
+
+def test_scatter_shows_the_inside_of_a_dense_cloud():
+    rng = np.random.default_rng(3)
+    y = rng.normal(size=200_000)
+    keep = scatter_indices(y, 4000)
+    assert 3900 <= len(keep) <= 4000
+    drawn = y[keep]
+    # Extremes alone would leave the middle empty; the drawn cloud has its share of it.
+    assert np.mean(np.abs(drawn) < 1.0) > 0.3
+    check_envelope(y[:50_000], 2000)   # and the envelope still holds per bucket

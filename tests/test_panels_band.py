@@ -23,7 +23,7 @@ def test_default_figure_has_no_band(seed_log):
             [ax.get_ylabel(), "Smoothed Curve"]
 
 
-def test_band_is_a_light_fill_in_the_line_colour_behind_the_line(seed_log):
+def test_band_is_a_light_fill_in_the_line_colour_between_points_and_line(seed_log):
     config = load_config([], ["panels.0.band=residual", "panels.0.band_k=1"], {}).config
     result = render([str(seed_log)], config=config)
     left, right = result.figure.axes
@@ -34,7 +34,7 @@ def test_band_is_a_light_fill_in_the_line_colour_behind_the_line(seed_log):
     assert band.get_alpha() == pytest.approx(0.2)
     assert band.get_zorder() < line.get_zorder()
     (points,) = [c for c in left.collections if isinstance(c, PathCollection)]
-    assert band.get_zorder() < points.get_zorder()   # under the points too
+    assert band.get_zorder() > points.get_zorder()   # a dense cloud must not hide it
     assert "± 1 × local residual RMS" in [t.get_text() for t in left.get_legend().get_texts()]
     # The drawn band spans the computed one.
     smoothed = result.prepared.smoothed[0][0]

@@ -6,11 +6,12 @@ scatter costs the same to draw as a few thousand while keeping its envelope.
 Why min/max per bucket and not (MinMax-)LTTB: LTTB keeps one point per bucket, the
 one making the largest triangle with its neighbours' picks. That suits the *shape*
 of a line, but in a scatter it drops either the bucket's minimum or its maximum, so
-the drawn cloud is narrower than the data. Keeping both (as here) draws the data's
-envelope exactly at bucket resolution, with the first, last and global extreme
-points always included; with ~2,000 buckets over a ~1,000-pixel-wide panel that is
-at least one bucket per pixel column. The smoothed line goes through the same
-function: on a smooth curve min/max per bucket is the curve itself to well under a pixel.
+the drawn cloud is narrower than the data. Keeping both draws the data's envelope
+exactly at bucket resolution, with the first, last and global extremes always in.
+Extremes alone would draw a dense cloud as two hollow stripes, though, so a scatter
+spends half its budget on the envelope and half on evenly spaced points that show
+where the mass of the data lies (``scatter_indices``). The smoothed line uses the
+envelope alone: on a smooth curve min/max per bucket is the curve to well under a pixel.
 tsdownsample (Rust) is faster (0.6 ms vs 2 ms for 1e6 points, 17 vs 40 ms for 1e7) but that is
 noise next to drawing, and an optional fast path would make which points are drawn,
 hence the output bytes, depend on what happens to be installed.
@@ -59,3 +60,23 @@ def minmax_indices(y: np.ndarray, max_points: int) -> np.ndarray:
         picks.append(np.array([1 + full * size + int(low_vals[rest].argmin()),
                                1 + full * size + int(high_vals[rest].argmax())]))
     return np.unique(np.concatenate(picks))
+
+
+def scatter_indices(y: np.ndarray, max_points: int) -> np.ndarray:
+    """Indices of at most ``max(max_points, 4)`` points to scatter: the min/max envelope
+    (``minmax_indices`` with half the budget) plus evenly spaced points for the density."""
+    n = int(np.asarray(y).shape[0])
+    if n <= max(max_points, 4):
+        return np.arange(n)
+    envelope = minmax_indices(y, max_points // 2)
+    spare = max_points - len(envelope)
+    if spare <= 0:
+        return envelope
+    even = np.linspace(0, n - 1, spare).round().astype(np.int64)
+    keep = np.union1d(envelope, even)
+    # Rounding can leave the union a few points over budget: drop even picks, never extremes.
+    over = len(keep) - max(max_points, 4)
+    if over > 0:
+        extra = np.setdiff1d(keep, envelope)
+        keep = np.union1d(envelope, extra[over:])
+    return keep

@@ -8,7 +8,7 @@ import numpy as np
 from ..config.schema import FigureStyle, PanelStyle
 from ..data import Series, Smoothed
 from .axes import percent_scale, snapped_limits, x_formatter, y_formatter
-from .downsample import minmax_indices
+from .downsample import minmax_indices, scatter_indices
 
 
 @dataclass(frozen=True)
@@ -41,7 +41,7 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     for trace in traces:
         x, y = trace.series.x, trace.series.y
         if style.scatter.show and len(x):
-            keep = minmax_indices(y, style.scatter.max_points)
+            keep = scatter_indices(y, style.scatter.max_points)
             ax.scatter(x[keep], y[keep], s=style.scatter.size, c=trace.point_color,
                        alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
                        label=trace.point_label, zorder=2,
@@ -76,13 +76,14 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
 
 
 def _band(ax, trace: Trace, style: PanelStyle, *, single: bool) -> None:
-    # Light fill in the line's colour, under the points and the line. Only a single
-    # run's band gets a legend entry: with several runs the run colours already say it.
+    # Light fill in the line's colour, over the points (a dense cloud would hide it)
+    # and under the line. Only a single run's band gets a legend entry: with several
+    # runs the run colours already say it.
     low, high = trace.smoothed.band_low, trace.smoothed.band_high
     keep = np.union1d(minmax_indices(low, style.scatter.max_points),
                       minmax_indices(high, style.scatter.max_points))
     ax.fill_between(trace.smoothed.x[keep], low[keep], high[keep], color=trace.line_color,
-                    alpha=0.2, linewidth=0, zorder=1.5,
+                    alpha=0.2, linewidth=0, zorder=2.5,
                     label=f"± {style.band_k:g} × local residual RMS" if single else None)
 
 
