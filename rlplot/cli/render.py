@@ -58,7 +58,7 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     \b
     rlplot render run.jsonl -o figures/run.png -o figures/run.pdf
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
-    rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
+    rlplot render run.jsonl --smooth twema --set smoothing.halflife=5.0e+19 --data-out run.csv
     """
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
