@@ -74,7 +74,10 @@ class Series:
 
 @dataclass(frozen=True)
 class Smoothed:
-    """A smoothed curve evaluated at the series' x; optional band (low, high), all shape (n,)."""
+    """A smoothed curve evaluated at the series' x; optional band (low, high), all shape (n,).
+
+    ``notices`` are the smoother's warnings (e.g. a window longer than the series).
+    """
 
     x: np.ndarray
     y: np.ndarray
@@ -82,6 +85,7 @@ class Smoothed:
     params: Mapping[str, object] = field(default_factory=dict)
     band_low: np.ndarray | None = None
     band_high: np.ndarray | None = None
+    notices: tuple[Notice, ...] = ()
 
 
 @dataclass(frozen=True)

@@ -19,7 +19,7 @@ from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed, Table
 from .errors import ColumnError, InputError, OutputError
 from .io import read_log, read_tables
-from .smoothing import describe, smooth_series
+from .smoothing import check_params, describe, smooth_series
 
 FLOPS_LABEL = "RL flops"
 
@@ -48,8 +48,9 @@ class Prepared:
 
     @property
     def notices(self) -> tuple[Notice, ...]:
-        """Every warning of every run, in order."""
-        return tuple(n for run in self.runs for n in run.notices)
+        """Every warning of every run (reading, cleaning, then smoothing), in order."""
+        return tuple(n for run, smoothed in zip(self.runs, self.smoothed)
+                     for n in run.notices + tuple(m for s in smoothed for m in s.notices))
 
 
 @dataclass(frozen=True)
@@ -224,6 +225,9 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
     paths = expand_paths(paths)
     if not paths:
         raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
+    for panel in config.panels:   # bad smoothing parameters fail before any log is read
+        spec = panel.smoothing or config.smoothing
+        check_params(spec.method, smoothing_params(spec))
     explicit, automatic = _labels(paths, config, labels)
     runs = tuple(run for i, p in enumerate(paths)
                  for run in load_runs(p, config, strict=strict, label=explicit[i],
@@ -237,7 +241,11 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
         per_panel = []
         for panel, series in zip(config.panels, run.series):
             spec = panel.smoothing or config.smoothing
-            per_panel.append(_smooth(series, SmoothingSpec(method="none") if aggregate_after else spec))
+            spec = SmoothingSpec(method="none") if aggregate_after else spec
+            done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
+                                 band_k=panel.band_k)
+            per_panel.append(replace(done, notices=tuple(replace(n, file=run.source)
+                                                         for n in done.notices)))
         smoothed.append(tuple(per_panel))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
@@ -313,10 +321,15 @@ def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
 
 
 def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | None = None, *,
-           strict: bool = False, labels: Sequence[str] | None = None) -> RenderResult:
-    """Render logs to a figure and write it to each output path (atomically, deterministically)."""
+           strict: bool = False, labels: Sequence[str] | None = None,
+           data_out: str | None = None) -> RenderResult:
+    """Render logs to a figure and write it to each output path (atomically, deterministically);
+    ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export)."""
     config = config or Config()
     check_outputs(outputs, paths)
+    if data_out is not None:
+        from .export import check_data_out
+        check_data_out(data_out, paths, outputs)
     prepared = prepare(paths, config, strict=strict, labels=labels)
     from .figure.chart import draw_chart, style_context
     from .figure.save import save_figure
@@ -326,4 +339,7 @@ def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | N
         written = tuple(save_figure(fig, out, dpi=config.output.dpi or config.figure.dpi,
                                     transparent=config.output.transparent,
                                     metadata=config.output.metadata) for out in outputs)
+    if data_out is not None:
+        from .export import write_data_csv
+        written += (write_data_csv(prepared, data_out),)
     return RenderResult(figure=fig, written=written, prepared=prepared)

@@ -46,7 +46,7 @@ def test_warnings_go_to_stderr(invoke, tmp_path):
      "rlplot: error: {tmp}/x.gif: unknown output format '.gif' (use .png, .svg or .pdf)"),
     (["render", "{log}", "--smooth", "loess", "-o", "{out}"],
      "rlplot: error: command line: smoothing.method: unknown smoothing method 'loess' "
-     "(did you mean 'lowess'? choose one of: lowess, ema, none)"),
+     "(did you mean 'lowess'? choose one of: lowess, ema, twema, rolling, gaussian, none)"),
     (["render", "{log}", "--frac", "2", "-o", "{out}"],
      "rlplot: error: command line: smoothing.frac: 2 is out of range (allowed: > 0 and <= 1)"),
     (["render", "{empty}", "-o", "{out}"],

@@ -270,7 +270,7 @@ def test_config_and_columns_options(invoke, tmp_path):
     assert data["x_label"] == "step" and len(data["runs"][0]["metrics"]) == 1
     assert data["runs"][0]["metrics"][0]["x_max"] == 3000
     data = summary_json(invoke, SAMPLE_JSONL, "--set", "smoothing.method=none")
-    assert data["runs"][0]["metrics"][0]["smoothing"] == "none"
+    assert data["runs"][0]["metrics"][0]["smoothing"] == "raw"  # describe() names no smoothing "raw"
     assert data["runs"][0]["metrics"][0]["variance"]["trend"] == "unknown"
     cfg = tmp_path / "c.yaml"
     cfg.write_text("smoothing:\n  frac: 0.3\n", encoding="utf-8")

@@ -43,12 +43,16 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 @click.option("--y", "ys", multiple=True, metavar="COL",
               help="Metric column for a panel; repeatable, one panel per --y, in order.")
 @click.option("--smooth", metavar="METHOD", help=option_help("smoothing.method") +
-              " Methods: lowess, ema, none.")
+              " Methods: lowess (frac or bandwidth), ema (weight), twema (halflife), rolling (window),"
+              " gaussian (sigma), none; set their parameters with --set smoothing.<param>=VALUE.")
 @click.option("--frac", type=float, help=option_help("smoothing.frac"))
 @click.option("--ema-weight", type=float, help=option_help("smoothing.weight"))
 @click.option("--dpi", type=int, help=option_help("figure.dpi"))
 @click.option("--width", type=float, help=option_help("figure.width"))
 @click.option("--height", type=float, help=option_help("figure.height"))
+@click.option("--data-out", "data_out", metavar="FILE.csv",
+              help="Also write every point (x, y, smoothed, band) of every run and panel as "
+                   "long-form CSV.")
 @click.option("--label", "labels", multiple=True, help="Legend label of each run, in order.")
 @click.option("--group-by", metavar="REGEX", help=option_help("runs.group_by"))
 @click.option("--aggregate", metavar="STAT", help=option_help("runs.aggregate") + " (mean, median, iqm)")
@@ -68,13 +72,14 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 @debug_option
 def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
            labels, group_by, aggregate, band, reps, x_range, strict, restarts, duplicates, fmt,
-           quiet, annotate):
+           quiet, annotate, data_out):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
     rlplot render run.jsonl -o figures/run.png -o figures/run.pdf
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
     rlplot render 'sweep/*/metrics.jsonl' --group-by 'lr([^_]+)_seed' --aggregate mean -o cmp.png
+    rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
     """
     from ..config import load_config
     from ..pipeline import render as render_logs, run_label
@@ -85,7 +90,8 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
         group_by=group_by, restarts=restarts, duplicates=duplicates, fmt=fmt)
     config = load_config(configs, sets, overrides).config
     outputs = outputs or tuple(f"{run_label(logs[0])}.{ext}" for ext in config.output.formats)
-    result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels))
+    result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels),
+                         data_out=data_out)
     if not quiet:
         echo_notices(result.prepared.notices)
     for path in result.written:

@@ -72,9 +72,16 @@ class SmoothingSpec:
     frac: float = opt(0.2, "lowess: share of the points in each local fit", min=0, max=1, min_open=True)
     it: int = opt(0, "lowess: robustifying iterations (0 = plain least squares, fastest)", min=0, max=10)
     delta: float | str = opt("auto", "lowess: x distance within which fits are interpolated "
-                                     "('auto' = 1 % of the x range above 5,000 points)", min=0)
+                                     "('auto' = 0.25 % of the x range above 5,000 points)", min=0)
     weight: float = opt(0.6, "ema: TensorBoard smoothing weight (share of the previous value)",
                         min=0, max=1)
+    bandwidth: float | None = opt(None, "lowess: half-width of each local fit in x units, instead of "
+                                        "frac", min=0, min_open=True)
+    halflife: float | None = opt(None, "twema: x distance over which a point's weight halves "
+                                       "(default: 2 % of the x range)", min=0, min_open=True)
+    window: int = opt(21, "rolling: points in the centred window (odd)", min=1)
+    sigma: float | None = opt(None, "gaussian: kernel standard deviation in x units "
+                                    "(default: 2 % of the x range)", min=0, min_open=True)
 
 
 @dataclass(frozen=True)
@@ -114,6 +121,9 @@ class PanelStyle:
                                                 "top-level smoothing)")
     annotate: bool = opt(False, "mark the dip and the knee of the smoothed curve (as in rlplot summary)")
     annotation: AnnotationStyle = opt(factory=AnnotationStyle, help="how the dip and knee are marked")
+    band: str = opt("none", "shaded band around the line: residual = smoothed ± band_k × local RMS "
+                            "of the residuals", choices=("none", "residual"))
+    band_k: float = opt(2.0, "band half-width in local residual RMS units", min=0)
 
 
 SEED_PANELS = (

@@ -43,8 +43,11 @@ def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
     style = prepared.panels[index]
     runs, smoothed = prepared.runs, prepared.smoothed
     if len(runs) == 1 and not prepared.groups:
+        # Only a single run's residual band gets a legend entry: with several runs the run
+        # colours already say it, and an aggregate's band is explained by the footnote.
+        band_label = f"± {style.band_k:g} × local residual RMS" if style.band == "residual" else None
         return [Trace(runs[0].series[index], smoothed[0][index], style.scatter.color,
-                      style.line.color, style.label, style.line.label)]
+                      style.line.color, style.label, style.line.label, band_label)]
     if not prepared.groups:
         return [Trace(run.series[index], smoothed[number][index], _color(number), _color(number),
                       None, run.label) for number, run in enumerate(runs)]

@@ -8,7 +8,7 @@ import numpy as np
 from ..config.schema import FigureStyle, PanelStyle
 from ..data import Series, Smoothed
 from .axes import percent_scale, snapped_limits, x_formatter, y_formatter
-from .downsample import minmax_indices
+from .downsample import minmax_indices, scatter_indices
 
 
 @dataclass(frozen=True)
@@ -21,6 +21,7 @@ class Trace:
     line_color: str
     point_label: str | None
     line_label: str | None
+    band_label: str | None = None
 
 
 def _bounds(traces: list[Trace]) -> tuple[float, float]:
@@ -45,14 +46,13 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     for trace in traces:
         if style.scatter.show and trace.series is not None and len(trace.series):
             x, y = trace.series.x, trace.series.y
-            keep = minmax_indices(y, style.scatter.max_points)
+            keep = scatter_indices(y, style.scatter.max_points)
             ax.scatter(x[keep], y[keep], s=style.scatter.size, c=trace.point_color,
                        alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
                        label=trace.point_label, zorder=2,
                        rasterized=len(keep) > rasterize_above)
-        if trace.smoothed.band_low is not None:
-            ax.fill_between(trace.smoothed.x, trace.smoothed.band_low, trace.smoothed.band_high,
-                            color=trace.line_color, alpha=0.2, linewidth=0, zorder=1)
+        if trace.smoothed.band_low is not None and len(trace.smoothed.x):
+            _band(ax, trace, style)
         if len(trace.smoothed.x):
             keep = minmax_indices(trace.smoothed.y, max(style.scatter.max_points, 2))
             ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
@@ -78,6 +78,17 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     if style.legend.show and any(t.point_label or t.line_label for t in traces):
         _legend(ax, style, figure)
     return ax
+
+
+def _band(ax, trace: Trace, style: PanelStyle) -> None:
+    # Light fill in the line's colour, over the points (a dense cloud would hide it)
+    # and under the line.
+    low, high = trace.smoothed.band_low, trace.smoothed.band_high
+    keep = np.union1d(minmax_indices(low, style.scatter.max_points),
+                      minmax_indices(high, style.scatter.max_points))
+    ax.fill_between(trace.smoothed.x[keep], low[keep], high[keep], color=trace.line_color,
+                    alpha=0.2, linewidth=0, zorder=2.5,
+                    label=trace.band_label)
 
 
 def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:

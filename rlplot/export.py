@@ -1,0 +1,85 @@
+"""``--data-out``: every point of every panel as long-form CSV, so a figure's numbers can be checked.
+
+Columns, exactly and in this order: ``run,panel,x,y,smoothed,band_low,band_high``
+(panel = the metric column's name; band cells are empty without a band). Rows are
+in x order within each run and panel. Floats are written with the shortest text
+that reads back to the same float64. The file is written atomically.
+"""
+from __future__ import annotations
+
+import csv
+import os
+import tempfile
+from pathlib import Path
+from typing import Iterator, Sequence
+
+import numpy as np
+
+from .errors import OutputError
+
+COLUMNS = ("run", "panel", "x", "y", "smoothed", "band_low", "band_high")
+
+
+def check_data_out(path: str, inputs: Sequence[str], outputs: Sequence[str] = ()) -> None:
+    """Refuse a data-out path that is an input log or one of the figure outputs."""
+    real = os.path.realpath(path)
+    if real in {os.path.realpath(p) for p in inputs if p != "-"}:
+        raise OutputError("--data-out would overwrite an input", file=path,
+                          hint="choose another --data-out path")
+    if real in {os.path.realpath(p) for p in outputs}:
+        raise OutputError("--data-out is also a figure output", file=path,
+                          hint="give the CSV its own name")
+
+
+def _texts(values: np.ndarray | None, n: int) -> Sequence[str]:
+    # repr of a Python float is the shortest text that reads back to the same float64
+    # (and twice as fast as numpy's astype(str)).
+    if values is None:
+        return ("",) * n
+    return list(map(repr, np.asarray(values, dtype=np.float64).tolist()))
+
+
+def data_rows(prepared) -> Iterator[tuple[str, ...]]:
+    """The CSV rows (without the header) of a ``pipeline.Prepared``, run by run, panel by panel."""
+    for run, per_panel in zip(prepared.runs, prepared.smoothed):
+        for series, smoothed in zip(run.series, per_panel):
+            n = len(series)
+            yield from zip((run.label,) * n, (series.name,) * n, _texts(series.x, n),
+                           _texts(series.y, n), _texts(smoothed.y, n),
+                           _texts(smoothed.band_low, n), _texts(smoothed.band_high, n))
+
+
+def write_data_csv(prepared, path: str) -> str:
+    """Write the long-form CSV of ``prepared`` to ``path`` atomically; returns the path."""
+    target = Path(path)
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
+                                        dir=target.parent)
+    except OSError as exc:
+        raise OutputError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    try:
+        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
+            writer = csv.writer(stream, lineterminator="\n")
+            writer.writerow(COLUMNS)
+            writer.writerows(data_rows(prepared))
+            stream.flush()
+            os.fsync(stream.fileno())
+        mask = os.umask(0)
+        os.umask(mask)
+        os.chmod(temp, 0o666 & ~mask)
+        os.replace(temp, target)
+    except OSError as exc:
+        _discard(temp)
+        raise OutputError(f"cannot write: {exc.strerror or exc}", file=path) from None
+    except BaseException:
+        _discard(temp)   # never leave a half-written CSV behind
+        raise
+    return str(target)
+
+
+def _discard(temp: str) -> None:
+    try:
+        os.unlink(temp)
+    except FileNotFoundError:
+        pass
