@@ -9,12 +9,11 @@ from __future__ import annotations
 
 import csv
 import os
-import tempfile
-from pathlib import Path
 from typing import Iterator, Sequence
 
 import numpy as np
 
+from .atomic import atomic_output
 from .errors import OutputError
 
 COLUMNS = ("run", "panel", "x", "y", "smoothed", "band_low", "band_high")
@@ -51,35 +50,8 @@ def data_rows(prepared) -> Iterator[tuple[str, ...]]:
 
 def write_data_csv(prepared, path: str) -> str:
     """Write the long-form CSV of ``prepared`` to ``path`` atomically; returns the path."""
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part",
-                                        dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=path) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as stream:
-            writer = csv.writer(stream, lineterminator="\n")
-            writer.writerow(COLUMNS)
-            writer.writerows(data_rows(prepared))
-            stream.flush()
-            os.fsync(stream.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        os.replace(temp, target)
-    except OSError as exc:
-        _discard(temp)
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=path) from None
-    except BaseException:
-        _discard(temp)   # never leave a half-written CSV behind
-        raise
-    return str(target)
-
-
-def _discard(temp: str) -> None:
-    try:
-        os.unlink(temp)
-    except FileNotFoundError:
-        pass
+    with atomic_output(path, "w", encoding="utf-8", newline="") as stream:
+        writer = csv.writer(stream, lineterminator="\n")
+        writer.writerow(COLUMNS)
+        writer.writerows(data_rows(prepared))
+    return str(path)

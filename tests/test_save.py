@@ -66,3 +66,19 @@ def test_parent_folders_are_created(seed_log, tmp_path):
 
 def test_writers_registry_covers_the_documented_formats():
     assert set(save_module.WRITERS) == {".png", ".svg", ".pdf"}
+
+
+def test_atomic_output_turns_os_errors_into_output_errors(tmp_path):
+    from rlplot.atomic import atomic_output
+
+    blocker = tmp_path / "file"
+    blocker.write_text("x")
+    with pytest.raises(OutputError, match="cannot write"):
+        with atomic_output(blocker / "sub" / "out.txt"):
+            pass
+    target = tmp_path / "t.txt"
+    with pytest.raises(ValueError):
+        with atomic_output(target, "w") as stream:
+            stream.write("partial")
+            raise ValueError("boom")
+    assert os.listdir(tmp_path) == ["file"]

@@ -1,8 +1,6 @@
 """``rlplot config``: show the effective config, validate files, write a starter, list presets."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import click
@@ -63,6 +61,7 @@ def validate(files, sets):
 @debug_option
 def init(path, force):
     """Write a commented starter config with every option at its default (default: rlplot.yaml)."""
+    from ..atomic import write_text_atomic
     from ..config.docs import STARTER_HEADER, starter_yaml
     from ..errors import OutputError
 
@@ -71,7 +70,7 @@ def init(path, force):
         raise OutputError("is a folder", file=path, hint="give a file name, e.g. style.yaml")
     if target.exists() and not force:
         raise OutputError("already exists", file=path, hint="use --force to overwrite it")
-    write_atomic(target, starter_yaml(STARTER_HEADER))
+    write_text_atomic(target, starter_yaml(STARTER_HEADER))
     click.echo(str(target))
 
 
@@ -87,25 +86,3 @@ def list_presets():
         click.echo(f"{name:<{width}}  {preset_description(name)}")
 
 
-def write_atomic(target: Path, text: str) -> None:
-    """Write text to ``target`` through a temp file in the same folder and a rename."""
-    from ..errors import OutputError
-
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)
-        os.replace(temp, target)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise

@@ -1,11 +1,10 @@
 """Writing figures: atomic (temp file in the same folder, then rename) and byte-deterministic."""
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 from typing import Mapping
 
+from ..atomic import atomic_output
 from ..errors import OutputError
 
 # One entry per output format: extension -> matplotlib format and the metadata keys
@@ -28,43 +27,16 @@ def output_format(path: str) -> str:
     return WRITERS[suffix][0]
 
 
-def _umask() -> int:
-    mask = os.umask(0)
-    os.umask(mask)
-    return mask
-
-
 def save_figure(fig, path: str, *, dpi: float | None = None, transparent: bool = False,
                 metadata: Mapping[str, str] | None = None) -> str:
     """Save ``fig`` to ``path`` atomically; the format comes from the extension. Returns the path."""
     import matplotlib
 
     fmt = output_format(path)
-    target = Path(path)
-    try:
-        target.parent.mkdir(parents=True, exist_ok=True)
-    except OSError as exc:
-        raise OutputError(f"cannot create folder: {exc.strerror or exc}", file=str(target.parent)) from None
-    info = dict(WRITERS[target.suffix.lower()][1])
+    info = dict(WRITERS[Path(path).suffix.lower()][1])
     info.update(metadata or {})
-    try:
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
-    except OSError as exc:
-        raise OutputError(f"cannot write: {exc.strerror or exc}", file=path) from None
-    try:
-        with os.fdopen(handle, "wb") as stream, \
-                matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.compression": 6}):
-            fig.savefig(stream, format=fmt, dpi=dpi or fig.dpi, transparent=transparent,
-                        metadata=info, facecolor=None if transparent else fig.get_facecolor())
-            stream.flush()
-            os.fsync(stream.fileno())
-        os.chmod(temp, 0o666 & ~_umask())
-        os.replace(temp, target)
-    except BaseException:
-        # Never leave a half-written figure, whatever interrupted the write.
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-    return str(target)
+    with atomic_output(path) as stream, \
+            matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.compression": 6}):
+        fig.savefig(stream, format=fmt, dpi=dpi or fig.dpi, transparent=transparent,
+                    metadata=info, facecolor=None if transparent else fig.get_facecolor())
+    return str(path)
