@@ -17,6 +17,22 @@ def config_options(func):
     return func
 
 
+def log_options(func):
+    """Options every command that reads logs shares: --x, --y, --label, --strict, -q."""
+    from ..config.schema import option_help
+
+    for decorator in reversed((
+        click.option("--x", "x", metavar="COL", help=option_help("data.x")),
+        click.option("--y", "ys", multiple=True, metavar="COL",
+                     help="Metric column for a panel; repeatable, one panel per --y, in order."),
+        click.option("--label", "labels", multiple=True, help="Label of each run, in order."),
+        click.option("--strict", is_flag=True, help="Treat every skipped line as an error."),
+        click.option("-q", "--quiet", is_flag=True, help="Do not print warnings."),
+    )):
+        func = decorator(func)
+    return func
+
+
 def echo_notices(notices) -> None:
     """Print warnings to stderr: every kind of problem, but at most a few skipped lines per file."""
     skipped = defaultdict(int)

@@ -5,7 +5,7 @@ import click
 
 from ..config.schema import option_help
 from . import debug_option
-from .common import config_options, echo_notices
+from .common import config_options, log_options, echo_notices
 
 
 # Each dedicated flag and the config key it sets: the flags form the top config layer.
@@ -39,9 +39,7 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
               help="Output file (.png, .svg, .pdf); repeatable. Default: <log name>.png here "
               "(config: output.formats).")
 @config_options
-@click.option("--x", "x", metavar="COL", help=option_help("data.x"))
-@click.option("--y", "ys", multiple=True, metavar="COL",
-              help="Metric column for a panel; repeatable, one panel per --y, in order.")
+@log_options
 @click.option("--smooth", metavar="METHOD", help=option_help("smoothing.method") +
               " Methods: lowess (frac or bandwidth), ema (weight), twema (halflife), rolling (window),"
               " gaussian (sigma), none; set their parameters with --set smoothing.<param>=VALUE.")
@@ -53,19 +51,16 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 @click.option("--data-out", "data_out", metavar="FILE.csv",
               help="Also write every point (x, y, smoothed, band) of every run and panel as "
                    "long-form CSV.")
-@click.option("--label", "labels", multiple=True, help="Legend label of each run, in order.")
 @click.option("--group-by", metavar="REGEX", help=option_help("runs.group_by"))
 @click.option("--aggregate", metavar="STAT", help=option_help("runs.aggregate") + " (mean, median, iqm)")
 @click.option("--band", metavar="KIND", help=option_help("runs.band"))
 @click.option("--reps", type=int, help=option_help("runs.reps"))
 @click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
-@click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
 @click.option("--restarts", type=click.Choice(["keep-last", "keep-all", "error"]),
               help=option_help("data.restarts"))
 @click.option("--duplicates", type=click.Choice(["last", "first", "mean", "keep"]),
               help=option_help("data.duplicates"))
 @click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
-@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
 @click.option("--annotate", is_flag=True,
               help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
                    "panels.N.annotate].")

@@ -3,9 +3,8 @@ from __future__ import annotations
 
 import click
 
-from ..config.schema import option_help
 from . import debug_option
-from .common import config_options, echo_notices
+from .common import config_options, echo_notices, log_options
 
 
 def _thresholds(ctx, param, values):
@@ -36,12 +35,7 @@ def summary_overrides(x, ys) -> dict:
               help="Report where the smoothed METRIC first crosses VALUE; repeatable. On percent "
                    "panels 0.5, 50 and 50% all mean 50 %.")
 @config_options
-@click.option("--x", "x", metavar="COL", help=option_help("data.x"))
-@click.option("--y", "ys", multiple=True, metavar="COL",
-              help="Metric column for a panel; repeatable, one panel per --y, in order.")
-@click.option("--label", "labels", multiple=True, help="Label of each run, in order.")
-@click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
-@click.option("-q", "--quiet", is_flag=True, help="Do not print warnings.")
+@log_options
 @debug_option
 def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, strict, quiet):
     """Report per run and metric: points, range, dip, knee, threshold crossings, variance growth.
