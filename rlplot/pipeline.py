@@ -11,7 +11,7 @@ from pathlib import Path
 from typing import Sequence
 
 from .clean import clean_series
-from .columns import ROLE_ALIASES, default_x, is_flops, require_column
+from .columns import ROLE_ALIASES, X_ROLES, default_x, is_flops, require_column
 from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed
 from .errors import ColumnError, InputError, OutputError
@@ -69,10 +69,28 @@ def smoothing_params(spec: SmoothingSpec) -> dict:
     return {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "method"}
 
 
+def needed_columns(config: Config, aliases: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every name the x column and the panel metrics may be found under (so big logs read only those)."""
+    names = [config.data.x] if config.data.x else list(X_ROLES)
+    names += [panel.metric for panel in config.panels]
+    return names + [a for n in names for a in aliases.get(n.lower(), ())]
+
+
+def _resolves(table, config: Config, aliases) -> bool:
+    try:
+        for name in [config.data.x] * bool(config.data.x) + [p.metric for p in config.panels]:
+            require_column(table, name, aliases)
+    except ColumnError:
+        return False
+    return True
+
+
 def load_run(path: str, config: Config, *, strict: bool = False, label: str | None = None) -> Run:
     """Read and clean one log into a Run holding one Series per panel of ``config``."""
-    table = read_log(path, strict=strict)
     aliases = merged_aliases(config)
+    table = read_log(path, strict=strict, columns=needed_columns(config, aliases))
+    if not _resolves(table, config, aliases):
+        table = read_log(path, strict=strict)  # errors list every column: read them all
     x_name = (require_column(table, config.data.x, aliases) if config.data.x
               else default_x(table, aliases))
     series, drops = [], []

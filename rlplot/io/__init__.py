@@ -5,7 +5,7 @@ Nothing here imports matplotlib (a test proves it): reading must stay cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..data import Table
 from ..errors import InputError
@@ -74,12 +74,20 @@ def detect_format(source: Source) -> str:
     return "csv"
 
 
-def read_log(path: str, *, format: str | None = None, strict: bool = False) -> Table:
+def read_log(path: str, *, format: str | None = None, strict: bool = False,
+             columns: Iterable[str] | None = None) -> Table:
     """Read one log file (CSV, TSV, JSONL, JSON; optionally gzipped; ``-`` = stdin) into a Table.
 
     Malformed lines are skipped and listed in ``Table.skipped``; with ``strict`` the
-    first one raises ``InputError`` instead.
+    first one raises ``InputError`` instead. ``columns`` (names as ``find_column`` matches
+    them) lets big files take the fast path, which returns only those columns.
     """
+    if columns is not None:
+        from .fast import read_fast
+
+        table = read_fast(path, format=format, columns=columns, strict=strict)
+        if table is not None:
+            return table
     source = read_source(path)
     if not source.text.strip("\x00 \t\r\n"):
         raise InputError("the log is empty", file=source.name,
