@@ -142,16 +142,21 @@ RECORDS = [f'{{"step": {i}, "rl_flops": {1e19 + i * 1e17}, "accuracy": {0.3 + i 
     ("complete_last_no_newline.jsonl", jsonl(RECORDS, end="\n") + '{"step": 61, "accuracy": 0.9}'),
     ("nul_padded.jsonl", jsonl(RECORDS).encode() + b"\x00" * 100),
     ("late_key.jsonl", jsonl(RECORDS + ['{"step": 62, "acc": 0.5}'])),
+    ("nested_wanted.jsonl", jsonl(RECORDS + ['{"step": 64, "timing": {"wall_s": null}}'])),
     ("data_number.jsonl", jsonl(RECORDS + ['{"step": 63, "data": 5}'])),
 ])
 def test_fast_jsonl_matches_tolerant(tmp_path, name, data):
     assert_same(write(tmp_path, name, data))
 
 
-def test_late_key_beyond_the_probe_is_read(tmp_path, monkeypatch):
+def test_key_first_seen_after_the_probe_takes_the_tolerant_path(tmp_path, monkeypatch):
+    # "acc" could be picked for accuracy: a fast read that missed it could pick another column.
     monkeypatch.setattr(fast, "PROBE_RECORDS", 5)
-    table = assert_same(write(tmp_path, "late.jsonl", jsonl(RECORDS + ['{"step": 62, "acc": 0.5}'])))
-    assert table.columns["acc"].values[-1] == 0.5 and table.columns["acc"].missing[:-1].all()
+    path = write(tmp_path, "late.jsonl", jsonl([r.replace('"accuracy"', '"score"') for r in RECORDS]
+                                               + ['{"step": 62, "acc": 0.5}']))
+    assert_declines(path)
+    monkeypatch.setattr(fast, "PROBE_RECORDS", 1000)
+    assert assert_same(path).columns["acc"].values[-1] == 0.5
 
 
 def test_partial_last_jsonl_line_notice(tmp_path):
@@ -228,3 +233,14 @@ def test_missing_column_error_lists_every_column(tmp_path):
 def test_needed_columns_cover_roles_and_aliases():
     names = needed_columns(Config(), merged_aliases(Config()))
     assert {"flops", "rl_flops", "step", "global_step", "accuracy", "avg_parallelism"} <= set(names)
+
+
+@pytest.mark.parametrize("name,data", [
+    ("pieces.csv", "# c\n" + CSV + "57,1e19,0.4"),
+    ("pieces.jsonl", jsonl(RECORDS + ['{"step": 50, "accuracy": null}']) + '{"step": 6'),
+])
+def test_reading_in_pieces_changes_nothing(tmp_path, monkeypatch, name, data):
+    monkeypatch.setattr(fast, "SEGMENT_BYTES", 300)  # many pieces, cut at line breaks
+    path = write(tmp_path, name, data)
+    assert len(fast._segments(str(path), 0, path.stat().st_size)) > 5
+    assert assert_same(path).n_rows >= 50

@@ -18,7 +18,6 @@ and its JSON reader streams in blocks (1.5 GB peak at 10M rows where polars need
 from __future__ import annotations
 
 import csv
-import io
 import itertools
 import json
 import os
@@ -39,6 +38,7 @@ from .sources import Source
 # (~0.15 s) would cost more than it saves.
 FAST_MIN_BYTES = 4 * 1024 * 1024
 BLOCK_BYTES = 16 * 1024 * 1024   # pyarrow block size: fewer, bigger blocks parse faster here
+SEGMENT_BYTES = 256 * 1024 * 1024  # read this much at a time, so pyarrow's buffers never hold the whole file
 SCAN_BYTES = 16 * 1024 * 1024    # chunk of the cheap validation scan
 HEAD_BYTES = 1024 * 1024         # the header, the sniffing sample and the JSONL probe come from here
 PROBE_RECORDS = 1000             # JSONL records whose keys name the columns
@@ -108,26 +108,52 @@ def _content_end(fh, size: int) -> int | None:
     return size - (len(tail) - len(stripped))
 
 
-class _Window(io.RawIOBase):
-    """A read-only view of bytes [start, stop) of a file, for pyarrow's streaming readers."""
+def _segments(path: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """[start, stop) cut into pieces of about SEGMENT_BYTES that end at a line break."""
+    bounds, pos = [start], start + SEGMENT_BYTES
+    with open(path, "rb") as fh:
+        while pos < stop:
+            fh.seek(pos)
+            chunk = fh.read(min(1024 * 1024, stop - pos))
+            hit = chunk.find(b"\n")
+            if hit < 0:
+                break  # a huge line (or CR-only breaks): keep the rest in one piece
+            pos += hit + 1
+            if pos < stop:
+                bounds.append(pos)
+            pos += SEGMENT_BYTES
+    bounds.append(stop)
+    return list(zip(bounds[:-1], bounds[1:]))
 
-    def __init__(self, path: str, start: int, stop: int):
-        self._fh = open(path, "rb")
-        self._fh.seek(start)
-        self._left = stop - start
 
-    def readable(self) -> bool:
-        return True
+def _read_pieces(path: str, start: int, stop: int, read, convert) -> dict[str, list] | None:
+    """Parse [start, stop) piece by piece with ``read(stream)``; ``convert(table)`` -> {name: Column}.
 
-    def readinto(self, buffer) -> int:
-        view = memoryview(buffer)[: self._left]
-        count = self._fh.readinto(view)
-        self._left -= count
-        return count
+    Converting each piece to numpy and freeing its arrow table keeps the peak near
+    the size of the result (at 10M-row JSONL: ~1 GB instead of ~1.8 GB in one read).
+    Returns the Columns of every piece by name, or None if pyarrow refused the file.
+    """
+    import pyarrow as pa
 
-    def close(self) -> None:
-        self._fh.close()
-        super().close()
+    parts: dict[str, list] = {}
+    for lo, hi in _segments(path, start, stop):
+        try:
+            table = read(pa.OSFile(path).get_stream(lo, hi - lo))
+        except (pa.ArrowException, ValueError):
+            return None
+        for name, column in convert(table).items():
+            parts.setdefault(name, []).append(column)
+        del table
+        pa.default_memory_pool().release_unused()
+    return parts
+
+
+def _joined(name: str, pieces: list[Column]) -> Column:
+    if len(pieces) == 1:
+        return pieces[0]
+    return Column(name, np.concatenate([p.values for p in pieces]),
+                  np.concatenate([p.missing for p in pieces]),
+                  np.concatenate([p.nonnumeric for p in pieces]))
 
 
 def _scan(path: str, start: int, stop: int, forbidden: bytes) -> tuple[bool, int, bool]:
@@ -237,21 +263,19 @@ def _read_csv(path, head, start, end, wanted, strict) -> Table | None:
     tail = _read_bytes(path, body_end, end)
     if tail.strip() and has_cr:
         return None  # line numbers of a partial line need LF-only line breaks
-    try:
-        table = pacsv.read_csv(
-            _Window(path, body_start, body_end),
-            read_options=pacsv.ReadOptions(column_names=[f"f{i}" for i in range(len(names))],
-                                           block_size=BLOCK_BYTES),
-            parse_options=pacsv.ParseOptions(delimiter=delimiter),
-            convert_options=pacsv.ConvertOptions(
-                include_columns=list(picked), column_types={c: pa.float64() for c in picked},
-                null_values=NULL_SPELLINGS, strings_can_be_null=True,
-                quoted_strings_can_be_null=True))
-    except (pa.ArrowException, ValueError):
+    options = dict(
+        read_options=pacsv.ReadOptions(column_names=[f"f{i}" for i in range(len(names))],
+                                       block_size=BLOCK_BYTES),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(picked), column_types={c: pa.float64() for c in picked},
+            null_values=NULL_SPELLINGS, strings_can_be_null=True, quoted_strings_can_be_null=True))
+    parts = _read_pieces(path, body_start, body_end, lambda stream: pacsv.read_csv(stream, **options),
+                         lambda table: {name: _column(name, table.column(f)) for f, name in picked.items()})
+    if parts is None:
         return None
-    n_rows = table.num_rows
-    columns = {name: _column(name, table.column(f)) for f, name in picked.items()}
-    del table
+    columns = {name: _joined(name, parts.pop(name)) for name in picked.values()}
+    n_rows = len(next(iter(columns.values())).values)
     # A header column with a blank name and no values is the trace of a trailing delimiter.
     for arrow_name, name in picked.items():
         if not names[int(arrow_name[1:])].strip() and columns[name].missing.all():
@@ -290,8 +314,13 @@ def _leaf_paths(obj: dict, prefix: tuple = ()) -> Iterable[tuple]:
             yield prefix + (key,)
 
 
-def _schema_for(paths: list[tuple]):
-    """An explicit pyarrow schema holding exactly the float64 leaves at ``paths``."""
+def _schema_for(paths: list[tuple], absent: list[str]):
+    """An explicit pyarrow schema: float64 leaves at ``paths``; ``absent`` keys must stay null.
+
+    A null-typed field costs no memory, and any value in it fails the read (the file
+    then takes the tolerant path), which is how keys that first appear after the probe
+    are caught without reading them.
+    """
     import pyarrow as pa
 
     tree: dict = {}
@@ -308,7 +337,7 @@ def _schema_for(paths: list[tuple]):
     def build(node: dict):
         return [pa.field(k, pa.float64() if v is None else pa.struct(build(v))) for k, v in node.items()]
 
-    return pa.schema(build(tree))
+    return pa.schema(build(tree) + [pa.field(k, pa.null()) for k in absent if k not in tree])
 
 
 def _leaf(table, path: tuple):
@@ -352,35 +381,28 @@ def _read_jsonl(path, head, start, end, wanted, strict) -> Table | None:
     picked = {flat: leaf for flat, leaf in seen.items() if wants(flat, wanted)}
     if not picked:
         return None
-    # Names asked for by exact name but absent from the probe may appear later (sparse keys).
-    late = {name: (name,) for name in wanted if "." not in name and name not in seen
-            and name.lower() not in {s.lower() for s in seen}}
-    late = {} if any(n == WRAPPER_KEY for n in late) else late
-    # A "data" key that turns out to be an object later fails the float64 type: tolerant path.
-    guard = {} if WRAPPER_KEY in seen or WRAPPER_KEY in late else {WRAPPER_KEY: (WRAPPER_KEY,)}
-    paths = {**picked, **late, **guard}
-    schema = _schema_for(list(paths.values()))
+    # Names asked for but absent from the probe must stay absent (sparse keys that show up
+    # later could change which column is picked), and "data" must never be an object
+    # (verl-style wrapping): both are null-typed fields, so a value there fails the read.
+    known = {s.lower() for s in seen} | {leaf[0].lower() for leaf in seen.values()}
+    absent = sorted({name for name in wanted if "." not in name and name not in known}
+                    | ({WRAPPER_KEY} - set(seen)))
+    schema = _schema_for(list(picked.values()), absent)
     if schema is None:
         return None
     body_end = _last_newline(path, start, end)
     tail = _read_bytes(path, body_end, end)
-    try:
-        table = pajson.read_json(
-            _Window(path, start, body_end),
-            read_options=pajson.ReadOptions(block_size=BLOCK_BYTES),
-            parse_options=pajson.ParseOptions(explicit_schema=schema,
-                                               unexpected_field_behavior="ignore"))
-    except (pa.ArrowException, ValueError):
+    options = dict(read_options=pajson.ReadOptions(block_size=BLOCK_BYTES),
+                   parse_options=pajson.ParseOptions(explicit_schema=schema,
+                                                     unexpected_field_behavior="ignore"))
+    parts = _read_pieces(path, start, body_end, lambda stream: pajson.read_json(stream, **options),
+                         lambda table: {flat: _column(flat, _leaf(table, leaf))
+                                        for flat, leaf in picked.items()})
+    if parts is None:
         return None
-    n_rows = table.num_rows
-    columns: dict[str, Column] = {}
-    # Columns in first-seen order, as the tolerant reader builds them.
-    for flat, leaf in {**picked, **late}.items():
-        arrow = _leaf(table, leaf)
-        if flat in late and arrow.null_count == n_rows:
-            continue  # never present (or only ever null): the tolerant table has no such column
-        columns[flat] = _column(flat, arrow)
-    del table
+    # First-seen order, as the tolerant reader builds its columns.
+    columns = {flat: _joined(flat, parts.pop(flat)) for flat in picked}
+    n_rows = len(next(iter(columns.values())).values)
     notices: tuple = ()
     if tail.strip():
         if b"\r" in tail:
