@@ -194,8 +194,10 @@ def main(argv=None) -> int:
               "|---|---|---|---|---|---|---|")
     table = "\n".join([header, *("| " + " | ".join(r) + " |" for r in rows)])
     print(table)
+    load = " / ".join(f"{v:.1f}" for v in os.getloadavg())
     print(f"\n{reps} repetitions (reference at ≥ 1M rows: {args.ref_reps}); python "
-          f"{sys.version.split()[0]}; {os.cpu_count()} cores; {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
+          f"{sys.version.split()[0]}; {os.cpu_count()} cores; load average at the end {load}; "
+          f"{time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
     return 0
 
 
