@@ -244,3 +244,20 @@ def test_reading_in_pieces_changes_nothing(tmp_path, monkeypatch, name, data):
     path = write(tmp_path, name, data)
     assert len(fast._segments(str(path), 0, path.stat().st_size)) > 5
     assert assert_same(path).n_rows >= 50
+
+
+def _real_logs() -> list[Path]:
+    for folder in (Path(__file__).resolve().parents[2] / "shared" / "real-logs",
+                   Path("/work/shared/real-logs")):
+        if folder.is_dir():
+            return sorted(p for p in folder.iterdir() if p.suffix != ".md" and p.stat().st_size)
+    return []
+
+
+@pytest.mark.skipif(not _real_logs(), reason="the shared real logs are not beside this checkout")
+@pytest.mark.parametrize("path", _real_logs(), ids=lambda p: p.name)
+def test_real_logs_read_alike(path):
+    # Whatever these logs name their columns, the fast path must agree with the tolerant one.
+    wanted = needed_columns(Config(), merged_aliases(Config())) + [
+        "r", "l", "t", "iteration", "TotalEnvInteracts", "AverageEpRet", "Value", "Step", "steps"]
+    assert_same(path, wanted)
