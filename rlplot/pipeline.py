@@ -16,6 +16,7 @@ from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed
 from .errors import ColumnError, InputError, OutputError
 from .io import read_log
+from .io.fast import header_table
 from .smoothing import smooth_series
 
 FLOPS_LABEL = "RL flops"
@@ -90,7 +91,10 @@ def load_run(path: str, config: Config, *, strict: bool = False, label: str | No
     aliases = merged_aliases(config)
     table = read_log(path, strict=strict, columns=needed_columns(config, aliases))
     if not _resolves(table, config, aliases):
-        table = read_log(path, strict=strict)  # errors list every column: read them all
+        # The error lists every column: from a big log's header, else from a full read.
+        head = header_table(path)
+        table = head if head is not None and not _resolves(head, config, aliases) else \
+            read_log(path, strict=strict)
     x_name = (require_column(table, config.data.x, aliases) if config.data.x
               else default_x(table, aliases))
     series, drops = [], []

@@ -230,6 +230,22 @@ def test_missing_column_error_lists_every_column(tmp_path):
     assert "note" in info.value.hint  # a column the fast path would not have read
 
 
+def test_missing_column_in_a_big_log_is_reported_from_its_header(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
+    path = big_csv(tmp_path)
+    import rlplot.io
+
+    def no_full_read(*args, **kwargs):
+        raise AssertionError("a typo must not cost a tolerant read of millions of rows")
+
+    monkeypatch.setattr(rlplot.io, "read_source", no_full_read)
+    config = replace(Config(), panels=(PanelStyle(metric="acuracy"),))
+    with pytest.raises(ColumnError) as info:
+        load_run(str(path), config)
+    assert "note" in info.value.hint and "'accuracy'" in info.value.hint  # every column, closest name
+    assert info.value.file == str(path)
+
+
 def test_needed_columns_cover_roles_and_aliases():
     names = needed_columns(Config(), merged_aliases(Config()))
     assert {"flops", "rl_flops", "step", "global_step", "accuracy", "avg_parallelism"} <= set(names)

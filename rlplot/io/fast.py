@@ -97,6 +97,29 @@ def read_fast(path: str, *, format: str | None, columns: Iterable[str], strict: 
     return reader(path, head, start, end, wanted, strict)
 
 
+def header_table(path: str, *, format: str | None = None) -> Table | None:
+    """The tolerant read of a big log's first megabyte (None for small, gzipped or stdin logs).
+
+    For error messages only: when the columns asked for are not in a big log, its header
+    names every column without reading (or holding) millions of rows.
+    """
+    if path == "-" or not os.path.isfile(path) or os.path.getsize(path) < FAST_MIN_BYTES:
+        return None
+    with open(path, "rb") as fh:
+        head = fh.read(HEAD_BYTES)
+    if head[:2] == b"\x1f\x8b":
+        return None
+    from . import FORMATS, detect_format
+
+    text = head.decode("utf-8-sig", errors="replace")
+    text = text[: max(text.rfind("\n"), 0) + 1] or text  # whole lines only
+    source = Source(name=path, text=text, suffix=os.path.splitext(path)[1].lower())
+    try:
+        return FORMATS[format or detect_format(source)].read(source, SkipLog(path))
+    except Exception:  # noqa: BLE001  (a head that does not parse: let the full read report it)
+        return None
+
+
 def _content_end(fh, size: int) -> int | None:
     """The file's length without trailing NUL padding (None if the padding is huge)."""
     tail_len = min(size, 1024 * 1024)
@@ -423,4 +446,4 @@ def _read_jsonl(path, head, start, end, wanted, strict) -> Table | None:
     return Table(source=path, format="jsonl", n_rows=n_rows, columns=columns, skipped=notices)
 
 
-__all__ = ["read_fast", "wants", "FAST_MIN_BYTES", "NULL_SPELLINGS"]
+__all__ = ["read_fast", "header_table", "wants", "FAST_MIN_BYTES", "NULL_SPELLINGS"]
