@@ -14,11 +14,12 @@ from typing import Sequence
 import numpy as np
 
 from .clean import clean_series, cleaning_notices
-from .columns import ROLE_ALIASES, default_x, is_flops, require_column
+from .columns import ROLE_ALIASES, X_ROLES, default_x, is_flops, require_column
 from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed, Table
 from .errors import ColumnError, InputError, OutputError
-from .io import read_log, read_tables
+from .io import read_tables
+from .io.fast import header_table
 from .smoothing import check_params, describe, smooth_series
 
 FLOPS_LABEL = "RL flops"
@@ -86,10 +87,43 @@ def smoothing_params(spec: SmoothingSpec) -> dict:
     return {f.name: getattr(spec, f.name) for f in fields(spec) if f.name != "method"}
 
 
+def needed_columns(config: Config, aliases: dict[str, tuple[str, ...]]) -> list[str]:
+    """Every name the x column and the panel metrics may be found under (so big logs read only those)."""
+    names = [config.data.x] if config.data.x else list(X_ROLES)
+    names += [panel.metric for panel in config.panels]
+    return names + [a for n in names for a in aliases.get(n.lower(), ())]
+
+
+def _resolves(table, config: Config, aliases) -> bool:
+    try:
+        for name in [config.data.x] * bool(config.data.x) + [p.metric for p in config.panels]:
+            require_column(table, name, aliases)
+    except ColumnError:
+        return False
+    return True
+
+
 def load_run(path: str, config: Config, *, strict: bool = False, label: str | None = None) -> Run:
     """Read and clean a single-run log into a Run holding one Series per panel of ``config``."""
-    table = read_log(path, format=config.data.format, strict=strict)
-    return run_from_table(table, config, label or run_label(path))
+    runs = load_runs(path, config, strict=strict, label=label)
+    if len(runs) != 1:
+        raise InputError(f"holds {len(runs)} runs", file=path, hint="use load_runs()")
+    return runs[0]
+
+
+def _read_needed(path: str, config: Config, strict: bool) -> tuple[Table, ...]:
+    # Big plain logs are read column-wise, only the columns the figure needs. When those
+    # names do not resolve, the error must still list every column: take them from a big
+    # log's header, or else from a full tolerant read.
+    aliases = merged_aliases(config)
+    fmt = config.data.format
+    tables = read_tables(path, format=fmt, strict=strict, columns=needed_columns(config, aliases))
+    if len(tables) == 1 and not _resolves(tables[0], config, aliases):
+        head = header_table(path, format=fmt)
+        if head is not None and not _resolves(head, config, aliases):
+            return (head,)
+        tables = read_tables(path, format=fmt, strict=strict)
+    return tables
 
 
 def load_runs(path: str, config: Config, *, strict: bool = False, label: str | None = None,
@@ -99,7 +133,7 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
     A one-run file is labelled ``label``, else ``default_label``, else its name; a file with
     several runs labels each by its run name (prefixed by ``label`` if given).
     """
-    tables = read_tables(path, format=config.data.format, strict=strict)
+    tables = _read_needed(path, config, strict)
     if len(tables) == 1:
         return (run_from_table(tables[0], config, label or default_label or run_label(path)),)
     return tuple(run_from_table(t, config, f"{label}: {t.run}" if label else str(t.run))

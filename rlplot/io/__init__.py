@@ -5,7 +5,7 @@ Nothing here imports matplotlib (a test proves it): reading must stay cheap.
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Callable
+from typing import Callable, Iterable
 
 from ..data import Table
 from ..errors import InputError
@@ -27,6 +27,7 @@ class InputFormat:
     help: str
     detect: Callable[[Head], bool] | None = None  # None: the generic fallback of its kind
     suffixes: tuple[str, ...] = ()
+    plain: bool = False    # the generic reader of its kind under another name: the fast path fits
 
 
 # Detection tries the entries in this order: specific adapters first, generic ones last.
@@ -46,24 +47,24 @@ FORMATS: dict[str, InputFormat] = {
                     "TensorBoard long export run,tag,step,value (each run a run)",
                     ad.detect_tensorboard_long),
         InputFormat("tensorboard", "csv", ad._csv_as("tensorboard"),
-                    "TensorBoard scalar CSV download (Wall time,Step,Value)", ad.detect_tensorboard),
+                    "TensorBoard scalar CSV download (Wall time,Step,Value, plain=True)", ad.detect_tensorboard),
         InputFormat("wandb-panel", "csv", ad.read_wandb_panel,
                     "W&B panel export ('<run> - <metric>' with __MIN/__MAX; each run a run)",
                     ad.detect_wandb_panel),
-        InputFormat("wandb", "csv", ad._csv_as("wandb"), "W&B run history CSV (wide, _step)",
+        InputFormat("wandb", "csv", ad._csv_as("wandb"), "W&B run history CSV (wide, _step, plain=True)",
                     ad.detect_wandb),
         InputFormat("sb3", "csv", ad._csv_as("sb3"),
-                    "stable-baselines3 progress.csv (train and eval rows interleaved)", ad.detect_sb3),
+                    "stable-baselines3 progress.csv (train and eval rows interleaved, plain=True)", ad.detect_sb3),
         InputFormat("spinningup", "csv", ad._csv_as("spinningup"),
-                    "Spinning Up progress.txt (tab-separated, TotalEnvInteracts)",
+                    "Spinning Up progress.txt (tab-separated, TotalEnvInteracts, plain=True)",
                     ad.detect_spinningup),
         InputFormat("baselines", "csv", ad._csv_as("baselines"),
-                    "OpenAI baselines progress.csv", ad.detect_baselines),
+                    "OpenAI baselines progress.csv", ad.detect_baselines, plain=True),
         InputFormat("csv", "csv", ad.read_generic_csv,
                     "delimited text with a header row (',', tab or ';')",
-                    suffixes=(".csv", ".tsv", ".txt", ".log")),
+                    suffixes=(".csv", ".tsv", ".txt", ".log"), plain=True),
         InputFormat("jsonl", "jsonl", ad.read_generic_jsonl, "one JSON object per line",
-                    suffixes=(".jsonl", ".ndjson")),
+                    suffixes=(".jsonl", ".ndjson"), plain=True),
         InputFormat("json", "json", ad.read_generic_json,
                     "a JSON list of records, or {column: [values]}", suffixes=(".json",)),
     )
@@ -105,18 +106,28 @@ def tables_from_source(source: Source, format: str | None = None,
     return tables
 
 
-def read_tables(path: str, *, format: str | None = None, strict: bool = False) -> tuple[Table, ...]:
+def read_tables(path: str, *, format: str | None = None, strict: bool = False,
+                columns: Iterable[str] | None = None) -> tuple[Table, ...]:
     """Read one log file into one Table per run it holds (most formats hold one).
 
     ``format`` forces a registry entry instead of detecting it; malformed lines are
     skipped and listed in each ``Table.skipped`` (with ``strict`` the first raises).
+    ``columns`` (names as ``find_column`` matches them) lets a big plain CSV/JSONL take
+    the fast columnar path, which returns only those columns.
     """
+    if columns is not None:
+        from .fast import read_fast
+
+        table = read_fast(path, format=format, columns=columns, strict=strict)
+        if table is not None:
+            return (table,)
     return tables_from_source(read_source(path), format, strict)
 
 
-def read_log(path: str, *, format: str | None = None, strict: bool = False) -> Table:
+def read_log(path: str, *, format: str | None = None, strict: bool = False,
+             columns: Iterable[str] | None = None) -> Table:
     """Read a single-run log (CSV, TSV, JSONL, JSON, any adapter; ``.gz``; ``-`` = stdin) into a Table."""
-    tables = read_tables(path, format=format, strict=strict)
+    tables = read_tables(path, format=format, strict=strict, columns=columns)
     if len(tables) != 1:
         names = ", ".join(str(t.run) for t in tables[:5])
         raise InputError(f"holds {len(tables)} runs ({names}{', …' if len(tables) > 5 else ''})",

@@ -1,0 +1,284 @@
+"""The fast reader (rlplot/io/fast.py) gives exactly what the tolerant readers give, or declines."""
+from __future__ import annotations
+
+import gzip
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+pytest.importorskip("pyarrow")
+
+from rlplot.config import Config, PanelStyle  # noqa: E402
+from rlplot.errors import ColumnError, InputError  # noqa: E402
+from rlplot.io import fast, read_log  # noqa: E402
+from rlplot.io.fast import read_fast, wants  # noqa: E402
+from rlplot.pipeline import load_run, merged_aliases, needed_columns  # noqa: E402
+
+WANTED = ["rl_flops", "step", "accuracy", "acc", "avg_parallelism", "timing.wall_s"]
+
+
+@pytest.fixture(autouse=True)
+def small_files_too(monkeypatch):
+    """Let the fast path take the small files of these tests (it normally starts at a few MB)."""
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
+
+
+def write(tmp_path: Path, name: str, data: bytes | str) -> Path:
+    path = tmp_path / name
+    path.write_bytes(data.encode() if isinstance(data, str) else data)
+    return path
+
+
+def assert_same(path: Path, wanted=WANTED, strict: bool = False):
+    """The fast Table equals the tolerant Table restricted to the wanted columns; returns it."""
+    quick = read_fast(str(path), format=None, columns=wanted, strict=strict)
+    assert quick is not None, "the fast path declined a file it should read"
+    full = read_log(str(path), strict=strict)
+    lowered = {w.lower() for w in wanted}
+    expected = [name for name in full.names if wants(name, lowered)]
+    assert quick.names == expected
+    assert quick.n_rows == full.n_rows
+    assert quick.format == full.format
+    assert quick.skipped == full.skipped
+    for name in expected:
+        a, b = quick.columns[name], full.columns[name]
+        assert a.values.dtype == np.float64
+        np.testing.assert_array_equal(a.values, b.values)  # NaN == NaN here
+        np.testing.assert_array_equal(a.missing, b.missing)
+        np.testing.assert_array_equal(a.nonnumeric, b.nonnumeric)
+    return quick
+
+
+def assert_declines(path: Path, wanted=WANTED):
+    """The fast path returns None, and read_log(columns=...) still gives the tolerant Table."""
+    assert read_fast(str(path), format=None, columns=wanted) is None
+    full = read_log(str(path))
+    via = read_log(str(path), columns=wanted)
+    assert via.names == full.names and via.skipped == full.skipped
+
+
+CSV = "step,rl_flops,accuracy,avg_parallelism,note\n" + "".join(
+    f"{i},{1e19 + i * 1e17:.6e},{0.3 + i / 1000:.5f},{8 + (i % 7) / 10:.4f},x{i}\n" for i in range(50))
+
+
+@pytest.mark.parametrize("name,data", [
+    ("plain.csv", CSV),
+    ("crlf.csv", CSV.replace("\n", "\r\n")),
+    ("cr_only.csv", CSV.replace("\n", "\r")),
+    ("bom.csv", "\ufeff" + CSV),
+    ("comments.csv", '#{"t_start": 1.6e9, "env_id": "X"}\n# another\n' + CSV),
+    ("semicolon.csv", CSV.replace(",", ";")),
+    ("tabs.tsv", CSV.replace(",", "\t")),
+    ("missing_words.csv", CSV + "51,,null,NA,y\n52,None,n/a,nil,z\n53,NULL,Nan,inf,w\n"),
+    ("special_numbers.csv", CSV + "54,-inf,nan,+1.5e3,v\n55,1e400,.5,5.,u\n"),
+    ("quoted.csv", CSV + '56,"1e19","0.5","",t\n'),
+    ("partial_last.csv", CSV + "57,1e19,0.4"),
+    ("complete_last_no_newline.csv", CSV + "58,1e19,0.4,9.0,q"),
+    ("long_last_no_newline.csv", CSV + "58,1e19,0.4,9.0,q,zz"),
+    ("nul_padded.csv", CSV.encode() + b"\x00" * 300),
+    ("partial_then_nul.csv", CSV.encode() + b"59,1e19" + b"\x00" * 40),
+    ("dup_header.csv", CSV.replace("note\n", "accuracy\n", 1)),
+    ("namespaced.csv", CSV.replace("accuracy", "train/acc", 1)),
+    ("blank_lines.csv", CSV.replace("\n", "\n\n", 5)),
+    ("trailing_delim_everywhere.csv", CSV.replace("\n", ",\n")),
+])
+def test_fast_csv_matches_tolerant(tmp_path, name, data):
+    assert_same(write(tmp_path, name, data))
+
+
+def test_partial_last_line_notice_names_the_line(tmp_path):
+    path = write(tmp_path, "live.csv", "# comment\n" + CSV + "57,1e19,0.4")
+    table = assert_same(path)
+    assert [(n.line, n.what.split(" (")[0]) for n in table.skipped] == [
+        (53, "skipped line: partial last line")]
+    with pytest.raises(InputError) as info:
+        read_fast(str(path), format=None, columns=WANTED, strict=True)
+    assert info.value.line == 53
+
+
+@pytest.mark.parametrize("name,data", [
+    ("ragged_row.csv", CSV + "60,1e19,0.4\n61,1e19,0.4,8,a\n"),
+    ("too_many.csv", CSV + "60,1e19,0.4,8,a,b\n"),
+    ("text_cell.csv", CSV + "60,1e19,abc,8,a\n"),
+    ("comment_in_body.csv", CSV + "# resumed\n" + CSV.split("\n", 1)[1]),
+    ("nul_inside.csv", CSV[:200] + "\x00" + CSV[200:]),
+    ("trailing_delims.csv", CSV.split("\n", 1)[0] + "\n" + CSV.split("\n", 1)[1].replace("\n", ",\n")),
+    ("padded_null.csv", CSV + "60,1e19, null ,8,a\n"),
+    ("repeated_header.csv", CSV + CSV),
+    ("no_wanted_columns.csv", "a,b\n1,2\n3,4\n"),
+])
+def test_fast_csv_declines_odd_files(tmp_path, name, data):
+    assert_declines(write(tmp_path, name, data))
+
+
+def test_gzip_and_stdin_take_the_tolerant_path(tmp_path):
+    path = tmp_path / "run.csv.gz"
+    path.write_bytes(gzip.compress(CSV.encode()))
+    assert read_fast(str(path), format=None, columns=WANTED) is None
+    assert read_fast("-", format=None, columns=WANTED) is None
+
+
+def jsonl(records: list[str], end: str = "\n") -> str:
+    return "\n".join(records) + end
+
+
+RECORDS = [f'{{"step": {i}, "rl_flops": {1e19 + i * 1e17}, "accuracy": {0.3 + i / 1000}, '
+           f'"avg_parallelism": {8 + (i % 7) / 10}, "timing": {{"wall_s": {i * 3.5}, "gpu": 1}}, '
+           f'"tag": "t{i}"}}' for i in range(50)]
+
+
+@pytest.mark.parametrize("name,data", [
+    ("plain.jsonl", jsonl(RECORDS)),
+    ("crlf.jsonl", jsonl(RECORDS).replace("\n", "\r\n")),
+    ("bom.jsonl", "\ufeff" + jsonl(RECORDS)),
+    ("sparse.jsonl", jsonl(RECORDS + ['{"step": 50, "accuracy": null}', '{"step": 51, "timing": {}}',
+                                      '{"step": 52, "timing": null, "rl_flops": 7}'])),
+    ("ints_and_specials.jsonl", jsonl(RECORDS + ['{"step": 53, "accuracy": 1, "rl_flops": NaN}',
+                                                 '{"step": 54, "accuracy": -Infinity}'])),
+    ("blank_lines.jsonl", jsonl(RECORDS[:10] + ["", "   "] + RECORDS[10:])),
+    ("partial_last.jsonl", jsonl(RECORDS, end="\n") + '{"step": 60, "accur'),
+    ("complete_last_no_newline.jsonl", jsonl(RECORDS, end="\n") + '{"step": 61, "accuracy": 0.9}'),
+    ("nul_padded.jsonl", jsonl(RECORDS).encode() + b"\x00" * 100),
+    ("late_key.jsonl", jsonl(RECORDS + ['{"step": 62, "acc": 0.5}'])),
+    ("nested_wanted.jsonl", jsonl(RECORDS + ['{"step": 64, "timing": {"wall_s": null}}'])),
+    ("data_number.jsonl", jsonl(RECORDS + ['{"step": 63, "data": 5}'])),
+])
+def test_fast_jsonl_matches_tolerant(tmp_path, name, data):
+    assert_same(write(tmp_path, name, data))
+
+
+def test_key_first_seen_after_the_probe_takes_the_tolerant_path(tmp_path, monkeypatch):
+    # "acc" could be picked for accuracy: a fast read that missed it could pick another column.
+    monkeypatch.setattr(fast, "PROBE_RECORDS", 5)
+    path = write(tmp_path, "late.jsonl", jsonl([r.replace('"accuracy"', '"score"') for r in RECORDS]
+                                               + ['{"step": 62, "acc": 0.5}']))
+    assert_declines(path)
+    monkeypatch.setattr(fast, "PROBE_RECORDS", 1000)
+    assert assert_same(path).columns["acc"].values[-1] == 0.5
+
+
+def test_partial_last_jsonl_line_notice(tmp_path):
+    path = write(tmp_path, "live.jsonl", jsonl(RECORDS[:3] + [""] + RECORDS[3:]) + '{"step": 60')
+    table = assert_same(path)
+    assert [n.line for n in table.skipped] == [52]
+    assert "partial last line" in table.skipped[0].what
+
+
+@pytest.mark.parametrize("name,data", [
+    ("wrapped.jsonl", jsonl(['{"step": 1, "data": {"accuracy": 0.5}}'] * 3)),
+    ("wrapped_late.jsonl", jsonl(RECORDS + ['{"step": 70, "data": {"accuracy": 0.5}}'])),
+    ("string_value.jsonl", jsonl(RECORDS + ['{"step": 70, "accuracy": "0.5"}'])),
+    ("bool_value.jsonl", jsonl(RECORDS + ['{"step": 70, "accuracy": true}'])),
+    ("malformed_middle.jsonl", jsonl(RECORDS[:5] + ['{"step": 70, "acc'] + RECORDS[5:])),
+    ("not_an_object.jsonl", jsonl(RECORDS + ["[1, 2]"])),
+    ("nul_line.jsonl", jsonl(RECORDS[:5] + ["\x00\x00"] + RECORDS[5:])),
+    ("duplicate_key.jsonl", jsonl(RECORDS + ['{"step": 70, "accuracy": 0.1, "accuracy": 0.2}'])),
+    ("object_value.jsonl", jsonl(RECORDS + ['{"step": 70, "accuracy": {"mean": 0.2}}'])),
+])
+def test_fast_jsonl_declines_odd_files(tmp_path, name, data):
+    assert_declines(write(tmp_path, name, data))
+
+
+def test_small_files_keep_the_tolerant_path(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
+    path = write(tmp_path, "small.csv", CSV)
+    assert read_fast(str(path), format=None, columns=WANTED) is None
+    assert read_log(str(path), columns=WANTED).names == read_log(str(path)).names  # every column
+
+
+def big_csv(tmp_path: Path, rows: int = 120_000) -> Path:
+    """A log above the real size threshold (about 5 MB)."""
+    i = np.arange(rows)
+    lines = [f"{a},{b:.6e},{c:.5f},{d:.4f},run\n" for a, b, c, d in
+             zip(i.tolist(), (1e19 + i * 1e15).tolist(), (0.3 + i / rows / 3).tolist(),
+                 (8 + (i % 13) / 10).tolist())]
+    return write(tmp_path, "big.csv", "step,rl_flops,accuracy,avg_parallelism,note\n" + "".join(lines))
+
+
+def test_load_run_takes_the_fast_path_for_big_logs(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
+    path = big_csv(tmp_path)
+    assert path.stat().st_size > fast.FAST_MIN_BYTES
+    calls = []
+    real = fast.read_fast
+
+    def spy(*args, **kwargs):
+        calls.append(result := real(*args, **kwargs))
+        return result
+
+    monkeypatch.setattr(fast, "read_fast", spy)
+    run = load_run(str(path), Config())
+    assert len(calls) == 1 and calls[0] is not None
+    assert set(calls[0].names) == {"step", "rl_flops", "accuracy", "avg_parallelism"}
+
+    monkeypatch.setattr(fast, "read_fast", lambda *a, **k: None)
+    slow = load_run(str(path), Config())
+    assert run.notices == slow.notices
+    for a, b in zip(run.series, slow.series):
+        assert (a.name, a.x_name) == (b.name, b.x_name)
+        np.testing.assert_array_equal(a.x, b.x)
+        np.testing.assert_array_equal(a.y, b.y)
+
+
+def test_missing_column_error_lists_every_column(tmp_path):
+    path = big_csv(tmp_path, rows=2000)
+    config = replace(Config(), panels=(PanelStyle(metric="nonexistent"),))
+    with pytest.raises(ColumnError) as info:
+        load_run(str(path), config)
+    assert "note" in info.value.hint  # a column the fast path would not have read
+
+
+def test_missing_column_in_a_big_log_is_reported_from_its_header(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
+    path = big_csv(tmp_path)
+    import rlplot.io
+
+    def no_full_read(*args, **kwargs):
+        raise AssertionError("a typo must not cost a tolerant read of millions of rows")
+
+    monkeypatch.setattr(rlplot.io, "read_source", no_full_read)
+    config = replace(Config(), panels=(PanelStyle(metric="acuracy"),))
+    with pytest.raises(ColumnError) as info:
+        load_run(str(path), config)
+    assert "note" in info.value.hint and "'accuracy'" in info.value.hint  # every column, closest name
+    assert info.value.file == str(path)
+
+
+def test_needed_columns_cover_roles_and_aliases():
+    names = needed_columns(Config(), merged_aliases(Config()))
+    assert {"flops", "rl_flops", "step", "global_step", "accuracy", "avg_parallelism"} <= set(names)
+
+
+@pytest.mark.parametrize("name,data", [
+    ("pieces.csv", "# c\n" + CSV + "57,1e19,0.4"),
+    ("pieces.jsonl", jsonl(RECORDS + ['{"step": 50, "accuracy": null}']) + '{"step": 6'),
+])
+def test_reading_in_pieces_changes_nothing(tmp_path, monkeypatch, name, data):
+    monkeypatch.setattr(fast, "SEGMENT_BYTES", 300)  # many pieces, cut at line breaks
+    path = write(tmp_path, name, data)
+    assert len(fast._segments(str(path), 0, path.stat().st_size)) > 5
+    assert assert_same(path).n_rows >= 50
+
+
+def _real_logs() -> list[Path]:
+    for folder in (Path(__file__).resolve().parents[2] / "shared" / "real-logs",
+                   Path("/work/shared/real-logs")):
+        if folder.is_dir():
+            return sorted(p for p in folder.iterdir() if p.suffix != ".md" and p.stat().st_size)
+    return []
+
+
+@pytest.mark.skipif(not _real_logs(), reason="the shared real logs are not beside this checkout")
+@pytest.mark.parametrize("path", _real_logs(), ids=lambda p: p.name)
+def test_real_logs_read_alike(path):
+    # Whatever these logs name their columns, the fast path must agree with the tolerant one.
+    wanted = needed_columns(Config(), merged_aliases(Config())) + [
+        "r", "l", "t", "iteration", "TotalEnvInteracts", "AverageEpRet", "Value", "Step", "steps"]
+    from rlplot.io import FORMATS, read_tables
+
+    if FORMATS[read_tables(str(path))[0].format].plain:
+        assert_same(path, wanted)
+    else:  # an adapter that reshapes the content (monitor, events, …): the tolerant path reads it
+        assert_declines(path, wanted)
