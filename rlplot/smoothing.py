@@ -8,6 +8,7 @@ its parameters make little sense for a series (a window longer than the data...)
 """
 from __future__ import annotations
 
+import functools
 import math
 from dataclasses import dataclass
 from typing import Callable
@@ -145,16 +146,46 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
             return ys.copy()
         if bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE:
             # statsmodels itself: exact (or its own delta interpolation) and fast at this size.
-            from statsmodels.nonparametric.smoothers_lowess import lowess
-
             k = min(max(int(frac * len(xs) + 1e-10), 2), len(xs))
+            xs = np.ascontiguousarray(xs, dtype=np.float64)
+            ys = np.ascontiguousarray(ys, dtype=np.float64)
             with np.errstate(divide="ignore", invalid="ignore"):   # windows of one tied x
-                return lowess(ys, xs, frac=float(frac), it=int(it), is_sorted=True,
-                              delta=_resolve_delta(xs, k, delta, None),
-                              return_sorted=False, missing="none")
+                fitted, _ = statsmodels_lowess_kernel()(
+                    ys, xs, xs, np.ones_like(xs), frac=float(frac), it=int(it),
+                    delta=_resolve_delta(xs, k, delta, None), given_xvals=False)
+            return fitted[:, 1]
         return _lowess(xs, ys, frac=float(frac), it=int(it), delta=delta,
                        bandwidth=None if bandwidth is None else float(bandwidth))
     return _on_finite(x, y, fit)
+
+
+@functools.lru_cache(maxsize=None)
+def statsmodels_lowess_kernel():
+    """statsmodels' compiled LOWESS (what ``statsmodels...lowess`` calls for sorted data).
+
+    Importing it the public way runs ``statsmodels.nonparametric/__init__``, which pulls in
+    pandas and scipy: ~0.5 s, more than the rest of a small render. The compiled module
+    needs only numpy, so it is loaded from its file; any surprise falls back to the import.
+    """
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    name = "statsmodels.nonparametric._smoothers_lowess"
+    try:
+        spec = importlib.util.find_spec("statsmodels")
+        folder = os.path.join(spec.submodule_search_locations[0], "nonparametric")
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_smoothers_lowess" + suffix)
+            if os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                loader.exec_module(module)
+                return module.lowess
+    except (ImportError, AttributeError, TypeError, OSError):
+        pass
+    from statsmodels.nonparametric._smoothers_lowess import lowess
+    return lowess
 
 
 def _lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOVE):

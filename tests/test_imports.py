@@ -21,7 +21,9 @@ def test_data_stages_do_not_import_matplotlib(module):
 
 def test_prepare_runs_without_matplotlib(seed_log):
     loaded = modules_after(f"from rlplot.pipeline import prepare\nprepare([{str(seed_log)!r}])")
-    assert "matplotlib" not in loaded and "statsmodels" in loaded
+    assert "matplotlib" not in loaded
+    # statsmodels' compiled LOWESS is loaded without its package __init__ (pandas + scipy, ~0.5 s)
+    assert "pandas" not in loaded
 
 
 def test_help_and_version_import_no_heavy_module():

@@ -412,3 +412,17 @@ def test_smooth_help_lists_every_registered_method(invoke):
     text = " ".join(invoke("render", "--help").stdout.split())
     for method in METHODS:
         assert f"{method} (" in text or f"{method};" in text or f" {method}," in text
+
+
+def test_statsmodels_kernel_is_the_public_lowess():
+    from statsmodels.nonparametric.smoothers_lowess import lowess
+
+    from rlplot.smoothing import statsmodels_lowess_kernel
+
+    rng = np.random.default_rng(11)
+    x = np.sort(rng.uniform(0, 10, 500))
+    y = np.sin(x) + rng.normal(0, 0.3, 500)
+    fitted, _ = statsmodels_lowess_kernel()(y, x, x, np.ones_like(x), frac=0.3, it=1, delta=0.05,
+                                            given_xvals=False)
+    np.testing.assert_array_equal(fitted[:, 1], lowess(y, x, frac=0.3, it=1, delta=0.05,
+                                                       is_sorted=True, return_sorted=False))
