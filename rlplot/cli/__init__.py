@@ -16,6 +16,8 @@ from .._version import __version__
 # name -> "module:function"; one line per subcommand.
 COMMANDS = {
     "render": ("rlplot.cli.render:render", "Render logs to the two-panel chart (PNG/SVG/PDF)."),
+    "batch": ("rlplot.cli.batch:batch", "Render one figure per run of a sweep (parallel, incremental)."),
+    "watch": ("rlplot.cli.watch:watch", "Re-render a figure whenever a live log grows."),
 }
 
 EXIT_ERROR = 1
