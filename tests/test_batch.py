@@ -357,8 +357,8 @@ def test_cli_and_library_import_no_heavy_modules():
 # ---------------------------------------------------------------------------- kill -9
 
 def test_kill_9_leaves_no_partial_figure_and_no_corrupt_manifest(tmp_path):
-    n = 40
-    sweep = make_sweep(tmp_path / "sweep", names=[f"run{i:02d}" for i in range(n)], n=200)
+    n = 16
+    sweep = make_sweep(tmp_path / "sweep", names=[f"run{i:02d}" for i in range(n)], n=100)
     out = tmp_path / "out"
     cmd = [sys.executable, "-m", "rlplot", "batch", str(sweep), "-o", str(out), "-j", "1"]
     proc = subprocess.Popen(cmd, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
