@@ -40,7 +40,8 @@ MANIFEST_NAME = ".rlplot-manifest.json"
 MANIFEST_FORMAT = 1
 FIGURE_FORMATS = ("png", "svg", "pdf")
 DEFAULT_NAME = "{relpath}"
-MANIFEST_FLUSH_SECONDS = 0.2   # at most this much finished work is re-rendered after a kill -9
+MANIFEST_FLUSH_SECONDS = 0.2
+MAX_WARNINGS_KEPT = 20         # per run, in the manifest and reports (the count is exact)   # at most this much finished work is re-rendered after a kill -9
 GLOB_CHARS = re.compile(r"[*?\[]")
 
 RENDERED, UP_TO_DATE, FAILED, NOT_RUN = "rendered", "up to date", "failed", "not run"
@@ -426,8 +427,10 @@ class Outcome:
     worker: int = 0
 
 
-def warm_up() -> None:
-    """Import matplotlib and the drawing code once per worker process, not once per figure."""
+def warm_up() -> str:
+    """Import matplotlib and the drawing code once per worker process, not once per figure.
+
+    Returns this worker's rlplot version, so that a client can refuse mismatched workers."""
     import matplotlib
 
     matplotlib.use("Agg")
@@ -435,6 +438,11 @@ def warm_up() -> None:
 
     from .figure import chart, save  # noqa: F401
     from . import pipeline  # noqa: F401
+    try:   # the default smoothing's import is the next biggest one-off cost
+        import statsmodels.nonparametric.smoothers_lowess  # noqa: F401
+    except ImportError:
+        pass
+    return __version__
 
 
 def run_summary(prepared) -> dict:
@@ -446,7 +454,8 @@ def run_summary(prepared) -> dict:
         finals.append({"panel": panel.title or panel.metric,
                        "final": finite[0] if finite else None})
     return {"rows": max((len(s) for s in run.series), default=0),
-            "warnings": [str(n) for n in run.notices], "final": finals}
+            "warning_count": len(run.notices),
+            "warnings": [str(n) for n in run.notices[:MAX_WARNINGS_KEPT]], "final": finals}
 
 
 def run_job(task: Task) -> Outcome:
@@ -492,10 +501,16 @@ class SerialExecutor:
 
 
 class ProcessExecutor:
-    """A pool of worker processes, each importing matplotlib once; a bounded number of jobs in flight."""
+    """A pool of worker processes, each importing matplotlib once; a bounded number of jobs in flight.
 
-    def __init__(self, workers: int | None = None, **_) -> None:
+    If a worker process dies (a crash, the OOM killer), every job that was in flight is
+    retried alone in a fresh pool, so only the job that really kills a worker fails.
+    """
+
+    def __init__(self, workers: int | None = None, func: Callable[[Task], Outcome] | None = None,
+                 **_) -> None:
         self.workers = workers or os.cpu_count() or 1
+        self.func = func or run_job
         self._pool = None
 
     def _start(self):
@@ -509,41 +524,47 @@ class ProcessExecutor:
                                    initializer=warm_up)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Yield outcomes as jobs finish; a crashed worker fails its jobs and the pool restarts."""
+        """Yield outcomes as jobs finish."""
+        from collections import deque
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
         pending = iter(tasks)
-        in_flight: dict = {}
+        suspects: deque = deque()      # jobs in flight when a worker died, to retry one by one
+        in_flight: dict = {}           # future -> (task, submitted alone?)
         self._pool = self._start()
         try:
             while True:
-                while len(in_flight) < 2 * self.workers:
-                    task = next(pending, None)
-                    if task is None:
-                        break
-                    in_flight[self._pool.submit(run_job, task)] = task
+                if suspects:
+                    if not in_flight:
+                        task = suspects.popleft()
+                        in_flight[self._pool.submit(self.func, task)] = (task, True)
+                else:
+                    while len(in_flight) < 2 * self.workers:
+                        task = next(pending, None)
+                        if task is None:
+                            break
+                        in_flight[self._pool.submit(self.func, task)] = (task, False)
                 if not in_flight:
                     return
                 done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                broken = False
+                died = False
                 for future in done:
-                    task = in_flight.pop(future)
+                    task, alone = in_flight.pop(future)
                     try:
-                        yield future.result()
+                        outcome = future.result()
                     except BrokenProcessPool:
-                        broken = True
-                        yield Outcome(task.job.source, task.job.key, FAILED,
-                                      outputs=task.job.outputs,
-                                      error=f"{task.job.source}: the worker process died "
-                                            "(out of memory or a crash) while rendering this run")
-                if broken:
-                    for future, task in list(in_flight.items()):
-                        in_flight.pop(future)
-                        yield Outcome(task.job.source, task.job.key, FAILED,
-                                      outputs=task.job.outputs,
-                                      error=f"{task.job.source}: the worker process died "
-                                            "while rendering this or another run")
+                        died = True
+                        if alone:
+                            yield _died(task)
+                        else:
+                            suspects.append(task)
+                        continue
+                    yield outcome
+                if died:
+                    # Every other job in flight dies with the pool: retry them alone.
+                    suspects.extend(task for task, alone in in_flight.values())
+                    in_flight.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
                     self._pool = self._start()
         finally:
@@ -586,7 +607,16 @@ class DaskExecutor:
                                   hint="start one with 'dask scheduler', or check the address") \
                     from None
         client = self._client
-        client.run(warm_up)
+        try:
+            versions = client.run(warm_up)
+        except Exception as exc:   # rlplot missing or broken in the workers' environment
+            raise RlplotError(f"the Dask workers cannot run rlplot: {type(exc).__name__}: {exc}",
+                              file=self.scheduler,
+                              hint="install the same rlplot in every worker's environment") from None
+        wrong = sorted({v for v in versions.values() if v != __version__})
+        if wrong:
+            raise RlplotError(f"Dask workers run rlplot {', '.join(wrong)}, this is {__version__}",
+                              file=self.scheduler, hint="install the same version everywhere")
         limit = max(2 * sum(client.nthreads().values()), 2)
         pending = iter(tasks)
         futures = as_completed()
@@ -624,6 +654,12 @@ class DaskExecutor:
         if self._client is not None and self._own_client:
             self._client.close()
             self._client = None
+
+
+def _died(task: Task) -> Outcome:
+    return Outcome(task.job.source, task.job.key, FAILED, outputs=task.job.outputs,
+                   error=f"{task.job.source}: the worker process died while rendering this run "
+                         "(out of memory, or a crash in a library)")
 
 
 def _check_visible(outcome: Outcome) -> Outcome:
@@ -714,6 +750,7 @@ class Report:
                 "runs": [{"run": o.source, "key": o.key, "status": o.status,
                           "outputs": list(o.outputs), "error": o.error,
                           "rows": o.summary.get("rows"),
+                          "warning_count": o.summary.get("warning_count"),
                           "warnings": o.summary.get("warnings", []),
                           "final": o.summary.get("final", [])} for o in self.rows()]}
 
@@ -733,8 +770,7 @@ class Report:
             links = ", ".join(f"[{os.path.basename(p)}]({_link(p, relative_to)})"
                               for p in o.outputs) if o.status != FAILED else ""
             status = o.status if o.status != FAILED else f"failed: {o.error}"
-            warnings = o.summary.get("warnings", [])
-            cells = [o.source, status, o.summary.get("rows", ""), len(warnings) if o.summary else "",
+            cells = [o.source, status, o.summary.get("rows", ""), o.summary.get("warning_count", ""),
                      links] + [_number(finals.get(p)) for p in panels]
             lines.append("| " + " | ".join(_md(c) if i != 4 else str(c)
                                             for i, c in enumerate(cells)) + " |")

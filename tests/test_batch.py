@@ -298,7 +298,8 @@ def test_reports_markdown_and_json(tmp_path, invoke):
     runs = {Path(r["run"]).parent.name: r for r in data["runs"]}
     assert runs["a"]["status"] == "up to date" and runs["b"]["status"] == "rendered"
     assert runs["c"]["status"] == "failed" and "metrics.jsonl" in runs["c"]["error"]
-    assert runs["b"]["rows"] == 30 and len(runs["b"]["warnings"]) == 1
+    assert runs["b"]["rows"] == 30 and runs["b"]["warning_count"] == 1
+    assert "partial last line" in runs["b"]["warnings"][0]
     for name in ("a", "b"):
         expected = prepare([str(sweep / name / "metrics.jsonl")])
         finals = [f["final"] for f in runs[name]["final"]]
@@ -436,3 +437,36 @@ def test_dask_needs_a_scheduler(tmp_path, invoke):
 
 def test_name_fields_are_all_documented():
     assert tuple(B.name_fields("sweep/a/m.jsonl", "sweep")) == B.NAME_FIELDS
+
+
+def test_warnings_are_capped_on_screen_but_counted(tmp_path, invoke):
+    sweep = tmp_path / "sweep"
+    (sweep / "a").mkdir(parents=True)
+    records = seed_like_records(40) + [f"{{broken {i}" for i in range(30)] + seed_like_records(5)
+    write_jsonl(sweep / "a" / "metrics.jsonl", records)
+    js = tmp_path / "r.json"
+    result = invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--report-json", js)
+    assert result.exit_code == 0
+    shown = [l for l in result.stderr.splitlines() if l.startswith("rlplot: warning: ")]
+    assert len(shown) == 6 and shown[-1].endswith("… and 25 more warnings")   # 30 skipped lines
+    run = json.loads(js.read_text())["runs"][0]
+    assert run["warning_count"] == 30 and len(run["warnings"]) == B.MAX_WARNINGS_KEPT
+
+
+def _crashing_run_job(task):
+    """A worker function that kills its process for logs named 'crash' (runs in the pool's workers)."""
+    if "crash" in task.job.source:
+        os._exit(3)
+    return B.run_job(task)
+
+
+def test_a_dying_worker_fails_only_its_own_run(tmp_path):
+    sweep = make_sweep(tmp_path / "sweep", names=("a", "b", "crash", "d", "e"), n=20)
+    jobs = B.plan(B.discover([str(sweep)]), str(tmp_path / "out"))
+    outcomes = list(B.run_batch(jobs, str(tmp_path / "out"), Config(),
+                                executor=B.ProcessExecutor(workers=2, func=_crashing_run_job)))
+    status = {Path(o.source).parent.name: o.status for o in outcomes}
+    assert status == {"a": "rendered", "b": "rendered", "crash": "failed", "d": "rendered",
+                      "e": "rendered"}
+    failed = next(o for o in outcomes if o.status == "failed")
+    assert "the worker process died while rendering this run" in failed.error

@@ -43,12 +43,13 @@ class Progress:
             if outcome.status == RENDERED:
                 where += " -> " + ", ".join(outcome.written)
             click.echo(where, err=True)
-            warnings = outcome.summary.get("warnings", []) if outcome.status == RENDERED else []
-            for text in warnings[:MAX_WARNINGS_SHOWN]:
+            summary = outcome.summary if outcome.status == RENDERED else {}
+            for text in summary.get("warnings", [])[:MAX_WARNINGS_SHOWN]:
                 click.echo(f"rlplot: warning: {text}", err=True)
-            if len(warnings) > MAX_WARNINGS_SHOWN:
-                click.echo(f"rlplot: warning: {outcome.source}: … and "
-                           f"{len(warnings) - MAX_WARNINGS_SHOWN} more warnings", err=True)
+            more = summary.get("warning_count", 0) - MAX_WARNINGS_SHOWN
+            if more > 0:
+                click.echo(f"rlplot: warning: {outcome.source}: … and {more} more warnings",
+                           err=True)
         if self._bar is not None:
             self._bar.update(1)
 
