@@ -14,6 +14,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import shutil
 import statistics
 import subprocess
@@ -74,17 +75,31 @@ def make_runs(folder: Path, runs: int, rows: int) -> list[Path]:
     return paths
 
 
-def timed(cmd: list[str]) -> float:
-    """Wall time of a command that must succeed."""
+CPU = {}   # command name -> CPU seconds (user + sys, all its processes) of each run
+
+
+def timed(cmd: list[str], name: str | None = None) -> float:
+    """Wall time of a command that must succeed; its CPU time is kept in CPU[name]."""
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     start = time.perf_counter()
     subprocess.run(cmd, check=True, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
-    return time.perf_counter() - start
+    wall = time.perf_counter() - start
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    if name:
+        CPU.setdefault(name, []).append(after.ru_utime + after.ru_stime
+                                        - before.ru_utime - before.ru_stime)
+    return wall
 
 
 def median_of(repeat: int, func) -> tuple[float, list[float]]:
     """Median and all samples of ``func()``."""
     samples = [func() for _ in range(repeat)]
     return statistics.median(samples), samples
+
+
+def cpu(name: str) -> float:
+    """Median CPU seconds of a timed command."""
+    return statistics.median(CPU[name])
 
 
 def warm_render_seconds(path: Path, out: Path, repeat: int) -> float:
@@ -121,29 +136,38 @@ def main() -> None:
         one = paths[0]
 
         startup, s_samples = median_of(max(args.repeat, 5),
-                                       lambda: timed([sys.executable, "-c", STARTUP]))
+                                       lambda: timed([sys.executable, "-c", STARTUP], "startup"))
         render, r_samples = median_of(max(args.repeat, 5), lambda: timed(
-            RLPLOT + ["render", str(one), "-o", str(work / "single.png")]))
+            RLPLOT + ["render", str(one), "-o", str(work / "single.png")], "render"))
         warm = warm_render_seconds(one, work / "warm.png", max(args.repeat, 5))
         single = render - startup
-        print(f"process start-up (imports only): {startup:.3f}s  samples {fmt(s_samples)}")
-        print(f"rlplot render, one file:          {render:.3f}s  samples {fmt(r_samples)}")
-        print(f"  minus start-up:                 {single:.3f}s")
-        print(f"  in a warm process:              {warm:.3f}s")
+        single_cpu = cpu("render") - cpu("startup")
+        print(f"process start-up (imports only): {startup:.3f}s wall, {cpu('startup'):.3f}s CPU; "
+              f"samples {fmt(s_samples)}")
+        print(f"rlplot render, one file:          {render:.3f}s wall, {cpu('render'):.3f}s CPU; "
+              f"samples {fmt(r_samples)}")
+        print(f"  minus start-up:                 {single:.3f}s wall, {single_cpu:.3f}s CPU")
+        print(f"  in a warm process:              {warm:.3f}s wall")
 
+        jobs_list = [int(j) for j in args.jobs.split(",")]
+        samples: dict[int, list[float]] = {j: [] for j in jobs_list}
+        for _ in range(args.repeat):   # interleaved, so that load from elsewhere hits all alike
+            for jobs in jobs_list:
+                samples[jobs].append(timed(
+                    RLPLOT + ["batch", str(work / "sweep"), "-o", str(work / f"out-j{jobs}"),
+                              "-j", str(jobs), "--force", "-q"], f"j{jobs}"))
         walls = {}
-        for jobs in [int(j) for j in args.jobs.split(",")]:
-            out = work / f"out-j{jobs}"
-            wall, samples = median_of(args.repeat, lambda: timed(
-                RLPLOT + ["batch", str(work / "sweep"), "-o", str(out), "-j", str(jobs),
-                          "--force", "-q"]))
-            walls[jobs] = wall
-            per = wall / args.runs
-            print(f"batch -j{jobs}: {wall:.1f}s wall (samples {fmt(samples)}), "
-                  f"{per:.3f}s per figure = {per / single:.2f}x a single render minus start-up, "
-                  f"{per * jobs / single:.2f}x per worker")
+        for jobs in jobs_list:
+            wall = walls[jobs] = statistics.median(samples[jobs])
+            per, per_cpu = wall / args.runs, cpu(f"j{jobs}") / args.runs
+            print(f"batch -j{jobs}: {wall:.1f}s wall (samples {fmt(samples[jobs])}), "
+                  f"{per:.3f}s wall per figure = {per * jobs / single:.2f}x a single render minus "
+                  f"start-up per worker; CPU {per_cpu:.3f}s per figure = "
+                  f"{per_cpu / single_cpu:.2f}x the single render's CPU minus start-up")
         if 1 in walls and 2 in walls:
-            print(f"speed-up -j2 over -j1: {walls[1] / walls[2]:.2f}x")
+            print(f"speed-up -j2 over -j1: {walls[1] / walls[2]:.2f}x wall "
+                  f"(best samples: {min(samples[1]) / min(samples[2]):.2f}x); "
+                  f"CPU -j2/-j1: {cpu('j2') / cpu('j1'):.2f}")
         if args.plain_runs:
             subset = paths[: args.plain_runs]
             argv = [a for i, p in enumerate(subset) for a in (str(p), str(work / f"plain{i}.png"))]

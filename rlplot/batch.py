@@ -513,14 +513,14 @@ class ProcessExecutor:
         self.func = func or run_job
         self._pool = None
 
-    def _start(self):
+    def _start(self, workers: int):
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
         # spawn: the parent may hold threads (a progress bar, a test runner, Dask) that fork
         # would copy mid-lock; each worker pays the imports once, in warm_up.
         context = multiprocessing.get_context("spawn")
-        return ProcessPoolExecutor(max_workers=self.workers, mp_context=context,
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context,
                                    initializer=warm_up)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
@@ -529,10 +529,15 @@ class ProcessExecutor:
         from concurrent.futures import FIRST_COMPLETED, wait
         from concurrent.futures.process import BrokenProcessPool
 
+        tasks = list(tasks)
+        if len(tasks) <= 1:   # starting a worker would cost more than the one figure
+            warm_up()
+            yield from (self.func(task) for task in tasks)
+            return
         pending = iter(tasks)
         suspects: deque = deque()      # jobs in flight when a worker died, to retry one by one
         in_flight: dict = {}           # future -> (task, submitted alone?)
-        self._pool = self._start()
+        self._pool = self._start(min(self.workers, len(tasks)))
         try:
             while True:
                 if suspects:
@@ -566,7 +571,7 @@ class ProcessExecutor:
                     suspects.extend(task for task, alone in in_flight.values())
                     in_flight.clear()
                     self._pool.shutdown(wait=False, cancel_futures=True)
-                    self._pool = self._start()
+                    self._pool = self._start(min(self.workers, len(tasks)))
         finally:
             self.close()
 

@@ -470,3 +470,41 @@ def test_a_dying_worker_fails_only_its_own_run(tmp_path):
                       "e": "rendered"}
     failed = next(o for o in outcomes if o.status == "failed")
     assert "the worker process died while rendering this run" in failed.error
+
+
+def test_ctrl_c_stops_workers_and_keeps_the_manifest_valid(tmp_path):
+    """SIGINT to the whole process group, as a terminal's Ctrl-C does, during a -j 2 batch."""
+    sweep = make_sweep(tmp_path / "sweep", names=[f"run{i:02d}" for i in range(30)], n=100)
+    out = tmp_path / "out"
+    proc = subprocess.Popen([sys.executable, "-m", "rlplot", "batch", str(sweep), "-o", str(out),
+                             "-j", "2"], stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                            start_new_session=True)
+    manifest = out / B.MANIFEST_NAME
+    deadline = time.monotonic() + 60
+    try:
+        while time.monotonic() < deadline and proc.poll() is None:
+            if manifest.exists() and json.loads(manifest.read_text())["outputs"]:
+                break
+            time.sleep(0.01)
+        assert proc.poll() is None, "the batch finished before it could be interrupted"
+        os.killpg(proc.pid, signal.SIGINT)
+        _, err = proc.communicate(timeout=60)
+    finally:
+        if proc.poll() is None:
+            os.killpg(proc.pid, signal.SIGKILL)
+            proc.wait()
+    assert proc.returncode == 130
+    assert err.decode().splitlines()[-1] == "rlplot: interrupted"
+    assert "Traceback" not in err.decode()
+    entries = json.loads(manifest.read_text())["outputs"]
+    assert entries and all((out / key).is_file() for key in entries)
+    assert all(png_complete(p) for p in out.rglob("*.png")) and not list(out.rglob("*.part"))
+    gone_by = time.monotonic() + 20
+    while time.monotonic() < gone_by:             # no worker process left behind
+        try:
+            os.killpg(proc.pid, 0)
+        except ProcessLookupError:
+            break
+        time.sleep(0.05)
+    with pytest.raises(ProcessLookupError):
+        os.killpg(proc.pid, 0)
