@@ -55,6 +55,31 @@ print(time.perf_counter() - t0)
 '''
 
 
+def _spin(n: int) -> int:
+    total = 0
+    for i in range(n):
+        total += i * i
+    return total
+
+
+def available_speedup(n: int = 3_000_000) -> float:
+    """How much faster 2 processes do 4 equal pure-Python tasks than 1 right now (2.0 = idle cores).
+
+    Other work on the machine takes cores away from -j2; this says how many were free."""
+    from concurrent.futures import ProcessPoolExecutor
+
+    start = time.perf_counter()
+    for _ in range(4):
+        _spin(n)
+    serial = time.perf_counter() - start
+    with ProcessPoolExecutor(2) as pool:
+        list(pool.map(_spin, [10, 10]))
+        start = time.perf_counter()
+        list(pool.map(_spin, [n] * 4))
+        parallel = time.perf_counter() - start
+    return serial / parallel
+
+
 def make_runs(folder: Path, runs: int, rows: int) -> list[Path]:
     """A sweep of seed-like JSONL runs: folder/run_XXX/metrics.jsonl."""
     paths = []
@@ -151,7 +176,9 @@ def main() -> None:
 
         jobs_list = [int(j) for j in args.jobs.split(",")]
         samples: dict[int, list[float]] = {j: [] for j in jobs_list}
+        free = []
         for _ in range(args.repeat):   # interleaved, so that load from elsewhere hits all alike
+            free.append(available_speedup())
             for jobs in jobs_list:
                 samples[jobs].append(timed(
                     RLPLOT + ["batch", str(work / "sweep"), "-o", str(work / f"out-j{jobs}"),
@@ -164,6 +191,8 @@ def main() -> None:
                   f"{per:.3f}s wall per figure = {per * jobs / single:.2f}x a single render minus "
                   f"start-up per worker; CPU {per_cpu:.3f}s per figure = "
                   f"{per_cpu / single_cpu:.2f}x the single render's CPU minus start-up")
+        print(f"machine check, 2 processes vs 1 on pure Python before each round: {fmt(free)}x "
+              "(2.00 = both cores free)")
         if 1 in walls and 2 in walls:
             print(f"speed-up -j2 over -j1: {walls[1] / walls[2]:.2f}x wall "
                   f"(best samples: {min(samples[1]) / min(samples[2]):.2f}x); "

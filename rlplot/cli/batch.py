@@ -60,6 +60,11 @@ class Progress:
         else:
             click.echo(text, err=True)
 
+    def clear_line(self) -> None:
+        """Clear the bar's line before something is printed on the same terminal."""
+        if self._bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+
     def finish(self) -> None:
         """Close the bar."""
         if self._bar is not None:
@@ -128,9 +133,11 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, patterns, for
                                  fail_fast=fail_fast, strict=strict, shard=shard_spec,
                                  on_start=progress.start):
             report.add(outcome)
-            progress.update(outcome)
+            if outcome.written and sys.stdout.isatty():
+                progress.clear_line()   # the bar and the listed paths share one terminal
             for path in outcome.written:
                 click.echo(path)
+            progress.update(outcome)
     finally:
         progress.finish()
     _write_reports(report, report_md, report_json)
