@@ -447,11 +447,16 @@ def warm_up() -> str:
         import statsmodels.nonparametric.smoothers_lowess  # noqa: F401
     except ImportError:
         pass
+    return __version__
+
+
+def _pool_worker_init() -> None:
+    warm_up()
     # The imported modules live as long as the worker: keep them out of every later garbage
     # collection, which otherwise re-scans them every few figures (a ~10 % pause each time).
+    # Only here: in the caller's own process (-j 1, a notebook) the heap is not ours to freeze.
     gc.collect()
     gc.freeze()
-    return __version__
 
 
 def run_summary(prepared) -> dict:
@@ -530,7 +535,7 @@ class ProcessExecutor:
         # would copy mid-lock; each worker pays the imports once, in warm_up.
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=warm_up)
+                                   initializer=_pool_worker_init)
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
         """Yield outcomes as jobs finish."""

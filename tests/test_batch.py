@@ -290,7 +290,8 @@ def test_reports_markdown_and_json(tmp_path, invoke):
     out = tmp_path / "out"
     md, js = tmp_path / "ci" / "summary.md", tmp_path / "ci" / "summary.json"
     invoke("batch", sweep, "-o", out, "-j", "1")      # a and b up to date in the reported run
-    write_jsonl(sweep / "b" / "metrics.jsonl", seed_like_records(30) + ['{"step": 99, "accura'])
+    write_jsonl(sweep / "b" / "metrics.jsonl", seed_like_records(30) + ['{"step": 99, "accura'],
+                newline=False)   # a run still being written
     result = invoke("batch", sweep, "-o", out, "-j", "1", "--report", md, "--report-json", js)
     assert result.exit_code == 1
     data = json.loads(js.read_text())
