@@ -128,6 +128,9 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, patterns, for
     report = Report(total=len(todo), shard=shard_spec,
                     removed_leftovers=remove_leftovers(todo, out_dir))
     progress = Progress(quiet)
+    if report.removed_leftovers and not quiet:
+        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
+                   "interrupted run", err=True)
     try:
         for outcome in run_batch(todo, out_dir, config, executor=pool, force=force,
                                  fail_fast=fail_fast, strict=strict, shard=shard_spec,
