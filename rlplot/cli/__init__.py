@@ -19,6 +19,8 @@ COMMANDS = {
     "config": ("rlplot.cli.config:config", "Show, validate, create and list YAML style configs."),
     "summary": ("rlplot.cli.summary:summary", "Dip, knee, thresholds and variance growth per run (text/JSON/Markdown/CSV)."),
     "inspect": ("rlplot.cli.inspect:inspect", "Show what a log holds and how rlplot reads it."),
+    "batch": ("rlplot.cli.batch:batch", "Render one figure per run of a sweep (parallel, incremental)."),
+    "watch": ("rlplot.cli.watch:watch", "Re-render a figure whenever a live log grows."),
 }
 
 EXIT_ERROR = 1

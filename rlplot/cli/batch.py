@@ -1,0 +1,164 @@
+"""``rlplot batch``: one figure per run of a sweep, in parallel, incrementally, shardable."""
+from __future__ import annotations
+
+import json
+import os
+import sys
+
+import click
+
+from . import debug_option, error_line
+from .common import MAX_SKIPPED_SHOWN as MAX_WARNINGS_SHOWN, config_options
+
+
+class Progress:
+    """Status on stderr: a progress bar on a terminal, one plain line per run otherwise."""
+
+    def __init__(self, quiet: bool, tty: bool | None = None) -> None:
+        self.quiet = quiet
+        self.tty = sys.stderr.isatty() if tty is None else tty
+        self.done = 0
+        self.total = 0
+        self._bar = None
+
+    def start(self, started) -> None:
+        """Called once the plan is known."""
+        self.total = started.total
+        if self.tty and not self.quiet and started.total:
+            self._bar = click.progressbar(length=started.total, label="rendering", file=sys.stderr,
+                                          show_pos=True, show_eta=True)
+            self._bar.__enter__()
+
+    def update(self, outcome) -> None:
+        """Report one finished run."""
+        from ..batch import FAILED, RENDERED
+
+        self.done += 1
+        if outcome.status == FAILED:
+            if self._bar is None and not self.quiet:
+                click.echo(f"[{self.done}/{self.total}] failed {outcome.source}", err=True)
+            self._message(error_line(outcome.error))
+        elif self._bar is None and not self.quiet:
+            where = f"[{self.done}/{self.total}] {outcome.status} {outcome.source}"
+            if outcome.status == RENDERED:
+                where += " -> " + ", ".join(outcome.written)
+            click.echo(where, err=True)
+            summary = outcome.summary if outcome.status == RENDERED else {}
+            for text in summary.get("warnings", [])[:MAX_WARNINGS_SHOWN]:
+                click.echo(f"rlplot: warning: {text}", err=True)
+            more = summary.get("warning_count", 0) - MAX_WARNINGS_SHOWN
+            if more > 0:
+                click.echo(f"rlplot: warning: {outcome.source}: … and {more} more warnings",
+                           err=True)
+        if self._bar is not None:
+            self._bar.update(1)
+
+    def _message(self, text: str) -> None:
+        if self._bar is not None:
+            # Put the message on its own line above the bar, which redraws on the next update.
+            click.echo("\r\033[K" + text, err=True)
+        else:
+            click.echo(text, err=True)
+
+    def clear_line(self) -> None:
+        """Clear the bar's line before something is printed on the same terminal."""
+        if self._bar is not None:
+            click.echo("\r\033[K", nl=False, err=True)
+
+    def finish(self) -> None:
+        """Close the bar."""
+        if self._bar is not None:
+            self._bar.__exit__(None, None, None)
+            self._bar = None
+
+
+@click.command()
+@click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
+@click.option("-o", "--out-dir", required=True, metavar="DIR",
+              help="Folder for the figures (and the manifest that makes reruns incremental).")
+@config_options
+@click.option("--format", "formats", default=("png",), show_default=True, metavar="FMT[,FMT]",
+              help="Output formats: png, svg, pdf (comma-separated or repeated).", multiple=True)
+@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
+              help="Worker processes (default: all cores).")
+@click.option("--name", "template", default="{relpath}", show_default=True, metavar="TEMPLATE",
+              help="Output name under --out-dir, from {stem} {name} {ext} {parent} {relparent} "
+                   "{relpath}; never outside --out-dir.")
+@click.option("--pattern", "patterns", multiple=True, metavar="GLOB",
+              help="File names to take from folders (repeatable; default: every log extension).")
+@click.option("--force", is_flag=True, help="Re-render everything, even runs that are up to date.")
+@click.option("--fail-fast", is_flag=True, help="Stop at the first failed run.")
+@click.option("-q", "--quiet", is_flag=True, help="No progress and no warnings (errors still print).")
+@click.option("--report", "report_md", metavar="FILE", help="Write a Markdown summary table.")
+@click.option("--report-json", metavar="FILE", help="Write the same summary as JSON.")
+@click.option("--shard", metavar="I/N", help="Render only shard I of N (1-based; stable across machines).")
+@click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
+@click.option("--executor", type=click.Choice(["process", "dask"]), default="process",
+              show_default=True, help="Where jobs run: local processes or a Dask cluster.")
+@click.option("--scheduler", metavar="ADDRESS",
+              help="Dask scheduler address (with --executor dask), e.g. tcp://head:8786.")
+@debug_option
+def batch(inputs, out_dir, configs, sets, formats, jobs, template, patterns, force, fail_fast,
+          quiet, report_md, report_json, shard, strict, executor, scheduler):
+    """Render one figure per log found in INPUT... (files, folders, globs) into --out-dir.
+
+    Outputs mirror each log's path relative to the inputs' common folder, so
+    sweep/lr1e-3_seed1/metrics.jsonl becomes DIR/lr1e-3_seed1/metrics.png. Unchanged
+    runs are skipped (see --force). Status goes to stderr; stdout lists the files written.
+    Exit code 1 if any run failed.
+
+    \b
+    rlplot batch sweep/ -o figures -j 2 --format png,pdf --report summary.md
+    rlplot batch 'runs/*/metrics.jsonl' -o out --name '{parent}' --shard 2/4
+    """
+    from ..batch import Report, discover, make_executor, parse_shard, plan, remove_leftovers, \
+        run_batch, select_shard
+    from ..config import load_config
+    from ..errors import OutputError
+
+    if os.path.exists(out_dir) and not os.path.isdir(out_dir):
+        raise OutputError("--out-dir is a file, not a folder", file=out_dir)
+    shard_spec = parse_shard(shard) if shard else None
+    config = load_config(configs, sets).config
+    found = discover(inputs, patterns or None, exclude=out_dir)
+    all_jobs = plan(found, out_dir, formats=formats, template=template)
+    todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
+    options = {"scheduler": scheduler} if executor == "dask" else {}
+    pool = make_executor(executor, jobs, **options)
+    report = Report(total=len(todo), shard=shard_spec,
+                    removed_leftovers=remove_leftovers(todo, out_dir))
+    progress = Progress(quiet)
+    if report.removed_leftovers and not quiet:
+        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
+                   "interrupted run", err=True)
+    try:
+        for outcome in run_batch(todo, out_dir, config, executor=pool, force=force,
+                                 fail_fast=fail_fast, strict=strict, shard=shard_spec,
+                                 on_start=progress.start):
+            report.add(outcome)
+            if outcome.written and sys.stdout.isatty():
+                progress.clear_line()   # the bar and the listed paths share one terminal
+            for path in outcome.written:
+                click.echo(path)
+            progress.update(outcome)
+    finally:
+        progress.finish()
+    _write_reports(report, report_md, report_json)
+    if not quiet:
+        click.echo(report.summary(), err=True)
+    if report.exit_code:
+        click.get_current_context().exit(report.exit_code)
+
+
+def _write_reports(report, report_md: str | None, report_json: str | None) -> None:
+    from ..batch import write_atomic
+    from ..errors import OutputError
+
+    for path, text in ((report_md, lambda: report.to_markdown(os.path.dirname(report_md or "."))),
+                       (report_json, lambda: json.dumps(report.to_json(), indent=2) + "\n")):
+        if not path:
+            continue
+        try:
+            write_atomic(path, text())
+        except OSError as exc:
+            raise OutputError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
