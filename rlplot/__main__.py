@@ -1,4 +1,5 @@
 """``python -m rlplot``."""
 from .cli import run
 
-run()
+if __name__ == "__main__":
+    run()

@@ -27,7 +27,6 @@ import json
 import os
 import re
 import string
-import tempfile
 import threading
 import time
 from dataclasses import asdict, dataclass, field
@@ -35,6 +34,7 @@ from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator, Sequence
 
 from ._version import __version__
+from .atomic import write_text_atomic
 from .errors import InputError, OutputError, RlplotError
 
 MANIFEST_NAME = ".rlplot-manifest.json"
@@ -302,28 +302,6 @@ def config_sha256(config, strict: bool = False) -> str:
 
 # ---------------------------------------------------------------------------- manifest
 
-def write_atomic(path: str, text: str) -> None:
-    """Replace ``path`` with ``text`` in one step: readers see the old or the new file, never a part."""
-    folder = os.path.dirname(path) or "."
-    os.makedirs(folder, exist_ok=True)
-    handle, temp = tempfile.mkstemp(prefix=f".{os.path.basename(path)}.", suffix=".part", dir=folder)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8") as stream:
-            stream.write(text)
-            stream.flush()
-            os.fsync(stream.fileno())
-        mask = os.umask(0)
-        os.umask(mask)
-        os.chmod(temp, 0o666 & ~mask)   # mkstemp makes 0600; a report is an ordinary file
-        os.replace(temp, path)
-    except BaseException:
-        try:
-            os.unlink(temp)
-        except FileNotFoundError:
-            pass
-        raise
-
-
 class Manifest:
     """Per output (relative to the out dir): input hash, config hash, rlplot version, run summary."""
 
@@ -368,7 +346,7 @@ class Manifest:
         self.entries = merged
         document = {"format": MANIFEST_FORMAT, "rlplot": __version__,
                     "outputs": dict(sorted(merged.items()))}
-        write_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+        write_text_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
         self._changed.clear()
         self._last_flush = time.monotonic()
         # A huge manifest (tens of thousands of outputs) is written less often, so that

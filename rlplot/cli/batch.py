@@ -151,14 +151,9 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, patterns, for
 
 
 def _write_reports(report, report_md: str | None, report_json: str | None) -> None:
-    from ..batch import write_atomic
-    from ..errors import OutputError
+    from ..atomic import write_text_atomic
 
     for path, text in ((report_md, lambda: report.to_markdown(os.path.dirname(report_md or "."))),
                        (report_json, lambda: json.dumps(report.to_json(), indent=2) + "\n")):
-        if not path:
-            continue
-        try:
-            write_atomic(path, text())
-        except OSError as exc:
-            raise OutputError(f"cannot write the report: {exc.strerror or exc}", file=path) from None
+        if path:
+            write_text_atomic(path, text())  # an unwritable path is an OutputError line
