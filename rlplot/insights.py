@@ -4,7 +4,7 @@ Numbers only (numpy; no matplotlib): ``rlplot summary`` prints these and the fig
 annotations draw them. Every detector is deliberately conservative: a flat, linear or
 pure-noise curve reports no dip and no knee rather than a random point.
 
-Definitions (see docs/readme/insights.md):
+Definitions (see docs/insights.md):
 
 * final rise: the climb of the smoothed curve to its global maximum.
 * dip: the lowest smoothed value before the global maximum, if something higher comes

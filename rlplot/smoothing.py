@@ -129,7 +129,7 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
 
     Up to 20,000 points with ``frac`` this is statsmodels' ``lowess``; above, and for
     ``bandwidth``, rlplot's engine (same regression; above 20,000 points it sums
-    pre-binned moments, >= 256 bins per window; see docs/readme/smoothing.md).
+    pre-binned moments, >= 256 bins per window; see docs/smoothing.md).
     ``delta='auto'``: see ``_resolve_delta``.
     """
     _check("lowess", "frac", frac, _is_number(frac) and 0 < frac <= 1, "0 < frac <= 1")

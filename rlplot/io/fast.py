@@ -10,7 +10,7 @@ reports such lines. A partial last line (a run still being written) is read here
 complete lines go through pyarrow and the last line through the tolerant reader, so
 its notice and line number are the tolerant ones.
 
-Chosen by measurement on 10M-row logs (docs/readme/performance.md): pyarrow's CSV
+Chosen by measurement on 10M-row logs (docs/performance.md): pyarrow's CSV
 reader is strict about field counts where polars and pandas silently pad or cut rows,
 and its JSON reader streams in blocks (1.5 GB peak at 10M rows where polars needed
 2.9 GB), is faster there, and rejects duplicate keys instead of keeping the first.
