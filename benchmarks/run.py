@@ -185,10 +185,8 @@ def main(argv=None) -> int:
                     f"file {vec.size / 1e6:.2f} MB; {'byte-identical' if same else 'DIFFERS'} "
                     f"over {reps} renders", f"{vr:.2f}× PNG time", "≤ 1.2× PNG, ≤ 1 MB, identical",
                     vec.ok and vr <= 1.2 and vec.size <= 1_000_000 and same)
-    has_batch = subprocess.run([py, "-m", "rlplot", "batch", "--help"], capture_output=True).returncode == 0
     add("200 runs × 10k rows, `rlplot batch -j2`", "—", "—",
-        "not measured here yet: add it once the batch command's interface is merged" if has_batch
-        else "no `rlplot batch` command on this branch", "—", "≤ 0.25 s per figure", None)
+        "measured by benchmarks/bench_batch.py (several minutes)", "—", "≤ 0.25 s per figure", None)
     add("`rlplot --help`", fmt_s(help_t), fmt_mb(help_t), "—", "—", "≤ 0.3 s",
         help_t.ok and help_t.seconds <= 0.3)
     add("`rlplot --version`", fmt_s(version_t), fmt_mb(version_t), "—", "—", "≤ 0.3 s",
