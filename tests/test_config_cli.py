@@ -44,7 +44,7 @@ ERROR_CASES = {
                       ":3: duplicate key 'width' in figure (first set on line 2)"),
     "bad extends": ("figure: {width: 4}\nextends: papr\n",
                     ":2: no config file or preset 'papr' (did you mean the preset 'paper'?)"),
-    "extends loop": ("extends: x.yaml\n", ": 'extends' loops back to a file already being read"),
+    "extends loop": ("extends: x.yaml\n", ":1: 'extends' loops back to a file already being read"),
     "deep nesting": ("a: " + "[" * 3000 + "]" * 3000 + "\n", ": YAML is nested too deeply"),
     "panel without metric": ("panels:\n  - title: Accuracy\n", ":2: panels[0] has no metric"),
 }

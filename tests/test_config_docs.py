@@ -96,7 +96,7 @@ def test_readme_example_config_is_valid(tmp_path):
 
     from rlplot.config.loader import validate_refs
 
-    text = (ROOT / "docs" / "readme" / "config.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "configs.md").read_text(encoding="utf-8")
     example = next(b for b in re.findall(r"```yaml\n(.*?)```", text, flags=re.S) if "extends:" in b)
     path = tmp_path / "my-paper.yaml"
     path.write_text(example)
@@ -109,8 +109,8 @@ def test_readme_example_config_is_valid(tmp_path):
 def test_gallery_has_an_image_of_every_preset():
     from rlplot.config import preset_names
 
-    text = (ROOT / "docs" / "readme" / "config.md").read_text(encoding="utf-8")
+    text = (ROOT / "docs" / "configs.md").read_text(encoding="utf-8")
     for name in preset_names():
         image = ROOT / "docs" / "gallery" / f"{name}.png"
         assert image.is_file() and image.stat().st_size < 150_000, name
-        assert f"](../gallery/{name}.png)" in text, name
+        assert f"](gallery/{name}.png)" in text, name

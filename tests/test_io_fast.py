@@ -282,3 +282,13 @@ def test_real_logs_read_alike(path):
         assert_same(path, wanted)
     else:  # an adapter that reshapes the content (monitor, events, …): the tolerant path reads it
         assert_declines(path, wanted)
+
+
+def test_plain_adapters_are_marked_for_the_fast_path():
+    # Formats that are generic CSV/JSONL under another name may take the fast path; adapters
+    # that reshape their content (monitor, long exports, events) must not.
+    from rlplot.io import FORMATS
+
+    assert {name for name, fmt in FORMATS.items() if fmt.plain} == {
+        "csv", "jsonl", "tensorboard", "wandb", "sb3", "spinningup", "baselines"}
+    assert all("plain=" not in fmt.help for fmt in FORMATS.values())

@@ -253,6 +253,10 @@ def _file_layers(path: Path, shown: str, seen: tuple) -> list[Layer]:
                 parent, is_preset = _locate(ref, relative_to=real.parent)
             except ConfigError as exc:
                 raise exc.located(layer.name, layer.lines.get(("extends",))) from None
+            if parent.resolve() in seen + (real,):
+                raise ConfigError("'extends' loops back to a file already being read",
+                                  file=layer.name, line=layer.lines.get(("extends",)),
+                                  hint=f"'{ref}' extends, directly or not, this file")
             name = f"preset:{parent.stem}" if is_preset else _shown_path(parent)
             layers.extend(_file_layers(parent, name, seen + (real,)))
     layers.append(layer)
