@@ -97,3 +97,16 @@ class Run:
     series: tuple[Series, ...]
     notices: tuple[Notice, ...] = ()
     n_rows: int | None = None  # rows the reader returned: points dropped = n_rows - len(series[i])
+
+
+def percent_scale(*arrays: np.ndarray) -> float:
+    """The value of 100 % for a percent axis: 100 if the data look like 0–100 percentages, else 1.
+
+    Judged on the logged values (not on a smoothed line or band, which may overshoot 1).
+    """
+    peak = 0.0
+    for values in arrays:
+        finite = values[np.isfinite(values)]
+        if finite.size:
+            peak = max(peak, float(np.max(np.abs(finite))))
+    return 100.0 if peak > 1.0 + 1e-9 else 1.0

@@ -283,7 +283,7 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
         smoothed.append(tuple(per_panel))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
-    groups = _groups(paths, runs, config)
+    groups = _groups(runs, config)
     footnote = None
     if config.runs.aggregate != "none":
         groups = tuple(_aggregate_group(g, smoothed, runs, config) for g in groups)
@@ -292,15 +292,16 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
                     groups=groups, aggregated=config.runs.aggregate != "none", footnote=footnote)
 
 
-def _groups(paths: Sequence[str], runs: Sequence[Run], config: Config) -> tuple[Group, ...]:
+def _groups(runs: Sequence[Run], config: Config) -> tuple[Group, ...]:
+    """Group runs (not paths: a TensorBoard long export holds several) by ``runs.group_by``."""
     from .aggregate import group_key
 
     if config.runs.group_by is None and config.runs.aggregate == "none":
         return ()
     members: dict[str, list[int]] = {}
-    for index, path in enumerate(paths):
-        key = group_key(path, config.runs.group_by) if config.runs.group_by else "all runs"
-        key = runs[index].label if key is None else key  # unmatched: a group of its own
+    for index, run in enumerate(runs):
+        key = group_key(run.source, config.runs.group_by) if config.runs.group_by else "all runs"
+        key = run.label if key is None else key  # unmatched: a group of its own
         members.setdefault(key, []).append(index)
     return tuple(Group(label=key, members=tuple(idx)) for key, idx in members.items())
 
@@ -360,6 +361,7 @@ def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | N
     """Render logs to a figure and write it to each output path (atomically, deterministically);
     ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export)."""
     config = config or Config()
+    paths = expand_paths(paths)   # check outputs against the files a glob names, not the glob
     check_outputs(outputs, paths)
     if data_out is not None:
         from .export import check_data_out

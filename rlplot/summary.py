@@ -17,6 +17,7 @@ from typing import Callable, Sequence
 import numpy as np
 
 from ._version import __version__
+from .data import percent_scale
 from .errors import ConfigError
 from .insights import CurveInsight, analyze
 from .smoothing import describe
@@ -91,12 +92,6 @@ def parse_threshold(text: str) -> Threshold:
     return Threshold(metric, value)
 
 
-def data_percent_scale(values: np.ndarray) -> float:
-    """100 for 0–100 percentages, 1 for 0–1 fractions (the rule the percent axis uses)."""
-    finite = values[np.isfinite(values)]
-    return 100.0 if finite.size and float(np.max(np.abs(finite))) > 1.0 + 1e-9 else 1.0
-
-
 def threshold_value(given: str, percent_scale: float | None, where: str = "") -> float:
     """A threshold in data units.
 
@@ -138,7 +133,7 @@ def summarize(prepared, thresholds: Sequence[Threshold] = ()) -> Summary:
     for run, smoothed in zip(prepared.runs, prepared.smoothed):
         metrics = []
         for index, (panel, series, curve) in enumerate(zip(prepared.panels, run.series, smoothed)):
-            scale = data_percent_scale(series.y) if panel.y_format == "percent" else None
+            scale = percent_scale(series.y) if panel.y_format == "percent" else None
             mine = tuple(t for t in thresholds if _matches(t, panel, series.name))
             values = tuple((t.given, threshold_value(t.given, scale, t.metric)) for t in mine)
             metrics.append(MetricSummary(

@@ -196,3 +196,28 @@ def test_smoothing_after_aggregation_smooths_the_statistic_not_the_runs(tmp_path
     assert {s.method for per_run in prepared.smoothed for s in per_run} == {"none"}
     assert prepared.groups[0].curves[0].method == "lowess"
     assert "of the aggregate" in prepared.footnote
+
+
+def test_runs_of_a_multi_run_file_are_grouped_and_aggregated_each(tmp_path):
+    lines = ["run,tag,step,value"]
+    for run, offset in (("seed1", 0.0), ("seed2", 1.0)):
+        lines += [f"{run},reward,{i},{i + offset}" for i in range(20)]
+    log = tmp_path / "long.csv"
+    log.write_text("\n".join(lines) + "\n")
+    config = load_config(overrides={"panels": [{"metric": "reward"}],
+                                    "runs": {"aggregate": "mean", "band": "none"}}).config
+    prepared = prepare([str(log)], config)
+    assert len(prepared.runs) == 2
+    assert prepared.groups[0].members == (0, 1)
+    np.testing.assert_allclose(prepared.groups[0].curves[0].y[[0, -1]], [0.5, 19.5], atol=0.05)
+
+
+def test_data_out_never_overwrites_a_log_named_by_a_glob(invoke, tmp_path):
+    folder = tmp_path / "gl"
+    folder.mkdir()
+    a = write_jsonl(folder / "a.jsonl", [{"step": i, "accuracy": 0.5, "parallelism": 8}
+                                         for i in range(10)])
+    before = a.read_bytes()
+    result = invoke("render", str(folder / "*.jsonl"), "-o", tmp_path / "x.png",
+                    "--data-out", a)
+    assert result.exit_code == 1 and a.read_bytes() == before

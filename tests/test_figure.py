@@ -163,3 +163,15 @@ def test_drawing_never_opens_the_input(seed_log, monkeypatch):
     fig = draw_chart(prepared, Config())
     fig.canvas.draw()
     assert len(fig.axes) == 2
+
+
+def test_percent_scale_comes_from_the_data_not_from_a_band_above_one(tmp_path):
+    rng = np.random.default_rng(2)
+    acc = np.clip(np.linspace(0.7, 1.05, 80) + rng.normal(0, 0.03, 80), 0, 1.0)
+    log = write_jsonl(tmp_path / "r.jsonl", [{"step": i, "accuracy": float(a), "parallelism": 8.0}
+                                             for i, a in enumerate(acc)])
+    config = load_config(sets=["panels.0.band=residual"]).config
+    prepared = prepare([str(log)], config)
+    assert np.nanmax(prepared.smoothed[0][0].band_high) > 1.0   # the band overshoots 100 %
+    fig = draw_chart(prepared, config)
+    assert fig.axes[0].yaxis.get_major_formatter().xmax == 1.0

@@ -10,12 +10,6 @@ MAX_FIXED_GRIDLINES = 25  # beyond this a fixed tick step is unreadable: fall ba
 SNAP_MARGIN = 0.03        # share of the data range kept free above and below the data
 
 
-def percent_scale(values: np.ndarray) -> float:
-    """100 if the values look like 0–100 percentages, 1 if they look like 0–1 fractions."""
-    finite = values[np.isfinite(values)]
-    return 100.0 if finite.size and float(np.max(np.abs(finite))) > 1.0 + 1e-9 else 1.0
-
-
 def snapped_limits(lo: float, hi: float, step: float | None, integer: bool = False
                    ) -> tuple[float, float, ticker.Locator]:
     """Limits that enclose [lo, hi] plus a small margin, on gridline boundaries, and their locator."""

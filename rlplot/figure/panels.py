@@ -6,8 +6,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..config.schema import FigureStyle, PanelStyle
-from ..data import Series, Smoothed
-from .axes import percent_scale, snapped_limits, x_formatter, y_formatter
+from ..data import Series, Smoothed, percent_scale
+from .axes import snapped_limits, x_formatter, y_formatter
 from .downsample import minmax_indices, scatter_indices
 
 
@@ -93,7 +93,8 @@ def _band(ax, trace: Trace, style: PanelStyle) -> None:
 
 def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
     lo, hi = _bounds(traces)
-    scale = percent_scale(np.array([lo, hi])) if style.y_format == "percent" else 1.0
+    raw = [t.series.y for t in traces if t.series is not None] or [t.smoothed.y for t in traces]
+    scale = percent_scale(*raw) if style.y_format == "percent" else 1.0
     if style.y_format != "auto" or style.y_scale == "linear":
         ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale))
     if style.y_scale != "linear":
