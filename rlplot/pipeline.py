@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import glob
 import os
+import warnings
 from dataclasses import dataclass, fields, replace
 from pathlib import Path
 from typing import Sequence
@@ -18,6 +19,7 @@ from .columns import ROLE_ALIASES, X_ROLES, default_x, is_flops, require_column
 from .config.schema import Config, PanelStyle, SmoothingSpec
 from .data import Notice, Run, Smoothed, Table
 from .errors import ColumnError, InputError, OutputError
+from .figure.text import plain_text
 from .io import read_tables
 from .io.fast import header_table
 from .smoothing import check_params, describe, smooth_series
@@ -61,6 +63,12 @@ class RenderResult:
     figure: object
     written: tuple[str, ...]
     prepared: Prepared
+    drawing_notices: tuple[Notice, ...] = ()   # what matplotlib warned about while drawing
+
+    @property
+    def notices(self) -> tuple[Notice, ...]:
+        """Every warning: reading, cleaning, smoothing, then drawing."""
+        return self.prepared.notices + self.drawing_notices
 
 
 def merged_aliases(config: Config) -> dict[str, tuple[str, ...]]:
@@ -174,7 +182,7 @@ def run_from_table(table: Table, config: Config, label: str) -> Run:
 
 def resolve_panel(panel: PanelStyle, column: str, x_label: str) -> PanelStyle:
     """Fill a panel's automatic title and labels from its column and the x label."""
-    y_label = panel.y_label or column
+    y_label = panel.y_label or plain_text(column)
     return replace(panel, y_label=y_label, title=panel.title or f"{y_label} vs {x_label}",
                    label=panel.label or y_label)
 
@@ -187,7 +195,7 @@ def x_axis_label(config: Config, runs: Sequence[Run]) -> str:
     aliases = merged_aliases(config)
     if all(is_flops(n, aliases) for n in names):
         return FLOPS_LABEL
-    return " / ".join(sorted(names))
+    return plain_text(" / ".join(sorted(names)))
 
 
 def expand_paths(paths: Sequence[str]) -> list[str]:
@@ -370,12 +378,15 @@ def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | N
     from .figure.chart import draw_chart, style_context
     from .figure.save import save_figure
 
-    with style_context(config):
+    # matplotlib's own warnings become notices, so they reach the user as one rlplot line.
+    with style_context(config), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
         fig = draw_chart(prepared, config)
         written = tuple(save_figure(fig, out, dpi=config.output.dpi or config.figure.dpi,
                                     transparent=config.output.transparent,
                                     metadata=config.output.metadata) for out in outputs)
+    drawn = tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
     if data_out is not None:
         from .export import write_data_csv
         written += (write_data_csv(prepared, data_out),)
-    return RenderResult(figure=fig, written=written, prepared=prepared)
+    return RenderResult(figure=fig, written=written, prepared=prepared, drawing_notices=drawn)

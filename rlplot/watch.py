@@ -9,12 +9,13 @@ so a read error leaves the last good figure in place. Everything that touches ti
 """
 from __future__ import annotations
 
+import glob
 import os
 import time
 from dataclasses import dataclass
 from typing import Callable, Sequence
 
-from .errors import RlplotError
+from .errors import InputError, RlplotError
 
 RENDERED, ERROR, WAITING = "rendered", "error", "waiting"
 PARTIAL_LINE = "partial last line"
@@ -52,10 +53,12 @@ def render_once(paths: Sequence[str], outputs: Sequence[str], config, strict: bo
         result = render(list(paths), list(outputs), config, strict=strict)
     except RlplotError as exc:
         return WatchEvent(ERROR, str(exc))
+    except Exception as exc:  # an rlplot bug must not end a long watch: keep the last figure
+        return WatchEvent(ERROR, f"internal error: {type(exc).__name__}: {exc}")
     prepared = result.prepared
     rows = max((len(s) for run in prepared.runs for s in run.series), default=0)
     # A partial last line is the normal state of a log being written: not worth a warning.
-    warnings = tuple(str(n) for n in prepared.notices if PARTIAL_LINE not in n.what)
+    warnings = tuple(str(n) for n in result.notices if PARTIAL_LINE not in n.what)
     return WatchEvent(RENDERED, f"{rows} rows", written=result.written, rows=rows,
                       warnings=warnings)
 
@@ -78,6 +81,11 @@ def watch(paths: Sequence[str], outputs: Sequence[str], config=None, *, strict: 
     config = config or Config()
     sleep = sleep or time.sleep
     clock = clock or time.monotonic
+    if "-" in paths:
+        raise InputError("cannot watch standard input", hint="give the log file's path")
+    if any(glob.has_magic(p) and not os.path.exists(p) for p in paths):
+        raise InputError("cannot watch a glob pattern", file=next(p for p in paths if glob.has_magic(p)),
+                         hint="give the log files (the shell expands an unquoted pattern)")
     check_outputs(outputs, paths)   # refuse a bad output once, not on every poll
     emit = on_event or (lambda event: None)
     attempted = None        # signature of the last render attempt

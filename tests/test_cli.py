@@ -105,3 +105,31 @@ def test_debug_shows_the_traceback(tmp_path):
     result = subprocess.run([sys.executable, "-m", "rlplot", "--debug", "render",
                              str(tmp_path / "nope.csv")], capture_output=True, text=True)
     assert result.returncode != 0 and "Traceback" in result.stderr
+
+
+def test_dollar_signs_in_column_and_file_names_are_shown_as_text(invoke, tmp_path):
+    log = tmp_path / "run$1.csv"
+    log.write_text("step,loss $x^{$ end\n" + "\n".join(f"{i},{i * 0.5}" for i in range(10)) + "\n")
+    out = tmp_path / "o.png"
+    result = invoke("render", log, "--y", "loss $x^{$ end", "-o", out)
+    assert result.exit_code == 0, result.stderr
+    assert out.exists()
+
+
+def test_values_too_large_to_draw_are_one_clear_line(invoke, tmp_path):
+    log = tmp_path / "huge.csv"
+    log.write_text("step,accuracy,parallelism\n" + "\n".join(
+        f"{i},{(-1) ** i * 1e308},{i}" for i in range(10)) + "\n")
+    result = invoke("render", log, "-o", tmp_path / "h.png")
+    assert result.exit_code == 1 and "too large to draw" in result.stderr
+    assert "internal error" not in result.stderr and not (tmp_path / "h.png").exists()
+    big = tmp_path / "big.csv"     # large but drawable values still render
+    big.write_text("step,accuracy,parallelism\n" + "\n".join(
+        f"{i},{i * 1e200},{i}" for i in range(10)) + "\n")
+    assert invoke("render", big, "-o", tmp_path / "b.png").exit_code == 0
+
+
+def test_error_lines_fold_line_breaks():
+    from rlplot.cli import error_line
+
+    assert error_line("a\n  b\tc") == "rlplot: error: a b c"

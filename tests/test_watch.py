@@ -176,3 +176,10 @@ def test_cli_reports_read_errors_on_one_line(tmp_path, invoke, monkeypatch):
     assert err[0].startswith("rlplot: error: ") and "the log is empty" in err[0]
     assert "keeping the last good figure" in err[1]
     assert result.stdout == ""
+
+
+def test_stdin_and_glob_patterns_are_refused_in_one_line(invoke, tmp_path):
+    for target in ("-", str(tmp_path / "runs" / "*.jsonl")):
+        result = invoke("watch", target, "-o", tmp_path / "w.png")
+        assert result.exit_code == 1 and result.stderr.startswith("rlplot: error: ")
+        assert "cannot watch" in result.stderr and "Traceback" not in result.stderr

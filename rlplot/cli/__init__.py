@@ -91,8 +91,8 @@ def cli():
 
 
 def error_line(message: str) -> str:
-    """The one-line error format: ``rlplot: error: <message>``."""
-    return f"rlplot: error: {message}"
+    """The one-line error format: ``rlplot: error: <message>`` (line breaks inside folded)."""
+    return "rlplot: error: " + " ".join(str(message).split())
 
 
 def run() -> None:

@@ -88,6 +88,6 @@ def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, w
     result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels),
                          data_out=data_out)
     if not quiet:
-        echo_notices(result.prepared.notices)
+        echo_notices(result.notices)
     for path in result.written:
         click.echo(path)

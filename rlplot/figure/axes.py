@@ -6,6 +6,8 @@ import math
 import numpy as np
 from matplotlib import ticker
 
+from ..errors import InputError
+
 MAX_FIXED_GRIDLINES = 25  # beyond this a fixed tick step is unreadable: fall back to auto ticks
 SNAP_MARGIN = 0.03        # share of the data range kept free above and below the data
 
@@ -15,6 +17,10 @@ def snapped_limits(lo: float, hi: float, step: float | None, integer: bool = Fal
     """Limits that enclose [lo, hi] plus a small margin, on gridline boundaries, and their locator."""
     if not (math.isfinite(lo) and math.isfinite(hi)):
         return 0.0, 1.0, ticker.AutoLocator()
+    if not math.isfinite(hi - lo) or max(abs(lo), abs(hi)) > 1e300:
+        # matplotlib's tick arithmetic overflows here too: say so instead of crashing.
+        raise InputError(f"values from {lo:g} to {hi:g} are too large to draw",
+                         hint="check the log for overflowed values, or set y_min/y_max")
     span = hi - lo
     if span <= 0:
         span = abs(hi) * 0.1 or 1.0

@@ -6,6 +6,7 @@ import contextlib
 from ..config.schema import Config
 from .layout import make_figure
 from .panels import Trace, draw_panel
+from .text import plain_text
 
 # Okabe & Ito's colour-blind-safe palette, used when several runs share a panel.
 RUN_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -50,7 +51,7 @@ def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
                       style.line.color, style.label, style.line.label, band_label)]
     if not prepared.groups:
         return [Trace(run.series[index], smoothed[number][index], _color(number), _color(number),
-                      None, run.label) for number, run in enumerate(runs)]
+                      None, plain_text(run.label)) for number, run in enumerate(runs)]
     traces = []
     for number, group in enumerate(prepared.groups):
         color = _color(number)
@@ -58,10 +59,10 @@ def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
             curve = group.curves[index]
             points = _pooled(runs, group.members, index) if config.runs.points else None
             traces.append(Trace(points, curve, color, color, None,
-                                group.label + _count_text(group.counts[index])))
+                                plain_text(group.label) + _count_text(group.counts[index])))
             continue
         for position, member in enumerate(group.members):
-            label = f"{group.label} (n={len(group.members)})" if position == 0 else None
+            label = f"{plain_text(group.label)} (n={len(group.members)})" if position == 0 else None
             traces.append(Trace(runs[member].series[index], smoothed[member][index], color, color,
                                 None, label))
     return traces
