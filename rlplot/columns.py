@@ -64,9 +64,14 @@ def require_column(table: Table, wanted: str,
     if name is None:
         raise ColumnError(f"no column '{wanted}'", file=table.source,
                           hint=_columns_hint(table, wanted))
+    if table.n_rows == 0:
+        raise ColumnError("the log has a header but no data rows", file=table.source,
+                          hint="the run may not have logged a step yet")
     if not _numeric(table.columns[name]):
+        numeric = numeric_columns(table)
         raise ColumnError(f"column '{name}' holds no numbers", file=table.source,
-                          hint="choose a numeric column: " + _list(numeric_columns(table)))
+                          hint="choose a numeric column: " + _list(numeric) if numeric
+                          else "no column of this log holds numbers")
     return name
 
 

@@ -148,19 +148,35 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
                  for t in tables)
 
 
+def _skipped_hint(table: Table) -> str:
+    # When a column is missing because the lines holding it were skipped, say why.
+    if not table.skipped:
+        return ""
+    first = table.skipped[0]
+    where = f"line {first.line}: " if first.line is not None else ""
+    count = len(table.skipped)
+    lines = "1 line was" if count == 1 else f"{count} lines were"
+    return f"; {lines} skipped, the first ({where}{first.what.removeprefix('skipped line: ')})"
+
+
 def run_from_table(table: Table, config: Config, label: str) -> Run:
     """Clean one Table into a Run: one Series per panel, warnings for everything dropped."""
     aliases = merged_aliases(config)
-    x_name = (require_column(table, config.data.x, aliases) if config.data.x
-              else default_x(table, aliases))
-    series, drops = [], []
     where = f"{table.source} [{table.run}]" if table.run else table.source
+    try:
+        x_name = (require_column(table, config.data.x, aliases) if config.data.x
+                  else default_x(table, aliases))
+    except ColumnError as exc:
+        exc.hint = (exc.hint or "") + _skipped_hint(table)
+        raise
+    series, drops = [], []
     for panel in config.panels:
         try:
             y_name = require_column(table, panel.metric, aliases)
         except ColumnError as exc:
             if panel.metric.lower() in aliases and exc.hint:
                 exc.hint += "; choose columns with --x/--y"
+            exc.hint = (exc.hint or "") + _skipped_hint(table)
             if table.run:
                 exc.file = where
             raise

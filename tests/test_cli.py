@@ -133,3 +133,16 @@ def test_error_lines_fold_line_breaks():
     from rlplot.cli import error_line
 
     assert error_line("a\n  b\tc") == "rlplot: error: a b c"
+
+
+@pytest.mark.parametrize("content, expected", [
+    (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "not a text log (binary data?)"),
+    (b"step,accuracy,parallelism\n", "the log has a header but no data rows"),
+    (b"[1, 2]\n[3, 4]\n", "2 lines were skipped, the first (line 1: a JSON list, not an object)"),
+])
+def test_unusable_logs_say_why_in_one_line(invoke, tmp_path, content, expected):
+    log = tmp_path / ("bad.csv" if content.startswith(b"step") else "bad.jsonl")
+    log.write_bytes(content)
+    result = invoke("render", log, "-o", tmp_path / "o.png")
+    assert result.exit_code == 1 and expected in result.stderr
+    assert len(result.stderr.strip().splitlines()) == 1

@@ -54,4 +54,18 @@ def read_source(path: str) -> Source:
             raise InputError(f"corrupt gzip data ({exc})", file=name,
                              hint="the file may have been cut off while it was written") from None
     text = raw.decode("utf-8-sig", errors="replace")
+    if _looks_binary(text):
+        raise InputError("not a text log (binary data?)", file=name,
+                         hint="rlplot reads CSV, TSV, JSONL and JSON, optionally gzipped")
     return Source(name=name, text=text, suffix="" if path == STDIN else format_suffix(path))
+
+
+def _looks_binary(text: str, sample: int = 65536) -> bool:
+    # Undecodable bytes or NULs making up a real share of the start of the file: an image,
+    # a TensorBoard event file, a pickle. (A few bad bytes, or NUL padding at the end of
+    # a cut-off log, are handled line by line instead.)
+    head = text[:sample].rstrip("\x00")
+    if not head:
+        return False
+    odd = head.count("\ufffd") + head.count("\x00")
+    return odd >= 8 and odd > 0.05 * len(head)
