@@ -31,7 +31,13 @@ def atomic_output(path: str | os.PathLike, mode: str = "wb", **open_args) -> Ite
     target = Path(path)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        handle, temp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".part", dir=target.parent)
+        # A short temp name: a target name near the file-system limit must still fit.
+        handle, temp = tempfile.mkstemp(prefix=f".{target.name[:40]}.", suffix=".part",
+                                        dir=target.parent)
+    except NotADirectoryError:
+        raise OutputError("a parent of this path is a file, not a folder", file=str(target)) from None
+    except FileExistsError:
+        raise OutputError("a parent of this path is a file, not a folder", file=str(target)) from None
     except OSError as exc:
         raise OutputError(f"cannot write: {exc.strerror or exc}", file=str(target)) from None
     try:

@@ -2,8 +2,10 @@
 
 Columns, exactly and in this order: ``run,panel,x,y,smoothed,band_low,band_high``
 (panel = the metric column's name; band cells are empty without a band). Rows are
-in x order within each run and panel. Floats are written with the shortest text
-that reads back to the same float64. The file is written atomically.
+in x order within each run and panel. An aggregate figure adds, after the runs, one
+row per grid point of each group's curve: ``run`` = "<group> (aggregate)", ``y``
+empty, ``smoothed`` = the statistic, the band its band. Floats are written with the
+shortest text that reads back to the same float64. The file is written atomically.
 """
 from __future__ import annotations
 
@@ -46,6 +48,15 @@ def data_rows(prepared) -> Iterator[tuple[str, ...]]:
             yield from zip((run.label,) * n, (series.name,) * n, _texts(series.x, n),
                            _texts(series.y, n), _texts(smoothed.y, n),
                            _texts(smoothed.band_low, n), _texts(smoothed.band_high, n))
+    if not prepared.aggregated:
+        return
+    names = [series.name for series in prepared.runs[0].series]
+    for group in prepared.groups:
+        for name, curve in zip(names, group.curves):
+            n = len(curve.x)
+            label = f"{group.label} (aggregate)"
+            yield from zip((label,) * n, (name,) * n, _texts(curve.x, n), ("",) * n,
+                           _texts(curve.y, n), _texts(curve.band_low, n), _texts(curve.band_high, n))
 
 
 def write_data_csv(prepared, path: str) -> str:

@@ -307,6 +307,7 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
         smoothed.append(tuple(per_panel))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
+    runs = tuple(_log_scale_notices(run, config) for run in runs)
     groups = _groups(runs, config)
     footnote = None
     if config.runs.aggregate != "none":
@@ -314,6 +315,20 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
         footnote = _aggregate_footnote(groups, config) if config.runs.footnote else None
     return Prepared(runs=runs, smoothed=tuple(smoothed), panels=panels, x_label=x_label,
                     groups=groups, aggregated=config.runs.aggregate != "none", footnote=footnote)
+
+
+def _log_scale_notices(run: Run, config: Config) -> Run:
+    """Say how many points a log axis cannot show (x or y <= 0), instead of hiding them silently."""
+    extra = []
+    for panel, series in zip(config.panels, run.series):
+        for axis, on, values in (("x", config.figure.x_scale, series.x),
+                                 ("y", panel.y_scale, series.y)):
+            hidden = int(np.count_nonzero(values <= 0)) if on == "log" else 0
+            if hidden:
+                extra.append(Notice(f"{series.name}: {hidden} of {len(series)} points have "
+                                    f"{axis} <= 0 and are not shown on the log {axis} axis",
+                                    file=run.source))
+    return replace(run, notices=run.notices + tuple(extra)) if extra else run
 
 
 def _groups(runs: Sequence[Run], config: Config) -> tuple[Group, ...]:

@@ -232,16 +232,12 @@ def test_python_tags_are_refused_and_nothing_runs(tmp_path):
 
 
 def test_alias_bomb_is_refused_without_expanding(tmp_path):
-    import time
-
+    
     lines = ['a0: &a0 ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
     for i in range(1, 10):
         lines.append(f"a{i}: &a{i} [" + ", ".join([f"*a{i - 1}"] * 9) + "]")
     cfg = write(tmp_path / "bomb.yaml", "\n".join(lines) + "\n")   # 9**10 values when expanded
-    start = time.perf_counter()
-    (message,) = messages(cfg)
-    # A guard against expansion (which would take hours), not a benchmark.
-    assert time.perf_counter() - start < 10
+    (message,) = messages(cfg)   # expanding it would take hours: the budget stops the walk early
     assert "too many values (an alias bomb?)" in message
 
 

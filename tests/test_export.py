@@ -103,3 +103,17 @@ def test_unwritable_folder_is_an_output_error(seed_log, tmp_path):
     blocker.write_text("x")
     with pytest.raises(OutputError, match="cannot write"):
         write_data_csv(prepare([str(seed_log)]), str(blocker / "sub" / "p.csv"))
+
+
+def test_aggregate_curves_and_bands_are_exported_after_the_runs(tmp_path):
+    records = seed_like_records(30)
+    paths = [str(write_jsonl(tmp_path / f"s{i}.jsonl", records)) for i in range(3)]
+    config = load_config(overrides={"runs": {"aggregate": "median", "band": "sd"}}).config
+    out = tmp_path / "agg.csv"
+    result = render(paths, [], config, data_out=str(out))
+    _, rows = read_rows(out)
+    agg = [r for r in rows if r[0] == "all runs (aggregate)" and r[1] == "accuracy"]
+    curve = result.prepared.groups[0].curves[0]
+    assert len(agg) == len(curve.x) and all(r[3] == "" for r in agg)
+    np.testing.assert_array_equal([float(r[4]) for r in agg], curve.y)
+    np.testing.assert_array_equal([float(r[5]) for r in agg], curve.band_low)

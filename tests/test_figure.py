@@ -175,3 +175,11 @@ def test_percent_scale_comes_from_the_data_not_from_a_band_above_one(tmp_path):
     assert np.nanmax(prepared.smoothed[0][0].band_high) > 1.0   # the band overshoots 100 %
     fig = draw_chart(prepared, config)
     assert fig.axes[0].yaxis.get_major_formatter().xmax == 1.0
+
+
+def test_points_a_log_axis_cannot_show_are_reported(tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"x": x, "accuracy": 0.5, "parallelism": 8}
+                                             for x in (-3, -1, 0, 1, 2)])
+    config = load_config(sets=["data.x=x", "figure.x_scale=log"]).config
+    notices = [n.what for n in prepare([str(log)], config).notices]
+    assert "accuracy: 3 of 5 points have x <= 0 and are not shown on the log x axis" in notices

@@ -8,7 +8,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 
-pytest.importorskip("pyarrow")
+import pyarrow  # noqa: E402,F401  (a core dependency: its absence must fail, not skip)
 
 from rlplot.config import Config, PanelStyle  # noqa: E402
 from rlplot.errors import ColumnError, InputError  # noqa: E402

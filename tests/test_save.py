@@ -73,7 +73,7 @@ def test_atomic_output_turns_os_errors_into_output_errors(tmp_path):
 
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match="a parent of this path is a file"):
         with atomic_output(blocker / "sub" / "out.txt"):
             pass
     target = tmp_path / "t.txt"
@@ -82,3 +82,8 @@ def test_atomic_output_turns_os_errors_into_output_errors(tmp_path):
             stream.write("partial")
             raise ValueError("boom")
     assert os.listdir(tmp_path) == ["file"]
+
+
+def test_a_long_output_name_still_fits(seed_log, tmp_path):
+    target = tmp_path / ("n" * 240 + ".png")
+    assert render([str(seed_log)], [str(target)]).written == (str(target),)

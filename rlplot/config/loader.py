@@ -26,6 +26,7 @@ from .schema import Config, PanelStyle, SmoothingSpec
 
 MAX_CONFIG_BYTES = 1 << 20          # a style file is a few KB; refuse anything huge
 MAX_EXPANDED_NODES = 100_000        # YAML alias bombs expand past this quickly
+MAX_FIGURE_PIXELS = 20_000          # a side; beyond, Agg allocates gigabytes (or fails)
 MAX_EXTENDS_DEPTH = 16
 DEFAULT_SOURCE = "default"
 
@@ -798,6 +799,11 @@ def _check_whole(config: Config, problems: Problems) -> None:
         problems.add(("figure", "x_max"), f"figure: x_min {fig.x_min:g} is not below x_max {fig.x_max:g}")
     for index, name in enumerate(config.style):
         _check_style(name, ("style", index), problems)
+    for section, dpi in (("figure", fig.dpi), ("output", config.output.dpi)):
+        if dpi and max(fig.width, fig.height) * dpi > MAX_FIGURE_PIXELS:
+            problems.add((section, "dpi"), f"{section}.dpi {dpi} × {max(fig.width, fig.height):g} in "
+                         f"makes a {max(fig.width, fig.height) * dpi:,.0f}-pixel side",
+                         f"at most {MAX_FIGURE_PIXELS:,} pixels a side: lower the dpi or the size")
 
 
 def validate_refs(refs, sets=()) -> list[ConfigError]:

@@ -63,10 +63,15 @@ def x_formatter(kind: str) -> ticker.Formatter:
     return ticker.NullFormatter()
 
 
-def y_formatter(kind: str, scale: float) -> ticker.Formatter:
-    """The tick formatter for a panel's ``y_format`` (percent uses ``scale`` = the value of 100 %)."""
+def y_formatter(kind: str, scale: float, span: float | None = None) -> ticker.Formatter:
+    """The tick formatter for a panel's ``y_format`` (percent uses ``scale`` = the value of 100 %).
+
+    Percent ticks read "35.0%" as in the seed chart while the axis spans at least 5 percent
+    points; on a narrower axis matplotlib picks enough decimals to tell the ticks apart.
+    """
     if kind == "percent":
-        return ticker.PercentFormatter(xmax=scale, decimals=1)
+        wide = span is None or span / scale * 100.0 >= 5.0
+        return ticker.PercentFormatter(xmax=scale, decimals=1 if wide else None)
     if kind == "sci":
         fmt = ticker.ScalarFormatter(useMathText=True)
         fmt.set_powerlimits((0, 0))

@@ -11,6 +11,11 @@ from .axes import snapped_limits, x_formatter, y_formatter
 from .downsample import minmax_indices, scatter_indices
 
 
+# Vertices of a drawn line (its envelope is kept): smooth curves need far fewer, and
+# a vector file stays small; independent of how many points the scatter may draw.
+LINE_MAX_POINTS = 4000
+
+
 @dataclass(frozen=True)
 class Trace:
     """One run's series in one panel, with the colours and legend labels it is drawn with."""
@@ -54,7 +59,7 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
         if trace.smoothed.band_low is not None and len(trace.smoothed.x):
             _band(ax, trace, style)
         if len(trace.smoothed.x):
-            keep = minmax_indices(trace.smoothed.y, max(style.scatter.max_points, 2))
+            keep = minmax_indices(trace.smoothed.y, LINE_MAX_POINTS)
             ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
                     linewidth=style.line.width, linestyle=style.line.style,
                     label=trace.line_label, zorder=3)
@@ -95,18 +100,20 @@ def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
     lo, hi = _bounds(traces)
     raw = [t.series.y for t in traces if t.series is not None] or [t.smoothed.y for t in traces]
     scale = percent_scale(*raw) if style.y_format == "percent" else 1.0
-    if style.y_format != "auto" or style.y_scale == "linear":
-        ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale))
     if style.y_scale != "linear":
+        if style.y_format != "auto":
+            ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale))
         ax.set_ylim(style.y_min, style.y_max)
         return
     step = style.y_tick_step
     if step is not None and style.y_format == "percent":
         step = step * scale / 100.0  # the step is given in percent points
     low, high, locator = snapped_limits(lo, hi, step, integer=style.y_integer)
+    low = style.y_min if style.y_min is not None else low
+    high = style.y_max if style.y_max is not None else high
     ax.yaxis.set_major_locator(locator)
-    ax.set_ylim(style.y_min if style.y_min is not None else low,
-                style.y_max if style.y_max is not None else high)
+    ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale, span=high - low))
+    ax.set_ylim(low, high)
 
 
 def _legend(ax, style: PanelStyle, figure: FigureStyle) -> None:
