@@ -101,7 +101,7 @@ def test_atomic_write_leaves_no_partial_file(seed_log, tmp_path, monkeypatch):
 def test_unwritable_folder_is_an_output_error(seed_log, tmp_path):
     blocker = tmp_path / "file"
     blocker.write_text("x")
-    with pytest.raises(OutputError, match="cannot write"):
+    with pytest.raises(OutputError, match="a parent of this path is a file"):
         write_data_csv(prepare([str(seed_log)]), str(blocker / "sub" / "p.csv"))
 
 
