@@ -45,12 +45,13 @@ def signature(paths: Sequence[str]) -> tuple:
     return tuple(result)
 
 
-def render_once(paths: Sequence[str], outputs: Sequence[str], config, strict: bool) -> WatchEvent:
+def render_once(paths: Sequence[str], outputs: Sequence[str], config, strict: bool,
+                labels: Sequence[str] = ()) -> WatchEvent:
     """Render the logs once; a read or data error becomes an ERROR event (the old figure stays)."""
     from .pipeline import render
 
     try:
-        result = render(list(paths), list(outputs), config, strict=strict)
+        result = render(list(paths), list(outputs), config, strict=strict, labels=list(labels))
     except RlplotError as exc:
         return WatchEvent(ERROR, str(exc))
     except Exception as exc:  # an rlplot bug must not end a long watch: keep the last figure
@@ -69,7 +70,7 @@ def watch(paths: Sequence[str], outputs: Sequence[str], config=None, *, strict: 
           on_event: Callable[[WatchEvent], None] | None = None,
           stop: Callable[[], bool] | None = None,
           sleep: Callable[[float], None] | None = None,
-          clock: Callable[[], float] | None = None) -> int:
+          clock: Callable[[], float] | None = None, labels: Sequence[str] = ()) -> int:
     """Poll ``paths`` and re-render ``outputs`` after each change; return the number of renders.
 
     Runs until ``stop()`` is true, ``max_iterations`` polls have been made, or the
@@ -108,7 +109,7 @@ def watch(paths: Sequence[str], outputs: Sequence[str], config=None, *, strict: 
         due = (attempted is None or now - quiet_since >= debounce or
                (pending_since is not None and now - pending_since >= max_wait))
         if None not in current and current != attempted and due:
-            event = render_once(paths, outputs, config, strict)
+            event = render_once(paths, outputs, config, strict, labels)
             # Remember what we tried, so that a broken log is retried only once it changes.
             attempted, pending_since = current, None
             renders += event.kind == RENDERED

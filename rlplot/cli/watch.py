@@ -6,7 +6,7 @@ import time
 import click
 
 from . import debug_option, error_line
-from .common import config_options
+from .common import config_options, log_options
 
 
 @click.command()
@@ -20,10 +20,9 @@ from .common import config_options
               help="Render once a log has been quiet this many seconds.")
 @click.option("--max-wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="Render at least this often while a log keeps growing.")
-@click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
-@click.option("-q", "--quiet", is_flag=True, help="Print only errors.")
+@log_options
 @debug_option
-def watch(logs, outputs, configs, sets, interval, debounce, max_wait, strict, quiet):
+def watch(logs, outputs, configs, sets, interval, debounce, max_wait, x, ys, labels, strict, quiet):
     """Re-render LOG... to the chart whenever a log grows; Ctrl-C to stop.
 
     A partial last line (a log mid-write) is skipped quietly; if a log cannot be read,
@@ -35,8 +34,9 @@ def watch(logs, outputs, configs, sets, interval, debounce, max_wait, strict, qu
     from ..config import load_config
     from ..pipeline import run_label
     from ..watch import ERROR, RENDERED, WAITING, watch as watch_logs
+    from .render import render_overrides
 
-    config = load_config(configs, sets).config
+    config = load_config(configs, sets, render_overrides(ys, x=x)).config
     outputs = outputs or (f"{run_label(logs[0])}.png",)
     shown: set[str] = set()
 
@@ -61,7 +61,7 @@ def watch(logs, outputs, configs, sets, interval, debounce, max_wait, strict, qu
 
     try:
         watch_logs(logs, outputs, config, strict=strict, interval=interval, debounce=debounce,
-                   max_wait=max_wait, on_event=report)
+                   max_wait=max_wait, on_event=report, labels=labels)
     except KeyboardInterrupt:
         # Stopping the watch is how it normally ends, not an error.
         if not quiet:
