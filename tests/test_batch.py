@@ -429,6 +429,21 @@ def test_dask_jobs_run_in_the_worker_processes(tmp_path, dask_cluster):
     assert {o.worker for o in outcomes} <= worker_pids and os.getpid() not in worker_pids
 
 
+def test_dask_renders_groups(tmp_path, dask_cluster):
+    from distributed import Client
+
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    out = tmp_path / "out"
+    config = load_config([], [], {"runs": {"group_by": LR}}).config
+    jobs = B.plan(B.discover([str(sweep)]), str(out), group_by=LR)
+    with Client(dask_cluster) as client:
+        outcomes = list(B.run_batch(jobs, str(out), config, executor=B.DaskExecutor(client=client)))
+    assert sorted((o.group, len(o.members), o.status) for o in outcomes) == \
+        [("1e-3", 2, "rendered"), ("3e-4", 3, "rendered")]
+    assert outputs_of(out) == ["1e-3.png", "3e-4.png"] and all(png_complete(out / p)
+                                                               for p in outputs_of(out))
+
+
 def test_dask_needs_a_scheduler(tmp_path, invoke):
     pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
     sweep = make_sweep(tmp_path / "sweep", names=("a",))

@@ -88,8 +88,8 @@ class Progress:
                    "{relpath} (of a group's first run) and {group}; never outside --out-dir. "
                    "[default: {relpath}; with --group-by: {group}]")
 @click.option("--group-by", metavar="REGEX",
-              help="One figure per group of runs instead of per run: " +
-                   option_help("runs.group_by") + " A path it does not match is a group of its own.")
+              help="One figure per group of runs instead of per run (a path it does not match "
+                   "is a group of its own): " + option_help("runs.group_by"))
 @click.option("--aggregate", metavar="STAT",
               help=option_help("runs.aggregate") + " (mean, median, iqm; needs --group-by)")
 @click.option("--band", metavar="KIND", help=option_help("runs.band"))
