@@ -540,8 +540,10 @@ def warm_up() -> str:
 
     from .figure import chart, save  # noqa: F401
     from . import pipeline  # noqa: F401
-    try:   # the default smoothing's import is the next biggest one-off cost
-        import statsmodels.nonparametric.smoothers_lowess  # noqa: F401
+    try:   # the default smoothing's kernel, loaded the way the pipeline loads it (without
+        # statsmodels' package __init__, which pulls in pandas and scipy: ~0.3 s per worker)
+        from .smoothing import statsmodels_lowess_kernel
+        statsmodels_lowess_kernel()
     except ImportError:
         pass
     return __version__
