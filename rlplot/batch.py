@@ -550,6 +550,13 @@ def warm_up() -> str:
 
 
 def _pool_worker_init() -> None:
+    import signal
+
+    # A terminal's Ctrl-C reaches the whole process group. Only the parent acts on it (it
+    # cancels what has not started and waits for the figures in progress): a
+    # KeyboardInterrupt inside a worker could strike while it holds the result queue's lock,
+    # and then the parent waits for that worker forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
     # The imported modules live as long as the worker: keep them out of every later garbage
     # collection, which otherwise re-scans them every few figures (a ~10 % pause each time).
@@ -677,37 +684,50 @@ class ProcessExecutor:
             yield from (self.func(task) for task in tasks)
             return
         pending = iter(tasks)
+        unsent: deque = deque()        # refused by a pool that broke meanwhile: never started
         suspects: deque = deque()      # jobs in flight when a worker died, to retry one by one
         in_flight: dict = {}           # future -> (task, submitted alone?)
         self._pool = self._start(min(self.workers, len(tasks)))
         try:
             while True:
+                # A worker can die between two waits; the pool then refuses new jobs at once.
+                broken = False
                 if suspects:
                     if not in_flight:
                         task = suspects.popleft()
-                        in_flight[self._pool.submit(self.func, task)] = (task, True)
+                        try:
+                            in_flight[self._pool.submit(self.func, task)] = (task, True)
+                        except BrokenProcessPool:
+                            suspects.appendleft(task)
+                            broken = True
                 else:
                     while len(in_flight) < 2 * self.workers:
-                        task = next(pending, None)
+                        task = unsent.popleft() if unsent else next(pending, None)
                         if task is None:
                             break
-                        in_flight[self._pool.submit(self.func, task)] = (task, False)
-                if not in_flight:
+                        try:
+                            in_flight[self._pool.submit(self.func, task)] = (task, False)
+                        except BrokenProcessPool:
+                            unsent.appendleft(task)
+                            broken = True
+                            break
+                died = broken and not in_flight
+                if in_flight:
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        task, alone = in_flight.pop(future)
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            died = True
+                            if alone:
+                                yield _died(task)
+                            else:
+                                suspects.append(task)
+                            continue
+                        yield outcome
+                elif not died:
                     return
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                died = False
-                for future in done:
-                    task, alone = in_flight.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        died = True
-                        if alone:
-                            yield _died(task)
-                        else:
-                            suspects.append(task)
-                        continue
-                    yield outcome
                 if died:
                     # Every other job in flight dies with the pool: retry them alone.
                     suspects.extend(task for task, alone in in_flight.values())
