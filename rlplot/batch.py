@@ -640,9 +640,10 @@ class SerialExecutor:
         self.workers = 1
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Yield each task's outcome as it finishes."""
-        warm_up()
-        for task in tasks:
+        """Yield each task's outcome as it finishes (nothing to render: no matplotlib import)."""
+        for number, task in enumerate(tasks):
+            if number == 0:
+                warm_up()
             yield run_job(task)
 
     def close(self) -> None:
@@ -680,7 +681,8 @@ class ProcessExecutor:
 
         tasks = list(tasks)
         if len(tasks) <= 1:   # starting a worker would cost more than the one figure
-            warm_up()
+            if tasks:
+                warm_up()
             yield from (self.func(task) for task in tasks)
             return
         pending = iter(tasks)

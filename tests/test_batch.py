@@ -787,3 +787,17 @@ def test_group_figures_are_the_same_from_the_process_pool(tmp_path, invoke):
     assert outputs_of(tmp_path / "out2") == ["1e-3.png", "3e-4.png"]
     for name in ("1e-3.png", "3e-4.png"):
         assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes()
+
+
+def test_a_rerun_with_nothing_to_render_does_not_load_the_drawing_code(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=10)
+    out = tmp_path / "out"
+    assert invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR).exit_code == 0
+    # (Config validation checks colours with matplotlib.colors: that small import stays.)
+    code = ("import sys\nfrom rlplot.cli import cli\n"
+            f"try:\n    cli.main(['batch', {str(sweep)!r}, '-o', {str(out)!r}, '--group-by', {LR!r}])\n"
+            "except SystemExit as exc:\n"
+            "    print(exc.code, 'matplotlib.figure' in sys.modules, 'rlplot.figure.chart' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.splitlines()[-1] == "0 rendered, 2 up to date, 0 failed"
+    assert done.stdout.split() == ["0", "False", "False"]
