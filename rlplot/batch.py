@@ -1,13 +1,15 @@
-"""Batch rendering: many logs -> one figure each, in parallel, incrementally, shardable.
+"""Batch rendering: many logs -> one figure each (or one per group of runs), in parallel,
+incrementally, shardable.
 
 The pieces, in the order ``rlplot batch`` uses them:
 
 * ``discover`` turns files, folders and globs into a sorted list of logs and the
   folder they are named relative to;
-* ``plan`` maps every log to its output paths (``--name`` templates that can never
-  leave the output folder) and refuses collisions before any work;
-* ``Manifest`` remembers, per output, the hashes of the input bytes and of the
-  effective config plus the rlplot version, so unchanged runs are skipped; it is
+* ``plan`` maps every log (with ``--group-by``: every group of logs, see ``group_paths``)
+  to its output paths (``--name`` templates that can never leave the output folder) and
+  refuses collisions before any work;
+* ``Manifest`` remembers, per output, the hashes of the input bytes (a group: of all its
+  members) and of the effective config plus the rlplot version, so unchanged runs are skipped; it is
   always replaced atomically, so a kill -9 never leaves it half written;
 * ``EXECUTORS`` run jobs serially, in a process pool (matplotlib imported once per
   worker) or on a Dask cluster; ``run_job`` never raises, so one bad log fails only
@@ -29,7 +31,7 @@ import re
 import string
 import threading
 import time
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from pathlib import Path, PurePosixPath
 from typing import Callable, Iterable, Iterator, Sequence
 
@@ -168,30 +170,53 @@ def name_fields(path: str, root: str) -> dict[str, str]:
 
 
 NAME_FIELDS = ("stem", "name", "ext", "parent", "relparent", "relpath")   # the keys above
+GROUP_FIELD = "group"          # one more field with --group-by: the group's safe name
+GROUP_NAME = "{group}"         # the default --name with --group-by
+MAX_GROUP_NAME = 100
+
+# A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
+# characters only (no '/', so a group is never a folder).
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 
 
-def check_template(template: str) -> None:
+def safe_name(text: str) -> str:
+    """A group name as a safe file name: other characters become '_', no leading '.' or '-'."""
+    name = _UNSAFE.sub("_", text).lstrip(".-").rstrip(".")
+    if len(name) > MAX_GROUP_NAME:   # keep long names apart by a hash of the full text
+        name = name[:MAX_GROUP_NAME - 9] + "_" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return name or "_"
+
+
+def check_template(template: str, grouped: bool = False) -> None:
     """Refuse a ``--name`` template with unknown or malformed fields, before anything is read."""
+    known = NAME_FIELDS + (GROUP_FIELD,) if grouped else NAME_FIELDS
     try:
         used = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
     except ValueError as exc:
         raise OutputError(f"bad --name template '{template}': {exc}",
-                          hint="use {field} with fields " + ", ".join(NAME_FIELDS)) from None
+                          hint="use {field} with fields " + ", ".join(known)) from None
     for item in used:
-        if item not in NAME_FIELDS:
+        if item == GROUP_FIELD and not grouped:
+            raise OutputError("the field '{group}' in --name needs --group-by",
+                              hint="e.g. --group-by 'lr([^_]+)_seed' --name '{group}'")
+        if item not in known:
             raise OutputError(f"unknown field '{{{item}}}' in --name",
-                              hint="fields: " + ", ".join("{%s}" % f for f in NAME_FIELDS))
+                              hint="fields: " + ", ".join("{%s}" % f for f in known))
     if not used:
         raise OutputError(f"--name '{template}' has no field, so every run would get the same name",
-                          hint="e.g. --name '{parent}_{stem}'")
+                          hint="e.g. --name '{group}'" if grouped else "e.g. --name '{parent}_{stem}'")
 
 
-def output_base(template: str, path: str, root: str) -> str:
-    """The output path (relative to the output folder, no extension) of one log.
+def output_base(template: str, path: str, root: str, group: str | None = None) -> str:
+    """The output path (relative to the output folder, no extension) of one log or group
+    (``path`` is then its first member; ``{group}`` is the group's safe name).
 
     Raises OutputError when the name is empty, absolute or climbs out with ``..``.
     """
-    name = template.format(**name_fields(path, root)).replace("\\", "/")
+    fields = name_fields(path, root)
+    if group is not None:
+        fields[GROUP_FIELD] = safe_name(group)
+    name = template.format(**fields).replace("\\", "/")
     for fmt in FIGURE_FORMATS:
         if name.lower().endswith("." + fmt):
             name = name[: -len(fmt) - 1]
@@ -204,25 +229,82 @@ def output_base(template: str, path: str, root: str) -> str:
 
 @dataclass(frozen=True)
 class Job:
-    """One run to render: its log, its key (output path relative to the out dir, no
-    extension) and the output files, one per format."""
+    """One figure to render: its log (a group: its first member), its key (output path
+    relative to the out dir, no extension) and the output files, one per format.
+
+    A group job (``--group-by``) also has the group's name and every member log, sorted by
+    path relative to the inputs' folder; they are drawn into one figure.
+    """
 
     source: str
     relpath: str
     key: str
     outputs: tuple[str, ...]
+    group: str | None = None
+    members: tuple[str, ...] = ()
+    member_relpaths: tuple[str, ...] = ()
+    matched: bool = True   # False: a path --group-by does not match, a group of its own
+
+    @property
+    def inputs(self) -> tuple[str, ...]:
+        """Every log this figure is drawn from."""
+        return self.members or (self.source,)
+
+    @property
+    def shard_key(self) -> str:
+        """What the shard is hashed from: the group name, so a group never splits across shards
+        and adding a seed never moves it; else the run's relative path."""
+        return f"group:{self.group}" if self.group is not None else self.relpath
+
+    @property
+    def where(self) -> str:
+        """How messages name this job: the log, or ``group 'NAME'``."""
+        return f"group '{self.group}'" if self.group is not None else self.source
+
+    @property
+    def label(self) -> str:
+        """The job as progress lines and reports show it (a group with its member count)."""
+        if self.group is None:
+            return self.source
+        count = len(self.inputs)
+        return f"{self.where} ({count} run{'s' if count != 1 else ''})"
+
+
+def group_paths(discovered: Discovered, pattern: str) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """Split the logs into groups by ``--group-by``: ``(name, matched, members)`` in path order.
+
+    The name is ``rlplot.aggregate.group_key`` of each path as found (as ``rlplot render``
+    does); a path the regex does not match is a group of its own, named by its relative path.
+    """
+    from .aggregate import group_key   # numpy: only when grouping
+
+    groups: dict[tuple[str, bool], list[str]] = {}
+    for path in discovered.paths:
+        key = group_key(path, pattern)
+        if key is None:
+            groups[(name_fields(path, discovered.root)["relpath"], False)] = [path]
+        else:
+            groups.setdefault((key, True), []).append(path)
+    return [(name, matched, tuple(members)) for (name, matched), members in groups.items()]
 
 
 def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png",),
-         template: str = DEFAULT_NAME) -> list[Job]:
-    """Map every log to its outputs; refuse collisions and outputs that escape or overwrite inputs."""
-    check_template(template)
+         template: str | None = None, group_by: str | None = None) -> list[Job]:
+    """Map every log (or, with ``group_by``, every group of logs) to its outputs; refuse
+    collisions and outputs that escape or overwrite inputs, before any work."""
+    grouped = group_by is not None
+    template = template or (GROUP_NAME if grouped else DEFAULT_NAME)
+    check_template(template, grouped)
     formats = parse_formats(formats)
     out_real = os.path.realpath(out_dir)
+    root = discovered.root
+    units = group_paths(discovered, group_by) if grouped else \
+        [(None, True, (path,)) for path in discovered.paths]
     jobs, seen = [], {}
     inputs = {os.path.realpath(p) for p in discovered.paths}
-    for path in discovered.paths:
-        key = output_base(template, path, discovered.root)
+    for group, matched, members in units:
+        path = members[0]
+        key = output_base(template, path, root, group)
         outputs = tuple(os.path.join(out_dir, *key.split("/")) + "." + fmt for fmt in formats)
         for out in outputs:
             real = os.path.realpath(out)
@@ -233,12 +315,21 @@ def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png
                 raise OutputError("output would overwrite an input", file=out,
                                   hint="choose another --out-dir or --name")
         folded = key.casefold()   # runs differing only in case collide on macOS and Windows
+        what = f"group '{group}'" if grouped else path
         if folded in seen:
+            if grouped:
+                raise OutputError(f"two groups map to the same output '{key}': {seen[folded]} "
+                                  f"and {what}", hint="group names keep only letters, digits and "
+                                  "._=+- (the rest become '_'); change the --group-by regex or "
+                                  "--name")
             raise OutputError(f"two runs map to the same output '{key}': {seen[folded]} and {path}",
                               hint="use a --name template with {relpath} or {parent}")
-        seen[folded] = path
-        jobs.append(Job(source=path, relpath=relative_to_root(path, discovered.root), key=key,
-                        outputs=outputs))
+        seen[folded] = what
+        jobs.append(Job(source=path, relpath=relative_to_root(path, root), key=key,
+                        outputs=outputs, group=group, matched=matched,
+                        members=members if grouped else (),
+                        member_relpaths=tuple(relative_to_root(p, root) for p in members)
+                        if grouped else ()))
     return jobs
 
 
@@ -277,7 +368,7 @@ def shard_of(relpath: str, count: int) -> int:
 
 def select_shard(jobs: Sequence[Job], index: int, count: int) -> list[Job]:
     """The jobs of shard ``index`` of ``count``; the shards partition ``jobs`` exactly."""
-    return [job for job in jobs if shard_of(job.relpath, count) == index]
+    return [job for job in jobs if shard_of(job.shard_key, count) == index]
 
 
 # ---------------------------------------------------------------------------- hashing
@@ -288,6 +379,19 @@ def file_sha256(path: str) -> str:
     with open(path, "rb") as fh:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
+    return digest.hexdigest()
+
+
+def job_sha256(job: Job) -> str:
+    """SHA-256 of a job's input: the log's bytes; for a group, of every member's relative path
+    and bytes hash, sorted (so adding, removing or changing one seed changes it).
+
+    Raises OSError (with ``filename`` set) when a log cannot be read."""
+    if job.group is None:
+        return file_sha256(job.source)
+    digest = hashlib.sha256()
+    for rel, path in sorted(zip(job.member_relpaths, job.members)):
+        digest.update(json.dumps([rel, file_sha256(path)]).encode("utf-8") + b"\n")
     return digest.hexdigest()
 
 
@@ -408,6 +512,21 @@ class Outcome:
     summary: dict = field(default_factory=dict)
     seconds: float = 0.0
     worker: int = 0
+    group: str | None = None           # a group job: its name and member logs
+    members: tuple[str, ...] = ()
+
+    @property
+    def label(self) -> str:
+        """The log, or ``group 'NAME' (N runs)``, as progress lines and reports show it."""
+        if self.group is None:
+            return self.source
+        return f"group '{self.group}' ({len(self.members)} run{'s' * (len(self.members) != 1)})"
+
+
+def outcome_of(job: Job, status: str, **fields) -> Outcome:
+    """An Outcome for ``job``, carrying its group and members."""
+    return Outcome(job.source, job.key, status, outputs=job.outputs, group=job.group,
+                   members=job.members, **fields)
 
 
 def warm_up() -> str:
@@ -421,14 +540,23 @@ def warm_up() -> str:
 
     from .figure import chart, save  # noqa: F401
     from . import pipeline  # noqa: F401
-    try:   # the default smoothing's import is the next biggest one-off cost
-        import statsmodels.nonparametric.smoothers_lowess  # noqa: F401
+    try:   # the default smoothing's kernel, loaded the way the pipeline loads it (without
+        # statsmodels' package __init__, which pulls in pandas and scipy: ~0.3 s per worker)
+        from .smoothing import statsmodels_lowess_kernel
+        statsmodels_lowess_kernel()
     except ImportError:
         pass
     return __version__
 
 
 def _pool_worker_init() -> None:
+    import signal
+
+    # A terminal's Ctrl-C reaches the whole process group. Only the parent acts on it (it
+    # cancels what has not started and waits for the figures in progress): a
+    # KeyboardInterrupt inside a worker could strike while it holds the result queue's lock,
+    # and then the parent waits for that worker forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
     warm_up()
     # The imported modules live as long as the worker: keep them out of every later garbage
     # collection, which otherwise re-scans them every few figures (a ~10 % pause each time).
@@ -437,17 +565,33 @@ def _pool_worker_init() -> None:
     gc.freeze()
 
 
+def _last(y) -> float | None:
+    value = float(y[-1]) if len(y) else float("nan")
+    return value if value == value else None
+
+
 def run_summary(prepared) -> dict:
-    """Rows, warnings and the final smoothed value of each panel of a rendered run."""
-    run = prepared.runs[0]
+    """Rows, warnings and the final smoothed value of each panel of a rendered run.
+
+    Several runs (a group): rows and warnings are summed, the final value is the aggregate's
+    (or, overlaid, the mean of the runs' final smoothed values) and ``runs`` counts them."""
+    runs = prepared.runs
+    notices = [n for run in runs for n in run.notices]
     finals = []
-    for panel, smoothed in zip(prepared.panels, prepared.smoothed[0]):
-        finite = [float(v) for v in smoothed.y[-1:] if v == v]
+    for index, panel in enumerate(prepared.panels):
+        if prepared.aggregated and prepared.groups:
+            values = [_last(g.curves[index].y) for g in prepared.groups]
+        else:
+            values = [_last(smoothed[index].y) for smoothed in prepared.smoothed]
+        values = [v for v in values if v is not None]
         finals.append({"panel": panel.title or panel.metric,
-                       "final": finite[0] if finite else None})
-    return {"rows": max((len(s) for s in run.series), default=0),
-            "warning_count": len(run.notices),
-            "warnings": [str(n) for n in run.notices[:MAX_WARNINGS_KEPT]], "final": finals}
+                       "final": sum(values) / len(values) if values else None})
+    summary = {"rows": sum(max((len(s) for s in run.series), default=0) for run in runs),
+               "warning_count": len(notices),
+               "warnings": [str(n) for n in notices[:MAX_WARNINGS_KEPT]], "final": finals}
+    if prepared.groups:
+        summary["runs"] = len(runs)
+    return summary
 
 
 def run_job(task: Task) -> Outcome:
@@ -457,21 +601,34 @@ def run_job(task: Task) -> Outcome:
     job = task.job
     started = time.perf_counter()
     try:
+        labels = _labels_for(job, task.config)
         with _RENDER_LOCK:
-            result = render([job.source], list(task.outputs), task.config, strict=task.strict)
+            result = render(list(job.inputs), list(task.outputs), task.config,
+                            strict=task.strict, labels=labels)
         summary = run_summary(result.prepared)
         del result   # free the figure now; a worker renders many
-        return Outcome(job.source, job.key, RENDERED, written=tuple(task.outputs),
-                       outputs=job.outputs, summary=summary,
-                       seconds=time.perf_counter() - started, worker=os.getpid())
+        return outcome_of(job, RENDERED, written=tuple(task.outputs), summary=summary,
+                          seconds=time.perf_counter() - started, worker=os.getpid())
     except RlplotError as exc:
-        error = str(exc.located(job.source))
+        error = str(exc.located(job.where))   # a member's own error names that member's file
     except MemoryError:
-        error = f"{job.source}: out of memory"
+        error = f"{job.where}: out of memory"
     except Exception as exc:  # an rlplot bug must not stop the other runs
-        error = f"{job.source}: internal error: {type(exc).__name__}: {exc}"
-    return Outcome(job.source, job.key, FAILED, outputs=job.outputs, error=error,
-                   seconds=time.perf_counter() - started, worker=os.getpid())
+        error = f"{job.where}: internal error: {type(exc).__name__}: {exc}"
+    return outcome_of(job, FAILED, error=error, seconds=time.perf_counter() - started,
+                      worker=os.getpid())
+
+
+def _labels_for(job: Job, config) -> list[str] | None:
+    # A lone run that --group-by does not match is labelled by the pipeline with its file
+    # stem ("metrics" for every run of a sweep); its group name (its relative path) says more,
+    # unless runs.labels names it.
+    if job.group is None or job.matched:
+        return None
+    from .pipeline import run_label
+
+    mapping = config.runs.labels
+    return None if job.source in mapping or run_label(job.source) in mapping else [job.group]
 
 
 # ---------------------------------------------------------------------------- executors
@@ -483,9 +640,10 @@ class SerialExecutor:
         self.workers = 1
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
-        """Yield each task's outcome as it finishes."""
-        warm_up()
-        for task in tasks:
+        """Yield each task's outcome as it finishes (nothing to render: no matplotlib import)."""
+        for number, task in enumerate(tasks):
+            if number == 0:
+                warm_up()
             yield run_job(task)
 
     def close(self) -> None:
@@ -523,41 +681,55 @@ class ProcessExecutor:
 
         tasks = list(tasks)
         if len(tasks) <= 1:   # starting a worker would cost more than the one figure
-            warm_up()
+            if tasks:
+                warm_up()
             yield from (self.func(task) for task in tasks)
             return
         pending = iter(tasks)
+        unsent: deque = deque()        # refused by a pool that broke meanwhile: never started
         suspects: deque = deque()      # jobs in flight when a worker died, to retry one by one
         in_flight: dict = {}           # future -> (task, submitted alone?)
         self._pool = self._start(min(self.workers, len(tasks)))
         try:
             while True:
+                # A worker can die between two waits; the pool then refuses new jobs at once.
+                broken = False
                 if suspects:
                     if not in_flight:
                         task = suspects.popleft()
-                        in_flight[self._pool.submit(self.func, task)] = (task, True)
+                        try:
+                            in_flight[self._pool.submit(self.func, task)] = (task, True)
+                        except BrokenProcessPool:
+                            suspects.appendleft(task)
+                            broken = True
                 else:
                     while len(in_flight) < 2 * self.workers:
-                        task = next(pending, None)
+                        task = unsent.popleft() if unsent else next(pending, None)
                         if task is None:
                             break
-                        in_flight[self._pool.submit(self.func, task)] = (task, False)
-                if not in_flight:
+                        try:
+                            in_flight[self._pool.submit(self.func, task)] = (task, False)
+                        except BrokenProcessPool:
+                            unsent.appendleft(task)
+                            broken = True
+                            break
+                died = broken and not in_flight
+                if in_flight:
+                    done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
+                    for future in done:
+                        task, alone = in_flight.pop(future)
+                        try:
+                            outcome = future.result()
+                        except BrokenProcessPool:
+                            died = True
+                            if alone:
+                                yield _died(task)
+                            else:
+                                suspects.append(task)
+                            continue
+                        yield outcome
+                elif not died:
                     return
-                done, _ = wait(in_flight, return_when=FIRST_COMPLETED)
-                died = False
-                for future in done:
-                    task, alone = in_flight.pop(future)
-                    try:
-                        outcome = future.result()
-                    except BrokenProcessPool:
-                        died = True
-                        if alone:
-                            yield _died(task)
-                        else:
-                            suspects.append(task)
-                        continue
-                    yield outcome
                 if died:
                     # Every other job in flight dies with the pool: retry them alone.
                     suspects.extend(task for task, alone in in_flight.values())
@@ -631,10 +803,9 @@ class DaskExecutor:
                 try:
                     outcome = future.result()
                 except Exception as exc:   # the worker died or the task was lost
-                    outcome = Outcome(task.job.source, task.job.key, FAILED,
-                                      outputs=task.job.outputs,
-                                      error=f"{task.job.source}: Dask task failed: "
-                                            f"{type(exc).__name__}: {exc}")
+                    outcome = outcome_of(task.job, FAILED,
+                                         error=f"{task.job.where}: Dask task failed: "
+                                               f"{type(exc).__name__}: {exc}")
                 yield _check_visible(outcome)
                 task = next(pending, None)
                 if task is not None:
@@ -654,9 +825,9 @@ class DaskExecutor:
 
 
 def _died(task: Task) -> Outcome:
-    return Outcome(task.job.source, task.job.key, FAILED, outputs=task.job.outputs,
-                   error=f"{task.job.source}: the worker process died while rendering this run "
-                         "(out of memory, or a crash in a library)")
+    return outcome_of(task.job, FAILED,
+                      error=f"{task.job.where}: the worker process died while rendering this "
+                            "run (out of memory, or a crash in a library)")
 
 
 def _check_visible(outcome: Outcome) -> Outcome:
@@ -664,10 +835,9 @@ def _check_visible(outcome: Outcome) -> Outcome:
     missing = [p for p in outcome.written if not os.path.isfile(p)]
     if outcome.status != RENDERED or not missing:
         return outcome
-    return Outcome(outcome.source, outcome.key, FAILED, outputs=outcome.outputs,
+    return replace(outcome, status=FAILED, written=(),
                    error=f"{missing[0]}: written by a Dask worker but not visible here "
-                         "(--out-dir must be a folder shared by the client and every worker)",
-                   summary=outcome.summary, seconds=outcome.seconds, worker=outcome.worker)
+                         "(--out-dir must be a folder shared by the client and every worker)")
 
 
 EXECUTORS: dict[str, Callable[..., object]] = {
@@ -744,7 +914,10 @@ class Report:
                 "counts": {"rendered": self.rendered, "up_to_date": self.up_to_date,
                            "failed": self.failed, "not_run": self.not_run},
                 "shard": list(self.shard) if self.shard else None,
-                "runs": [{"run": o.source, "key": o.key, "status": o.status,
+                "runs": [{"run": o.source if o.group is None else o.group, "key": o.key,
+                          "status": o.status, "group": o.group,
+                          "members": list(o.members or (o.source,)),
+                          "member_count": len(o.members or (o.source,)),
                           "outputs": list(o.outputs), "error": o.error,
                           "rows": o.summary.get("rows"),
                           "warning_count": o.summary.get("warning_count"),
@@ -752,13 +925,17 @@ class Report:
                           "final": o.summary.get("final", [])} for o in self.rows()]}
 
     def to_markdown(self, relative_to: str = ".") -> str:
-        """A Markdown table (run, status, rows, warnings, outputs, final value per panel)."""
+        """A Markdown table (run, status, rows, warnings, outputs, final value per panel);
+        with groups, the first columns are the group and its number of runs."""
         panels: list[str] = []
         for outcome in self.outcomes:
             for item in outcome.summary.get("final", []):
                 if item["panel"] not in panels:
                     panels.append(item["panel"])
-        head = ["run", "status", "rows", "warnings", "outputs"] + [f"final {p}" for p in panels]
+        grouped = any(o.group is not None for o in self.outcomes)
+        first = ["group", "runs"] if grouped else ["run"]
+        head = first + ["status", "rows", "warnings", "outputs"] + [f"final {p}" for p in panels]
+        link_column = head.index("outputs")
         lines = [f"**rlplot batch**: {self.summary()}", "",
                  "| " + " | ".join(_md(h) for h in head) + " |",
                  "|" + "|".join("---" for _ in head) + "|"]
@@ -767,9 +944,10 @@ class Report:
             links = ", ".join(f"[{os.path.basename(p)}]({_link(p, relative_to)})"
                               for p in o.outputs) if o.status != FAILED else ""
             status = o.status if o.status != FAILED else f"failed: {o.error}"
-            cells = [o.source, status, o.summary.get("rows", ""), o.summary.get("warning_count", ""),
-                     links] + [_number(finals.get(p)) for p in panels]
-            lines.append("| " + " | ".join(_md(c) if i != 4 else str(c)
+            who = [o.group, len(o.members)] if grouped else [o.source]
+            cells = who + [status, o.summary.get("rows", ""), o.summary.get("warning_count", ""),
+                           links] + [_number(finals.get(p)) for p in panels]
+            lines.append("| " + " | ".join(_md(c) if i != link_column else str(c)
                                             for i, c in enumerate(cells)) + " |")
         return "\n".join(lines) + "\n"
 
@@ -806,17 +984,21 @@ def run_batch(jobs: Sequence[Job], out_dir: str, config, *, executor=None, force
     Up-to-date runs come first. The manifest is updated as outputs land and is always
     replaced atomically; closing the generator early (``--fail-fast``) still writes it.
     """
+    if any(job.group is not None for job in jobs) and not config.runs.group_by:
+        # The pipeline groups a job's runs by config.runs.group_by: without it a group's
+        # figure would be an unlabelled overlay.
+        raise RlplotError("group jobs need runs.group_by in the config",
+                          hint="plan(..., group_by=config.runs.group_by)")
     executor = executor or make_executor()
     manifest = Manifest.load(out_dir)
     config_hash = config_sha256(config, strict)
     tasks, hashes, current = [], {}, []
     for job in jobs:
         try:
-            hashes[job.key] = file_sha256(job.source)
+            hashes[job.key] = job_sha256(job)
         except OSError as exc:
-            current.append(Outcome(job.source, job.key, FAILED, outputs=job.outputs,
-                                   error=str(InputError(f"cannot read: {exc.strerror or exc}",
-                                                        file=job.source))))
+            current.append(outcome_of(job, FAILED, error=str(InputError(
+                f"cannot read: {exc.strerror or exc}", file=exc.filename or job.source))))
             continue
         stale = tuple(o for o in job.outputs
                       if force or not manifest.up_to_date(o, hashes[job.key], config_hash))
@@ -824,8 +1006,7 @@ def run_batch(jobs: Sequence[Job], out_dir: str, config, *, executor=None, force
             tasks.append(Task(job, stale, config, strict))
         else:
             entry = manifest.entries.get(manifest.key(job.outputs[0]), {})
-            current.append(Outcome(job.source, job.key, UP_TO_DATE, outputs=job.outputs,
-                                   summary=entry.get("summary", {})))
+            current.append(outcome_of(job, UP_TO_DATE, summary=entry.get("summary", {})))
     if on_start:
         on_start(Started(total=len(jobs), up_to_date=sum(o.status == UP_TO_DATE for o in current)))
     yield from current
@@ -835,9 +1016,10 @@ def run_batch(jobs: Sequence[Job], out_dir: str, config, *, executor=None, force
     try:
         for outcome in stream:
             if outcome.status == RENDERED:
+                source = ({"input": outcome.source} if outcome.group is None else
+                          {"group": outcome.group, "inputs": list(outcome.members)})
                 for out in outcome.written:
-                    manifest.record(out, {"input": outcome.source,
-                                          "input_sha256": hashes[outcome.key],
+                    manifest.record(out, {**source, "input_sha256": hashes[outcome.key],
                                           "config_sha256": config_hash, "rlplot": __version__,
                                           "summary": outcome.summary})
                 manifest.flush(force=False)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+import re
 import os
 import signal
 import subprocess
@@ -428,6 +429,21 @@ def test_dask_jobs_run_in_the_worker_processes(tmp_path, dask_cluster):
     assert {o.worker for o in outcomes} <= worker_pids and os.getpid() not in worker_pids
 
 
+def test_dask_renders_groups(tmp_path, dask_cluster):
+    from distributed import Client
+
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    out = tmp_path / "out"
+    config = load_config([], [], {"runs": {"group_by": LR}}).config
+    jobs = B.plan(B.discover([str(sweep)]), str(out), group_by=LR)
+    with Client(dask_cluster) as client:
+        outcomes = list(B.run_batch(jobs, str(out), config, executor=B.DaskExecutor(client=client)))
+    assert sorted((o.group, len(o.members), o.status) for o in outcomes) == \
+        [("1e-3", 2, "rendered"), ("3e-4", 3, "rendered")]
+    assert outputs_of(out) == ["1e-3.png", "3e-4.png"] and all(png_complete(out / p)
+                                                               for p in outputs_of(out))
+
+
 def test_dask_needs_a_scheduler(tmp_path, invoke):
     pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
     sweep = make_sweep(tmp_path / "sweep", names=("a",))
@@ -510,3 +526,278 @@ def test_ctrl_c_stops_workers_and_keeps_the_manifest_valid(tmp_path):
         time.sleep(0.05)
     with pytest.raises(ProcessLookupError):
         os.killpg(proc.pid, 0)
+
+
+# ---------------------------------------------------------------------------- --group-by
+
+LR = "lr([^_]+)_seed"
+SEEDS = ("lr3e-4_seed1", "lr3e-4_seed2", "lr3e-4_seed3", "lr1e-3_seed1", "lr1e-3_seed2")
+
+
+@pytest.fixture
+def rendered(monkeypatch):
+    """Every RenderResult of an in-process (-j 1) batch, by output file name: figures to inspect."""
+    import rlplot.pipeline as P
+
+    seen = {}
+    real = P.render
+
+    def spy(paths, outputs=(), config=None, **kwargs):
+        result = real(paths, outputs, config, **kwargs)
+        seen.update({Path(out).name: result for out in outputs})
+        return result
+    monkeypatch.setattr(P, "render", spy)   # run_job imports it at call time
+    return seen
+
+
+def legends(result) -> list[list[str]]:
+    return [[t.get_text() for t in ax.get_legend().get_texts()] for ax in result.figure.axes]
+
+
+def last_line(result) -> str:
+    return result.stderr.splitlines()[-1]
+
+
+def test_group_by_draws_each_group_into_one_figure(tmp_path, invoke, rendered):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=25)
+    out = tmp_path / "out"
+    result = invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR)
+    assert result.exit_code == 0, result.stderr
+    assert last_line(result) == "2 rendered, 0 up to date, 0 failed"
+    assert outputs_of(out) == ["1e-3.png", "3e-4.png"]
+    assert sorted(result.stdout.split()) == [str(out / "1e-3.png"), str(out / "3e-4.png")]
+    assert "rendered group '3e-4' (3 runs) -> " in result.stderr
+    assert all(png_complete(out / p) for p in outputs_of(out))
+    three = rendered["3e-4.png"]
+    assert sorted(run.source for run in three.prepared.runs) == \
+        [str(sweep / s / "metrics.jsonl") for s in ("lr3e-4_seed1", "lr3e-4_seed2", "lr3e-4_seed3")]
+    assert legends(three) == [["3e-4 (n=3)"], ["3e-4 (n=3)"]]
+    assert legends(rendered["1e-3.png"]) == [["1e-3 (n=2)"], ["1e-3 (n=2)"]]
+    for ax in three.figure.axes:                     # overlaid: every seed's line, one colour
+        assert len(ax.lines) == 3 and len({line.get_color() for line in ax.lines}) == 1
+    assert not three.prepared.aggregated
+
+
+def test_aggregate_and_band_flags_work_through_batch(tmp_path, invoke, rendered):
+    from rlplot.aggregate import aggregate_curves
+
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=25)
+    out = tmp_path / "out"
+    js = tmp_path / "r.json"
+    result = invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR, "--aggregate", "median",
+                    "--band", "sd", "--report-json", js)
+    assert result.exit_code == 0, result.stderr
+    three = rendered["3e-4.png"]
+    assert three.prepared.aggregated
+    assert legends(three) == [["3e-4 (n=3)"], ["3e-4 (n=3)"]]
+    for ax in three.figure.axes:                     # one aggregate line and its band
+        assert len(ax.lines) == 1 and len(ax.collections) == 1
+    assert three.figure._supxlabel.get_text().startswith("median of 3 runs")
+    assert "band = ± 1 SD over runs" in three.figure._supxlabel.get_text()
+    config = load_config([], [], {"runs": {"group_by": LR, "aggregate": "median",
+                                           "band": "sd"}}).config
+    expected, _ = aggregate_curves([s[0] for s in three.prepared.smoothed], config.runs)
+    drawn = three.figure.axes[0].lines[0].get_ydata()
+    assert drawn[-1] == pytest.approx(expected.y[-1])
+    group = next(r for r in json.loads(js.read_text())["runs"] if r["group"] == "3e-4")
+    assert group["final"][0]["final"] == pytest.approx(float(expected.y[-1]))
+    # The flags are part of the effective config: overlaying again re-renders every group.
+    again = invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR)
+    assert last_line(again) == "2 rendered, 0 up to date, 0 failed"
+    assert not rendered["3e-4.png"].prepared.aggregated
+
+
+def test_aggregate_without_groups_is_an_error(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=("a",))
+    result = invoke("batch", sweep, "-o", tmp_path / "out", "--aggregate", "mean")
+    assert result.exit_code == 1
+    assert result.stderr.startswith("rlplot: error: --aggregate combines the runs of each group")
+    bad = invoke("batch", sweep, "-o", tmp_path / "out", "--group-by", "x", "--aggregate", "mode")
+    assert bad.exit_code == 1 and "mode" in bad.stderr and "Traceback" not in bad.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def test_adding_or_changing_a_seed_re_renders_only_its_group(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    out = tmp_path / "out"
+    args = ("batch", sweep, "-o", out, "-j", "1", "--group-by", LR)
+    assert last_line(invoke(*args)) == "2 rendered, 0 up to date, 0 failed"
+    assert last_line(invoke(*args)) == "0 rendered, 2 up to date, 0 failed"
+    make_sweep(sweep, names=("lr3e-4_seed4",), n=30)           # a new seed lands
+    third = invoke(*args)
+    assert last_line(third) == "1 rendered, 1 up to date, 0 failed"
+    assert third.stdout.split() == [str(out / "3e-4.png")]
+    entry = json.loads((out / B.MANIFEST_NAME).read_text())["outputs"]["3e-4.png"]
+    assert entry["group"] == "3e-4" and len(entry["inputs"]) == 4
+    assert entry["summary"]["runs"] == 4
+    write_jsonl(sweep / "lr1e-3_seed2" / "metrics.jsonl", seed_like_records(33))   # one changes
+    fourth = invoke(*args)
+    assert last_line(fourth) == "1 rendered, 1 up to date, 0 failed"
+    assert fourth.stdout.split() == [str(out / "1e-3.png")]
+    (sweep / "lr1e-3_seed2" / "metrics.jsonl").unlink()                             # one goes
+    assert invoke(*args).stdout.split() == [str(out / "1e-3.png")]
+
+
+def test_group_hash_covers_every_member_in_any_order(tmp_path):
+    sweep = make_sweep(tmp_path / "sweep", names=("lr1_seed1", "lr1_seed2"), n=10)
+    job = B.plan(B.discover([str(sweep)]), str(tmp_path / "o"), group_by=LR)[0]
+    assert job.members and len(job.members) == 2
+    flipped = B.Job(job.source, job.relpath, job.key, job.outputs, group=job.group,
+                    members=job.members[::-1], member_relpaths=job.member_relpaths[::-1])
+    assert B.job_sha256(flipped) == B.job_sha256(job)
+    alone = B.Job(job.source, job.relpath, job.key, job.outputs, group=job.group,
+                  members=job.members[:1], member_relpaths=job.member_relpaths[:1])
+    assert B.job_sha256(alone) != B.job_sha256(job)
+    assert B.job_sha256(B.Job(job.source, job.relpath, job.key, job.outputs)) == \
+        B.file_sha256(job.source)                   # single runs keep their manifests
+
+
+def test_paths_the_regex_does_not_match_are_groups_of_their_own(tmp_path, invoke, rendered):
+    sweep = make_sweep(tmp_path / "sweep", names=("lr1_seed1", "lr1_seed2", "odd", "other"), n=20)
+    found = B.discover([str(sweep)])
+    assert [(name, matched, len(members)) for name, matched, members in B.group_paths(found, LR)] == \
+        [("1", True, 2), ("odd/metrics", False, 1), ("other/metrics", False, 1)]
+    out = tmp_path / "out"
+    result = invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR)
+    assert result.exit_code == 0, result.stderr
+    assert outputs_of(out) == ["1.png", "odd_metrics.png", "other_metrics.png"]
+    assert legends(rendered["odd_metrics.png"])[0] == ["odd/metrics (n=1)"]   # not 'metrics'
+    assert "rendered group 'odd/metrics' (1 run)" in result.stderr
+    # runs.labels still wins for a lone run.
+    labelled = invoke("batch", sweep, "-o", tmp_path / "o2", "-j", "1", "--group-by", LR,
+                      "--set", f"runs.labels={{{sweep / 'odd' / 'metrics.jsonl'}: baseline}}")
+    assert labelled.exit_code == 0, labelled.stderr
+    assert legends(rendered["odd_metrics.png"])[0] == ["baseline (n=1)"]
+
+
+def test_named_group_and_group_in_name_templates(tmp_path):
+    sweep = make_sweep(tmp_path / "sweep", names=("algo-ppo_s1", "algo-ppo_s2", "algo-sac_s1"), n=10)
+    found = B.discover([str(sweep)])
+    jobs = B.plan(found, str(tmp_path / "o"), group_by=r"(algo)-(?P<group>[a-z]+)_s\d",
+                  template="figs/{group}-{stem}")
+    assert [(j.key, len(j.members)) for j in jobs] == [("figs/ppo-metrics", 2), ("figs/sac-metrics", 1)]
+    with pytest.raises(OutputError, match=r"'\{group\}' in --name needs --group-by"):
+        B.plan(found, str(tmp_path / "o"), template="{group}")
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.text(max_size=150))
+def test_group_names_become_safe_file_names(text):
+    name = B.safe_name(text)
+    assert 0 < len(name) <= B.MAX_GROUP_NAME
+    assert re.fullmatch(r"[A-Za-z0-9_=+][A-Za-z0-9._=+-]*", name) and not name.endswith(".")
+    assert B.output_base("{group}", "sweep/a/m.jsonl", "sweep", text) == name   # never a folder
+
+
+def test_group_names_with_path_characters_stay_inside_the_out_dir(tmp_path):
+    sweep = make_sweep(tmp_path / "sweep", names=("x", "y"), n=10)
+    jobs = B.plan(B.discover([str(sweep)]), str(tmp_path / "o"), group_by=r"sweep/(.*)/metrics")
+    assert [j.key for j in jobs] == ["x", "y"]
+    for bad in ("../../etc/passwd", "/abs", "..", ".hidden", "-rf", "C:/x", ""):
+        key = B.output_base("{group}", str(sweep / "x" / "metrics.jsonl"), str(sweep), bad)
+        assert "/" not in key and not key.startswith((".", "-")) and ":" not in key and key
+
+
+def test_group_name_collisions_are_errors_before_any_work(tmp_path, invoke):
+    sweep = tmp_path / "sweep"
+    make_sweep(sweep, names=("x/y_seed1", "x_y_seed1"), n=10)   # groups 'x/y' and 'x_y'
+    out = tmp_path / "out"
+    result = invoke("batch", sweep, "-o", out, "--group-by", r"sweep/(.+)_seed")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    assert "two groups map to the same output 'x_y': group 'x/y' and group 'x_y'" in result.stderr
+    same = invoke("batch", make_sweep(tmp_path / "s2", names=SEEDS, n=10), "-o", out,
+                  "--group-by", LR, "--name", "{stem}")
+    assert same.exit_code == 1 and "two groups map to the same output 'metrics'" in same.stderr
+    assert not out.exists()
+
+
+def test_a_bad_seed_fails_only_its_group(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20, bad=("lr1e-3_seed2",))
+    out = tmp_path / "out"
+    md = tmp_path / "r.md"
+    result = invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR, "--report", md)
+    assert result.exit_code == 1
+    assert last_line(result) == "1 rendered, 0 up to date, 1 failed"
+    assert outputs_of(out) == ["3e-4.png"]
+    assert "failed group '1e-3' (2 runs)" in result.stderr
+    errors = [l for l in result.stderr.splitlines() if l.startswith("rlplot: error: ")]
+    assert len(errors) == 1 and str(sweep / "lr1e-3_seed2" / "metrics.jsonl") in errors[0]
+    text = md.read_text()
+    assert "| group | runs | status | rows | warnings | outputs |" in text
+    assert "| 3e-4 | 3 | rendered | 63 | 0 | [3e-4.png](out/3e-4.png) |" in text   # 20+21+22 rows
+    assert "| 1e-3 | 2 | failed: " in text
+
+
+def test_group_errors_without_a_file_name_the_group(tmp_path):
+    sweep = tmp_path / "sweep"
+    for name, start in (("lr1_seed1", 0), ("lr1_seed2", 1000)):   # x ranges do not overlap
+        (sweep / name).mkdir(parents=True)
+        write_jsonl(sweep / name / "metrics.jsonl",
+                    [{"step": start + i, "accuracy": 0.5, "avg_parallelism": 8} for i in range(10)])
+    config = load_config([], [], {"runs": {"group_by": LR, "aggregate": "mean"}}).config
+    jobs = B.plan(B.discover([str(sweep)]), str(tmp_path / "out"), group_by=LR)
+    [outcome] = B.run_batch(jobs, str(tmp_path / "out"), config, executor=B.SerialExecutor())
+    assert outcome.status == "failed"
+    assert outcome.error.startswith("group '1': the runs share no x range")
+
+
+def test_group_jobs_need_group_by_in_the_config(tmp_path):
+    sweep = make_sweep(tmp_path / "sweep", names=("lr1_seed1",), n=10)
+    jobs = B.plan(B.discover([str(sweep)]), str(tmp_path / "out"), group_by=LR)
+    with pytest.raises(B.RlplotError, match="group jobs need runs.group_by"):
+        list(B.run_batch(jobs, str(tmp_path / "out"), Config(), executor=B.SerialExecutor()))
+
+
+def test_report_json_lists_groups_with_their_members(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    js = tmp_path / "r.json"
+    invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--group-by", LR, "--report-json", js)
+    runs = {r["run"]: r for r in json.loads(js.read_text())["runs"]}
+    assert set(runs) == {"3e-4", "1e-3"}
+    assert runs["3e-4"]["member_count"] == 3 and runs["3e-4"]["group"] == "3e-4"
+    assert runs["3e-4"]["members"] == [str(sweep / s / "metrics.jsonl") for s in SEEDS[:3]]
+    assert runs["1e-3"]["rows"] == 23 + 24 and runs["1e-3"]["status"] == "rendered"
+
+
+def test_cli_shards_split_by_group(tmp_path, invoke):
+    names = [f"lr{lr}_seed{s}" for lr in range(5) for s in (1, 2)] + ["odd"]
+    sweep = make_sweep(tmp_path / "sweep", names=names, n=10)
+    seen = []
+    for i in (1, 2, 3):
+        result = invoke("batch", sweep, "-o", tmp_path / f"out{i}", "-j", "1", "--shard", f"{i}/3",
+                        "--group-by", r"lr(\d)_seed", "-q")
+        assert result.exit_code == 0, result.stderr
+        seen += outputs_of(tmp_path / f"out{i}")
+    assert sorted(seen) == ["0.png", "1.png", "2.png", "3.png", "4.png", "odd_metrics.png"]
+    # A group's shard depends on its name only: a new seed never moves it to another shard.
+    before = {j.key: B.shard_of(j.shard_key, 3)
+              for j in B.plan(B.discover([str(sweep)]), str(tmp_path / "o"), group_by=r"lr(\d)_seed")}
+    make_sweep(sweep, names=[f"lr{lr}_seed0" for lr in range(5)], n=10)   # sorts first
+    after = {j.key: B.shard_of(j.shard_key, 3)
+             for j in B.plan(B.discover([str(sweep)]), str(tmp_path / "o"), group_by=r"lr(\d)_seed")}
+    assert after == before
+
+
+def test_group_figures_are_the_same_from_the_process_pool(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    for jobs in ("1", "2"):
+        result = invoke("batch", sweep, "-o", tmp_path / f"out{jobs}", "-j", jobs, "--group-by", LR,
+                        "--aggregate", "mean", "--band", "sem", "-q")
+        assert result.exit_code == 0, result.stderr
+    assert outputs_of(tmp_path / "out2") == ["1e-3.png", "3e-4.png"]
+    for name in ("1e-3.png", "3e-4.png"):
+        assert (tmp_path / "out1" / name).read_bytes() == (tmp_path / "out2" / name).read_bytes()
+
+
+def test_a_rerun_with_nothing_to_render_does_not_load_the_drawing_code(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=10)
+    out = tmp_path / "out"
+    assert invoke("batch", sweep, "-o", out, "-j", "1", "--group-by", LR).exit_code == 0
+    # (Config validation checks colours with matplotlib.colors: that small import stays.)
+    code = ("import sys\nfrom rlplot.cli import cli\n"
+            f"try:\n    cli.main(['batch', {str(sweep)!r}, '-o', {str(out)!r}, '--group-by', {LR!r}])\n"
+            "except SystemExit as exc:\n"
+            "    print(exc.code, 'matplotlib.figure' in sys.modules, 'rlplot.figure.chart' in sys.modules)\n")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert done.stderr.splitlines()[-1] == "0 rendered, 2 up to date, 0 failed"
+    assert done.stdout.split() == ["0", "False", "False"]

@@ -7,8 +7,10 @@ import sys
 
 import click
 
+from ..config.schema import option_help
 from . import debug_option, error_line
 from .common import MAX_SKIPPED_SHOWN as MAX_WARNINGS_SHOWN, config_options
+from .render import render_overrides
 
 
 class Progress:
@@ -36,10 +38,10 @@ class Progress:
         self.done += 1
         if outcome.status == FAILED:
             if self._bar is None and not self.quiet:
-                click.echo(f"[{self.done}/{self.total}] failed {outcome.source}", err=True)
+                click.echo(f"[{self.done}/{self.total}] failed {outcome.label}", err=True)
             self._message(error_line(outcome.error))
         elif self._bar is None and not self.quiet:
-            where = f"[{self.done}/{self.total}] {outcome.status} {outcome.source}"
+            where = f"[{self.done}/{self.total}] {outcome.status} {outcome.label}"
             if outcome.status == RENDERED:
                 where += " -> " + ", ".join(outcome.written)
             click.echo(where, err=True)
@@ -48,7 +50,7 @@ class Progress:
                 click.echo(f"rlplot: warning: {text}", err=True)
             more = summary.get("warning_count", 0) - MAX_WARNINGS_SHOWN
             if more > 0:
-                click.echo(f"rlplot: warning: {outcome.source}: … and {more} more warnings",
+                click.echo(f"rlplot: warning: {outcome.label}: … and {more} more warnings",
                            err=True)
         if self._bar is not None:
             self._bar.update(1)
@@ -81,9 +83,16 @@ class Progress:
               help="Output formats: png, svg, pdf (comma-separated or repeated).", multiple=True)
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: all cores).")
-@click.option("--name", "template", default="{relpath}", show_default=True, metavar="TEMPLATE",
+@click.option("--name", "template", metavar="TEMPLATE",
               help="Output name under --out-dir, from {stem} {name} {ext} {parent} {relparent} "
-                   "{relpath}; never outside --out-dir.")
+                   "{relpath} (of a group's first run) and {group}; never outside --out-dir. "
+                   "[default: {relpath}; with --group-by: {group}]")
+@click.option("--group-by", metavar="REGEX",
+              help="One figure per group of runs instead of per run (a path it does not match "
+                   "is a group of its own): " + option_help("runs.group_by"))
+@click.option("--aggregate", metavar="STAT",
+              help=option_help("runs.aggregate") + " (mean, median, iqm; needs --group-by)")
+@click.option("--band", metavar="KIND", help=option_help("runs.band"))
 @click.option("--pattern", "patterns", multiple=True, metavar="GLOB",
               help="File names to take from folders (repeatable; default: every log extension).")
 @click.option("--force", is_flag=True, help="Re-render everything, even runs that are up to date.")
@@ -98,30 +107,39 @@ class Progress:
 @click.option("--scheduler", metavar="ADDRESS",
               help="Dask scheduler address (with --executor dask), e.g. tcp://head:8786.")
 @debug_option
-def batch(inputs, out_dir, configs, sets, formats, jobs, template, patterns, force, fail_fast,
-          quiet, report_md, report_json, shard, strict, executor, scheduler):
+def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, aggregate, band,
+          patterns, force, fail_fast, quiet, report_md, report_json, shard, strict, executor,
+          scheduler):
     """Render one figure per log found in INPUT... (files, folders, globs) into --out-dir.
 
     Outputs mirror each log's path relative to the inputs' common folder, so
-    sweep/lr1e-3_seed1/metrics.jsonl becomes DIR/lr1e-3_seed1/metrics.png. Unchanged
-    runs are skipped (see --force). Status goes to stderr; stdout lists the files written.
-    Exit code 1 if any run failed.
+    sweep/lr1e-3_seed1/metrics.jsonl becomes DIR/lr1e-3_seed1/metrics.png. With
+    --group-by, the runs of each group are drawn into one figure, DIR/<group>.png
+    (overlaid, or combined with --aggregate). Unchanged runs are skipped (see --force).
+    Status goes to stderr; stdout lists the files written. Exit code 1 if any run failed.
 
     \b
     rlplot batch sweep/ -o figures -j 2 --format png,pdf --report summary.md
     rlplot batch 'runs/*/metrics.jsonl' -o out --name '{parent}' --shard 2/4
+    rlplot batch sweep/ -o out --group-by 'lr([^_]+)_seed' --aggregate mean --band ci
     """
     from ..batch import Report, discover, make_executor, parse_shard, plan, remove_leftovers, \
         run_batch, select_shard
     from ..config import load_config
-    from ..errors import OutputError
+    from ..errors import ConfigError, OutputError
 
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputError("--out-dir is a file, not a folder", file=out_dir)
     shard_spec = parse_shard(shard) if shard else None
-    config = load_config(configs, sets).config
+    overrides = render_overrides(group_by=group_by, aggregate=aggregate, band=band)
+    config = load_config(configs, sets, overrides).config
+    if aggregate is not None and aggregate != "none" and not config.runs.group_by:
+        # Without groups every figure holds one run: there would be nothing to combine.
+        raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
+                          hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
     found = discover(inputs, patterns or None, exclude=out_dir)
-    all_jobs = plan(found, out_dir, formats=formats, template=template)
+    all_jobs = plan(found, out_dir, formats=formats, template=template,
+                    group_by=config.runs.group_by or None)
     todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
     options = {"scheduler": scheduler} if executor == "dask" else {}
     pool = make_executor(executor, jobs, **options)
