@@ -445,8 +445,10 @@ class Manifest:
             return
         started = time.monotonic()
         # Re-read what is on disk so that entries written meanwhile by another shard survive.
+        # Only this process's own records go on top: entries loaded at the start may be older
+        # than what another shard has written since.
         merged = _read_entries(self.path)
-        merged.update(self.entries)
+        merged.update(self._changed)
         self.entries = merged
         document = {"format": MANIFEST_FORMAT, "rlplot": __version__,
                     "outputs": dict(sorted(merged.items()))}

@@ -801,3 +801,38 @@ def test_a_rerun_with_nothing_to_render_does_not_load_the_drawing_code(tmp_path,
     done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
     assert done.stderr.splitlines()[-1] == "0 rendered, 2 up to date, 0 failed"
     assert done.stdout.split() == ["0", "False", "False"]
+
+
+def test_reports_never_overwrite_an_input_or_a_figure(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=("a",), n=10)
+    log = next(sweep.rglob("*.jsonl"))
+    before = log.read_bytes()
+    result = invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--report", log)
+    assert result.exit_code == 1 and "the report would overwrite an input log" in result.stderr
+    assert log.read_bytes() == before and not (tmp_path / "out").exists()
+    figure = tmp_path / "out" / "a" / f"{log.stem}.png"
+    result = invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--report-json", figure)
+    assert result.exit_code == 1 and "a figure output" in result.stderr
+
+
+def test_formats_default_to_the_config(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep", names=("a",), n=10)
+    result = invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--set", "output.formats=[svg]")
+    assert result.exit_code == 0, result.stderr
+    assert [p.suffix for p in (tmp_path / "out").rglob("*.*") if not p.name.startswith(".")] == [".svg"]
+
+
+def test_a_flush_keeps_what_another_shard_wrote_meanwhile(tmp_path):
+    out = tmp_path / "out"
+    out.mkdir()
+    first = B.Manifest.load(str(out))
+    first.record(str(out / "a.png"), {"input_sha256": "old"})
+    first.flush()
+    mine = B.Manifest.load(str(out))
+    other = B.Manifest.load(str(out))
+    other.record(str(out / "a.png"), {"input_sha256": "new"})
+    other.flush()
+    mine.record(str(out / "b.png"), {"input_sha256": "b"})
+    mine.flush()
+    entries = json.loads((out / B.MANIFEST_NAME).read_text())["outputs"]
+    assert entries["a.png"]["input_sha256"] == "new" and entries["b.png"]["input_sha256"] == "b"

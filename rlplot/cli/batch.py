@@ -79,8 +79,9 @@ class Progress:
 @click.option("-o", "--out-dir", required=True, metavar="DIR",
               help="Folder for the figures (and the manifest that makes reruns incremental).")
 @config_options
-@click.option("--format", "formats", default=("png",), show_default=True, metavar="FMT[,FMT]",
-              help="Output formats: png, svg, pdf (comma-separated or repeated).", multiple=True)
+@click.option("--format", "formats", metavar="FMT[,FMT]", multiple=True,
+              help="Output formats: png, svg, pdf (comma-separated or repeated). Default: the "
+                   "config's output.formats (png).")
 @click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
               help="Worker processes (default: all cores).")
 @click.option("--name", "template", metavar="TEMPLATE",
@@ -138,8 +139,9 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, agg
         raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
                           hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
     found = discover(inputs, patterns or None, exclude=out_dir)
-    all_jobs = plan(found, out_dir, formats=formats, template=template,
+    all_jobs = plan(found, out_dir, formats=formats or config.output.formats, template=template,
                     group_by=config.runs.group_by or None)
+    _check_report_paths([report_md, report_json], found, all_jobs)
     todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
     options = {"scheduler": scheduler} if executor == "dask" else {}
     pool = make_executor(executor, jobs, **options)
@@ -166,6 +168,20 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, agg
         click.echo(report.summary(), err=True)
     if report.exit_code:
         click.get_current_context().exit(report.exit_code)
+
+
+def _check_report_paths(reports, found, jobs) -> None:
+    """Refuse a report path that is an input log, a figure output, or the other report."""
+    from ..errors import OutputError
+
+    taken = {os.path.realpath(p): "an input log" for p in found.paths}
+    taken.update({os.path.realpath(o): "a figure output" for job in jobs for o in job.outputs})
+    for path in filter(None, reports):
+        real = os.path.realpath(path)
+        if real in taken:
+            raise OutputError(f"the report would overwrite {taken[real]}", file=path,
+                              hint="write the report somewhere else")
+        taken[real] = "the other report"
 
 
 def _write_reports(report, report_md: str | None, report_json: str | None) -> None:
