@@ -56,9 +56,9 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 @click.option("--band", metavar="KIND", help=option_help("runs.band"))
 @click.option("--reps", type=int, help=option_help("runs.reps"))
 @click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
-@click.option("--restarts", type=click.Choice(["keep-last", "keep-all", "error"]),
+@click.option("--restarts", metavar="POLICY",
               help=option_help("data.restarts"))
-@click.option("--duplicates", type=click.Choice(["last", "first", "mean", "keep"]),
+@click.option("--duplicates", metavar="POLICY",
               help=option_help("data.duplicates"))
 @click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
 @click.option("--annotate", is_flag=True,
