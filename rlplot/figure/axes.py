@@ -46,21 +46,37 @@ def _eng(value: float, _pos=None) -> str:
     return f"{mantissa:g}e{exponent}" if exponent else f"{mantissa:g}"
 
 
+def _scalar(powerlimits: tuple[int, int] | None, math_text: bool = True) -> ticker.Formatter:
+    # powerlimits None: never scientific, never an offset (plain numbers).
+    fmt = ticker.ScalarFormatter(useMathText=math_text, useOffset=powerlimits is not None)
+    if powerlimits is None:
+        fmt.set_scientific(False)
+    else:
+        fmt.set_powerlimits(powerlimits)
+    return fmt
+
+
+# figure.x_tick_format -> formatter factory (choices declared in config/schema.py).
+X_FORMATTERS = {
+    "sci": lambda: _scalar((-3, 4)),              # 0.2 … 1.0 with a ×10²¹ offset
+    "eng": lambda: ticker.FuncFormatter(_eng),     # 200e18
+    "si": lambda: ticker.EngFormatter(sep=""),     # 200E (SI prefixes)
+    "plain": lambda: _scalar(None, math_text=False),
+    "hidden": ticker.NullFormatter,
+}
+
+# panels.N.y_format -> formatter factory taking (scale, wide); percent is special-cased by scale.
+Y_FORMATTERS = {
+    "percent": lambda scale, wide: ticker.PercentFormatter(xmax=scale, decimals=1 if wide else None),
+    "sci": lambda scale, wide: _scalar((0, 0)),
+    "plain": lambda scale, wide: _scalar((-3, 5)),
+    "auto": lambda scale, wide: _scalar((-3, 5)),
+}
+
+
 def x_formatter(kind: str) -> ticker.Formatter:
     """The tick formatter for ``figure.x_tick_format`` (sci, eng, si, plain, hidden)."""
-    if kind == "sci":
-        fmt = ticker.ScalarFormatter(useMathText=True)
-        fmt.set_powerlimits((-3, 4))
-        return fmt
-    if kind == "eng":
-        return ticker.FuncFormatter(_eng)
-    if kind == "si":
-        return ticker.EngFormatter(sep="")
-    if kind == "plain":
-        fmt = ticker.ScalarFormatter(useOffset=False)
-        fmt.set_scientific(False)
-        return fmt
-    return ticker.NullFormatter()
+    return X_FORMATTERS[kind]()
 
 
 def y_formatter(kind: str, scale: float, span: float | None = None) -> ticker.Formatter:
@@ -69,13 +85,5 @@ def y_formatter(kind: str, scale: float, span: float | None = None) -> ticker.Fo
     Percent ticks read "35.0%" as in the seed chart while the axis spans at least 5 percent
     points; on a narrower axis matplotlib picks enough decimals to tell the ticks apart.
     """
-    if kind == "percent":
-        wide = span is None or span / scale * 100.0 >= 5.0
-        return ticker.PercentFormatter(xmax=scale, decimals=1 if wide else None)
-    if kind == "sci":
-        fmt = ticker.ScalarFormatter(useMathText=True)
-        fmt.set_powerlimits((0, 0))
-        return fmt
-    fmt = ticker.ScalarFormatter(useMathText=True)
-    fmt.set_powerlimits((-3, 5))
-    return fmt
+    wide = span is None or span / scale * 100.0 >= 5.0
+    return Y_FORMATTERS[kind](scale, wide)
