@@ -14,7 +14,7 @@ from .data import Notice, Series, Table
 from .errors import InputError
 
 RESTART_POLICIES = ("keep-last", "keep-all", "error")
-DUPLICATE_POLICIES = ("last", "first", "mean", "keep")
+DUPLICATE_POLICIES = ("last", "first", "mean", "keep")  # keep: draw every point
 _SHOWN_RESTARTS = 3
 MAX_RESTARTS_LISTED = 100   # an x that is noise, not a counter, can "restart" on every row
 
@@ -116,29 +116,38 @@ def keep_last_mask(x: np.ndarray) -> np.ndarray:
     return x < later_min
 
 
+def _merge_first(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    return starts, y[starts]
+
+
+def _merge_last(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    pick = np.r_[starts[1:] - 1, n - 1]
+    return pick, y[pick]
+
+
+def _merge_mean(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    counts = np.diff(np.r_[starts, n])
+    # Divide first, then add: a mean of huge finite values must not overflow to inf.
+    return starts, np.add.reduceat(y / np.repeat(counts, counts), starts)
+
+
+# data.duplicates -> how a run of equal x becomes one point: (indices kept, their y).
+DUPLICATE_MERGES = {"last": _merge_last, "first": _merge_first, "mean": _merge_mean}
+
+
 def merge_duplicates(x: np.ndarray, y: np.ndarray,
                      policy: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Merge points of sorted x sharing a value (``last``, ``first``, ``mean``); return x, y, merged count."""
+    if policy != "keep" and policy not in DUPLICATE_MERGES:
+        raise InputError(f"unknown duplicates policy '{policy}'",
+                         hint="choose one of: " + ", ".join(DUPLICATE_POLICIES))
     n = x.shape[0]
     if policy == "keep" or n < 2:
         return x, y, 0
     starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
     if starts.shape[0] == n:
         return x, y, 0
-    if policy == "first":
-        pick = starts
-        merged_y = y[pick]
-    elif policy == "last":
-        pick = np.r_[starts[1:] - 1, n - 1]
-        merged_y = y[pick]
-    elif policy == "mean":
-        pick = starts
-        counts = np.diff(np.r_[starts, n])
-        # Divide first, then add: a mean of huge finite values must not overflow to inf.
-        merged_y = np.add.reduceat(y / np.repeat(counts, counts), starts)
-    else:
-        raise InputError(f"unknown duplicates policy '{policy}'",
-                         hint="choose one of: " + ", ".join(DUPLICATE_POLICIES))
+    pick, merged_y = DUPLICATE_MERGES[policy](y, starts, n)
     return x[pick], merged_y, n - starts.shape[0]
 
 

@@ -163,7 +163,7 @@ def exercise(data: bytes, suffix: str, fmt: str | None = None) -> None:
                     except RlplotError:
                         continue
                     assert np.isfinite(series.x).all() and np.isfinite(series.y).all()
-                    assert (np.diff(series.x) >= 0).all()
+                    assert (series.x[1:] >= series.x[:-1]).all()   # no diff: huge x would overflow
                     if duplicates != "keep":
                         assert (np.diff(series.x) > 0).all()
     report = inspect_log(path, format=fmt)
