@@ -25,6 +25,13 @@ class Band:
     high: np.ndarray
 
 
+# runs.x_range -> the grid's (low, high) from every run's first and last x.
+X_RANGES = {
+    "intersection": lambda lows, highs: (max(lows), min(highs)),   # where every run has data
+    "union": lambda lows, highs: (min(lows), max(highs)),          # fewer runs toward the ends
+}
+
+
 def common_grid(xs: Sequence[np.ndarray], mode: str = "intersection", points: int = 400) -> np.ndarray:
     """An evenly spaced grid over the runs' shared x range (``intersection``) or all of it (``union``).
 
@@ -34,14 +41,11 @@ def common_grid(xs: Sequence[np.ndarray], mode: str = "intersection", points: in
     highs = [float(x[-1]) for x in xs if len(x)]
     if not lows:
         raise ConfigError("no run has any points to aggregate")
-    if mode == "intersection":
-        low, high = max(lows), min(highs)
-        if low > high:
-            raise ConfigError("the runs share no x range", hint="use --x-range union")
-    elif mode == "union":
-        low, high = min(lows), max(highs)
-    else:
-        raise ConfigError(f"unknown x range mode '{mode}'", hint="intersection or union")
+    if mode not in X_RANGES:
+        raise ConfigError(f"unknown x range mode '{mode}'", hint=" or ".join(X_RANGES))
+    low, high = X_RANGES[mode](lows, highs)
+    if low > high:
+        raise ConfigError("the runs share no x range", hint="use --x-range union")
     if low == high:
         return np.array([low])
     return np.linspace(low, high, points)
