@@ -572,13 +572,14 @@ def _last(y) -> float | None:
     return value if value == value else None
 
 
-def run_summary(prepared) -> dict:
+def run_summary(prepared, notices=None) -> dict:
     """Rows, warnings and the final smoothed value of each panel of a rendered run.
 
     Several runs (a group): rows and warnings are summed, the final value is the aggregate's
-    (or, overlaid, the mean of the runs' final smoothed values) and ``runs`` counts them."""
+    (or, overlaid, the mean of the runs' final smoothed values) and ``runs`` counts them.
+    ``notices``: every warning of the render (default: the prepared data's)."""
     runs = prepared.runs
-    notices = [n for run in runs for n in run.notices]
+    notices = list(prepared.notices if notices is None else notices)
     finals = []
     for index, panel in enumerate(prepared.panels):
         if prepared.aggregated and prepared.groups:
@@ -607,7 +608,7 @@ def run_job(task: Task) -> Outcome:
         with _RENDER_LOCK:
             result = render(list(job.inputs), list(task.outputs), task.config,
                             strict=task.strict, labels=labels)
-        summary = run_summary(result.prepared)
+        summary = run_summary(result.prepared, result.notices)   # drawing warnings too
         del result   # free the figure now; a worker renders many
         return outcome_of(job, RENDERED, written=tuple(task.outputs), summary=summary,
                           seconds=time.perf_counter() - started, worker=os.getpid())
