@@ -359,3 +359,9 @@ def test_annotate_flag_is_a_layer_that_reaches_every_panel():
     assert len(config.panels) == 4 and all(p.annotate for p in config.panels)
     config = load_config([], [], render_overrides(("reward",), annotate=True)).config
     assert [(p.metric, p.annotate) for p in config.panels] == [("reward", True)]
+
+
+def test_input_format_is_checked_against_the_reader_registry():
+    with pytest.raises(ConfigError, match="unknown input format 'monitr'.*did you mean 'monitor'"):
+        load_config(sets=["data.format=monitr"])
+    assert load_config(sets=["data.format=monitor"]).config.data.format == "monitor"

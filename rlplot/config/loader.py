@@ -651,14 +651,14 @@ def _scalar(tp, value, path: Path_, meta: Mapping, problems: Problems):
             problems.add(path, f"{name}: '{value}' is not a colour",
                          "use a name (red, tab:blue), #rrggbb or C0..C9")
             return _INVALID
-        if kind == "method":
-            from ..smoothing import METHODS
-            if value not in METHODS:
-                close = closest(value, METHODS)
-                problems.add(path, f"{name}: unknown smoothing method '{value}'",
-                             (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
-                             + ", ".join(METHODS))
-                return _INVALID
+        registry = _registry(kind)
+        if registry is not None and value not in registry:
+            what = {"method": "smoothing method", "format": "input format"}[kind]
+            close = closest(value, registry)
+            problems.add(path, f"{name}: unknown {what} '{value}'",
+                         (f"did you mean '{close[0]}'? " if close else "") + "choose one of: "
+                         + ", ".join(registry))
+            return _INVALID
         return value
     if tp is Any:
         return value
@@ -671,6 +671,17 @@ def _number_text(text: str):
         return int(text) if text.strip().lstrip("+-").isdigit() else float(text)
     except ValueError:
         return text
+
+
+def _registry(kind: str | None):
+    # Options whose allowed values are the entries of a registry (read when validating).
+    if kind == "method":
+        from ..smoothing import METHODS
+        return METHODS
+    if kind == "format":
+        from ..io import FORMATS
+        return FORMATS
+    return None
 
 
 def _is_color(value: str) -> bool:

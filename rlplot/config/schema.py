@@ -175,7 +175,7 @@ class DataSpec:
     duplicates: str = opt("last", "points sharing an x: keep the last, the first, their mean, or keep all",
                           choices=("last", "first", "mean", "keep"))
     format: str | None = opt(None, "input format (default: detected from the content); "
-                                   "see `rlplot inspect`")
+                                   "see `rlplot inspect`", kind="format")
 
 
 @dataclass(frozen=True)
