@@ -352,11 +352,18 @@ def _ema(values: np.ndarray, weight: float) -> np.ndarray:
     return last
 
 
-def _twema_notes(x, y, *, halflife=None) -> tuple[str, ...]:
-    if halflife is not None and len(x) > 1 and halflife > _span(x):
-        return (f"twema: halflife={halflife:g} is longer than the x range ({_span(x):g}); "
-                "the curve is close to a running mean",)
-    return ()
+def _wider_than_x_range(method: str, param: str, too_wide: str, result: str):
+    """A notes hook: warn when a width parameter (x units) exceeds the series' x range."""
+    def notes(x, y, **params) -> tuple[str, ...]:
+        value = params.get(param)
+        if value is not None and len(x) > 1 and value > _span(x):
+            return (f"{method}: {param}={value:g} is {too_wide} the x range ({_span(x):g}); "
+                    f"the curve is close to {result}",)
+        return ()
+    return notes
+
+
+_twema_notes = _wider_than_x_range("twema", "halflife", "longer than", "a running mean")
 
 
 @register("twema", ("halflife",),
@@ -444,11 +451,7 @@ def _rolling(values: np.ndarray, half: int) -> np.ndarray:
     return out
 
 
-def _gaussian_notes(x, y, *, sigma=None) -> tuple[str, ...]:
-    if sigma is not None and len(x) > 1 and sigma > _span(x):
-        return (f"gaussian: sigma={sigma:g} is wider than the x range ({_span(x):g}); "
-                "the curve is close to the mean",)
-    return ()
+_gaussian_notes = _wider_than_x_range("gaussian", "sigma", "wider than", "the mean")
 
 
 @register("gaussian", ("sigma",),

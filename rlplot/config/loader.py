@@ -365,7 +365,9 @@ def _leaf_paths(value, path: Path_ = ()) -> list:
 
 
 def _record(origin: dict, value, path: Path_, where) -> None:
-    origin[path] = where
+    """Record where every key path under ``value`` came from; ``where`` is a (source, line)
+    pair, or a function of the key path giving one."""
+    origin[path] = where(path) if callable(where) else where
     if isinstance(value, dict):
         for key, sub in value.items():
             _record(origin, sub, path + (key,), where)
@@ -377,13 +379,7 @@ def _record(origin: dict, value, path: Path_, where) -> None:
 def _record_layer(origin: dict, explicit, path: Path_, layer: Layer) -> None:
     # Only the keys the layer wrote get its location; defaults filled in around them
     # (a new panel's unset options) stay "default".
-    origin[path] = layer.where(path)
-    if isinstance(explicit, dict):
-        for key, sub in explicit.items():
-            _record_layer(origin, sub, path + (key,), layer)
-    elif isinstance(explicit, list):
-        for index, sub in enumerate(explicit):
-            _record_layer(origin, sub, path + (index,), layer)
+    _record(origin, explicit, path, layer.where)
 
 
 def _forget(origin: dict, path: Path_) -> None:
