@@ -266,7 +266,8 @@ def _real_logs() -> list[Path]:
     for folder in (Path(__file__).resolve().parents[2] / "shared" / "real-logs",
                    Path("/work/shared/real-logs")):
         if folder.is_dir():
-            return sorted(p for p in folder.iterdir() if p.suffix != ".md" and p.stat().st_size)
+            return sorted(p for p in folder.iterdir()
+                          if p.is_file() and p.suffix != ".md" and p.stat().st_size)
     return []
 
 
