@@ -1,0 +1,108 @@
+"""Every list of choices rlplot offers, declared once (see ``rlplot.registry``).
+
+The config schema validates against these registries, the CLI takes its choices and
+help from them, the docs list them, and the code that implements a choice finds it
+through ``Registry.load``. Adding a smoothing method, a band or an output format means
+adding one entry here and its implementation where the target says. This module
+imports nothing heavy: ``rlplot --help`` reads it.
+
+Input formats are the exception only in place, not in kind: they live in
+``rlplot.io.registry`` because each carries detection as well as reading.
+"""
+from __future__ import annotations
+
+from .registry import Choice, Registry
+
+SMOOTHING_METHODS = Registry("smoothing method", (
+    Choice("lowess", "locally weighted linear regression (tricube); frac = share of points in each "
+           "fit, or bandwidth = half-width in x units", "LOWESS", "rlplot.smoothing:LOWESS"),
+    Choice("ema", "TensorBoard's debiased exponential moving average; weight = share of the "
+           "previous value", "EMA", "rlplot.smoothing:EMA"),
+    Choice("twema", "time-weighted debiased EMA: weights halve every `halflife` x units, whatever "
+           "the sampling", "TWEMA", "rlplot.smoothing:TWEMA"),
+    Choice("rolling", "centred moving average over `window` points, normalised at the edges "
+           "(baselines / rl-plotter smooth)", "rolling mean", "rlplot.smoothing:ROLLING"),
+    Choice("gaussian", "Gaussian kernel average with standard deviation `sigma` in x units "
+           "(irregular x ok)", "Gaussian", "rlplot.smoothing:GAUSSIAN"),
+    Choice("none", "no smoothing: the line joins the raw points", "raw", "rlplot.smoothing:NONE"),
+))
+
+PANEL_BANDS = Registry("panel band", (
+    Choice("none", "no band around the smoothed line"),
+    Choice("residual", "smoothed ± band_k × the local RMS of the residuals (every point)",
+           "residual band", "rlplot.smoothing:residual_band"),
+))
+
+RESTART_POLICIES = Registry("restarts policy", (
+    Choice("keep-last", "the later points replace the earlier ones from the step they restart at "
+           "(as TensorBoard does)"),
+    Choice("keep-all", "keep the points of every attempt"),
+    Choice("error", "stop with an error at the first restart"),
+))
+
+DUPLICATE_POLICIES = Registry("duplicates policy", (
+    Choice("last", "keep the last point logged at an x", target="rlplot.clean:merge_last"),
+    Choice("first", "keep the first point logged at an x", target="rlplot.clean:merge_first"),
+    Choice("mean", "replace the points at an x by their mean", target="rlplot.clean:merge_mean"),
+    Choice("keep", "keep every point (draw them all)"),
+))
+
+AGGREGATES = Registry("aggregate statistic", (
+    Choice("none", "draw every run (no aggregate)"),
+    Choice("mean", "mean over runs at each x", "mean", "rlplot.aggregate:stat_mean"),
+    Choice("median", "median over runs at each x", "median", "rlplot.aggregate:stat_median"),
+    Choice("iqm", "interquartile mean over runs (mean of the middle 50 %, as in rliable)",
+           "interquartile mean", "rlplot.aggregate:stat_iqm"),
+))
+
+RUN_BANDS = Registry("band", (
+    Choice("none", "no band around the aggregate"),
+    Choice("sd", "± one standard deviation over runs", "± 1 SD over runs", "rlplot.aggregate:band_sd"),
+    Choice("sem", "± one standard error of the mean over runs", "± 1 SEM over runs",
+           "rlplot.aggregate:band_sem"),
+    Choice("ci", "percentile bootstrap confidence interval over runs (runs.level, runs.reps)",
+           "{level:g} % bootstrap CI, {reps} reps", "rlplot.aggregate:band_bootstrap"),
+))
+
+X_RANGES = Registry("x range", (
+    Choice("intersection", "the x range every run covers", target="rlplot.aggregate:range_intersection"),
+    Choice("union", "the x range any run covers (fewer runs toward the ends)",
+           "union of runs", "rlplot.aggregate:range_union"),
+))
+
+FIGURE_FORMATS = Registry("figure format", (
+    Choice("png", "raster image (figure.dpi / output.dpi)", "PNG"),
+    Choice("svg", "vector image (scatters above output.rasterize_above are rasterised)", "SVG"),
+    Choice("pdf", "vector document (scatters above output.rasterize_above are rasterised)", "PDF"),
+))
+
+SUMMARY_FORMATS = Registry("summary format", (
+    Choice("text", "readable text for a terminal", target="rlplot.summary:to_text"),
+    Choice("json", "JSON following docs/summary-schema.json", target="rlplot.summary:to_json"),
+    Choice("markdown", "GitHub-flavoured Markdown tables (a CI job summary)",
+           target="rlplot.summary:to_markdown"),
+    Choice("csv", "one row per run and metric", target="rlplot.summary:to_csv"),
+))
+
+X_TICK_FORMATS = Registry("x tick format", (
+    Choice("sci", "scientific notation with a shared ×10ⁿ offset (RL flops)",
+           target="rlplot.figure.axes:x_sci"),
+    Choice("eng", "engineering notation (200e18)", target="rlplot.figure.axes:x_eng"),
+    Choice("si", "SI prefixes (250k, 1.5M)", target="rlplot.figure.axes:x_si"),
+    Choice("plain", "plain numbers", target="rlplot.figure.axes:x_plain"),
+    Choice("hidden", "no tick labels", target="rlplot.figure.axes:x_hidden"),
+))
+
+Y_TICK_FORMATS = Registry("y tick format", (
+    Choice("auto", "plain numbers, scientific when very large or small",
+           target="rlplot.figure.axes:y_auto"),
+    Choice("percent", "percent (0–1 or 0–100 data)", target="rlplot.figure.axes:y_percent"),
+    Choice("plain", "plain numbers", target="rlplot.figure.axes:y_plain"),
+    Choice("sci", "scientific notation", target="rlplot.figure.axes:y_sci"),
+))
+
+EXECUTORS = Registry("executor", (
+    Choice("process", "local worker processes (-j N)", target="rlplot.batch.executors:ProcessExecutor"),
+    Choice("dask", "a Dask distributed cluster (--scheduler ADDRESS; the dask extra)",
+           target="rlplot.batch.dask:DaskExecutor"),
+))
