@@ -1,0 +1,56 @@
+"""The drawing floor: the least a script can do to draw rlplot's default figure from a CSV.
+
+    python benchmarks/floor.py LOG.csv -o out.png
+
+numpy ``loadtxt`` of the two metric columns and x, two panels side by side (12 x 4.8 in,
+constrained layout), scatter + a moving-average line + legend + titles + axis labels +
+percent ticks on the accuracy panel, ``savefig`` PNG at 150 dpi. No pandas, no
+statsmodels, no validation: what matplotlib itself costs. rlplot's small render is
+measured against this in ``run.py`` (issue 18: within 1.05x).
+"""
+from __future__ import annotations
+
+import argparse
+
+import numpy as np
+from matplotlib.figure import Figure
+from matplotlib.ticker import PercentFormatter
+
+PANELS = (("accuracy", "Training Accuracy vs Steps", "Training Accuracy"),
+          ("avg_parallelism", "Average parallelism vs Steps", "Average Parallelism"))
+
+
+def moving_average(y: np.ndarray, window: int = 21) -> np.ndarray:
+    """Centred moving average, normalised at the edges; shape (n,)."""
+    kernel = np.ones(window)
+    return np.convolve(y, kernel, "same") / np.convolve(np.ones_like(y), kernel, "same")
+
+
+def main(argv=None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("log")
+    parser.add_argument("-o", "--output", required=True)
+    args = parser.parse_args(argv)
+    with open(args.log) as fh:
+        header = fh.readline().strip().split(",")
+    wanted = ["rl_flops"] + [column for column, _, _ in PANELS]
+    data = np.loadtxt(args.log, delimiter=",", skiprows=1, usecols=[header.index(c) for c in wanted])
+    order = np.argsort(data[:, 0], kind="stable")
+    x = data[order, 0]
+    fig = Figure(figsize=(12, 4.8), dpi=150, layout="constrained")
+    for i, (ax, (_, title, label)) in enumerate(zip(fig.subplots(1, 2), PANELS)):
+        y = data[order, i + 1]
+        ax.scatter(x, y, s=14, alpha=0.75, color="tab:blue", label=label)
+        ax.plot(x, moving_average(y), color="tab:red", linewidth=2, label="Smoothed Curve")
+        ax.set_title(title)
+        ax.set_xlabel("RL flops")
+        ax.set_ylabel(label)
+        ax.grid(True)
+        if i == 0:
+            ax.yaxis.set_major_formatter(PercentFormatter(xmax=1.0))
+        ax.legend(loc="upper left")
+    fig.savefig(args.output, dpi=150)
+
+
+if __name__ == "__main__":
+    main()
