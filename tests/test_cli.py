@@ -43,7 +43,7 @@ def test_warnings_go_to_stderr(invoke, tmp_path):
      "rlplot: error: {log}: no column 'acuracy' (columns: step, rl_flops, accuracy, "
      "avg_parallelism; closest: 'accuracy')"),
     (["render", "{log}", "-o", "{tmp}/x.gif"],
-     "rlplot: error: {tmp}/x.gif: unknown output format '.gif' (use .png, .svg or .pdf)"),
+     "rlplot: error: {tmp}/x.gif: unknown output format '.gif' (choose one of: .png, .svg, .pdf)"),
     (["render", "{log}", "--smooth", "loess", "-o", "{out}"],
      "rlplot: error: command line: smoothing.method: unknown smoothing method 'loess' "
      "(did you mean 'lowess'? choose one of: lowess, ema, twema, rolling, gaussian, none)"),

@@ -181,7 +181,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
         f"{cfg}:5: figure.facecolor: 'blurple' is not a colour (use a name (red, tab:blue), "
         "#rrggbb or C0..C9)",
         f"{cfg}:6: smoothing.method: unknown smoothing method 'lowes' (did you mean 'lowess'? "
-        "choose one of: " + ", ".join(__import__("rlplot.smoothing").smoothing.METHODS) + ")",
+        "choose one of: " + ", ".join(__import__("rlplot.choices").choices.SMOOTHING_METHODS) + ")",
         f"{cfg}:7: rc: unknown matplotlib rcParam 'font.sise' (did you mean 'font.size'?)",
         f"{cfg}:8: style[0]: unknown matplotlib style 'no-such-style' (use a style name "
         "(see matplotlib.style.available) or a .mplstyle path)",

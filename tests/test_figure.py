@@ -183,15 +183,3 @@ def test_points_a_log_axis_cannot_show_are_reported(tmp_path):
     config = load_config(sets=["data.x=x", "figure.x_scale=log"]).config
     notices = [n.what for n in prepare([str(log)], config).notices]
     assert "accuracy: 3 of 5 points have x <= 0 and are not shown on the log x axis" in notices
-
-
-def test_every_declared_tick_format_has_a_formatter():
-    from dataclasses import fields
-
-    from rlplot.config.schema import FigureStyle, PanelStyle
-    from rlplot.figure.axes import X_FORMATTERS, Y_FORMATTERS
-
-    declared = {f.name: f.metadata["choices"] for f in fields(FigureStyle) + fields(PanelStyle)}
-    assert set(declared["x_tick_format"]) == set(X_FORMATTERS)
-    assert set(declared["y_format"]) == set(Y_FORMATTERS)
-    assert X_FORMATTERS["eng"]()(2e20, 0) == "200e18"

@@ -34,7 +34,7 @@ def noise(n, sd, seed):
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("at", [0.4, 0.6, 0.75])
-def test_hinge_knee_recovered(at, seed):
+def test_knee_of_a_hinge_is_recovered(at, seed):
     x = np.linspace(0, 1, 400)
     y = np.where(x < at, 1.0, 1.0 + 5.0 * (x - at)) + noise(400, 0.1, seed)
     knee = analyze(*curve(y, x)).knee
@@ -95,7 +95,7 @@ def test_falling_curve_has_no_dip_or_knee():
 
 @pytest.mark.parametrize("seed", range(5))
 @pytest.mark.parametrize("at", [0.25, 0.45])
-def test_dip_recovered_with_depth(at, seed):
+def test_dip_is_recovered_with_its_depth(at, seed):
     x = np.linspace(0, 1, 400)
     y = 2.0 - 0.6 * np.exp(-((x - at) / 0.08) ** 2) + 1.5 * np.clip(x - 0.7, 0, None) \
         + noise(400, 0.05, seed)
@@ -136,7 +136,7 @@ def test_crossing_interpolates_between_points():
     assert (c.direction, c.start_side, c.given) == ("up", "below", "1.5")
 
 
-def test_crossing_down_and_never():
+def test_crossing_downwards_and_never_crossing_report_the_start_side():
     x = np.linspace(0, 1, 11)
     s = 1.0 - x
     down = crossing(x, s, 0.25)
@@ -168,7 +168,7 @@ def test_variance_growth_detects_growing_noise():
 
 
 @pytest.mark.parametrize("seed", range(4))
-def test_constant_noise_ratio_is_about_one(seed):
+def test_constant_noise_has_a_spread_ratio_of_about_one(seed):
     x = np.linspace(0, 1, 2000)
     var = variance_growth(*curve(3 * x + noise(2000, 0.2, seed), x))
     assert var.ratio == pytest.approx(1.0, abs=0.15)
@@ -176,7 +176,7 @@ def test_constant_noise_ratio_is_about_one(seed):
     assert var.early == pytest.approx(0.2, rel=0.1)
 
 
-def test_shrinking_noise_and_too_few_points():
+def test_shrinking_noise_shrinks_and_too_few_points_give_none():
     x = np.linspace(0, 1, 1000)
     sd = np.where(x < 0.5, 1.0, 0.1)
     var = variance_growth(*curve(np.random.default_rng(1).normal(0, 1, 1000) * sd, x))
@@ -203,7 +203,7 @@ def test_sample_run_dip_and_knee_of_parallelism():
 
 # ---------------------------------------------------------------------------- robustness
 
-def test_tiny_and_nonfinite_inputs():
+def test_one_point_and_non_finite_curves_are_handled():
     one = analyze(Series("y", np.array([1.0]), np.array([2.0])),
                   Smoothed(np.array([1.0]), np.array([2.0]), "none"))
     assert one.points == 1 and one.first == one.last == 2.0 and one.knee is None
@@ -237,7 +237,7 @@ def test_insights_and_summary_do_not_import_matplotlib():
     assert subprocess.run([sys.executable, "-c", code]).returncode == 0
 
 
-def test_find_knee_respects_start():
+def test_knee_search_starts_at_the_given_x():
     x = np.linspace(0, 1, 400)
     y = np.where(x < 0.6, 1.0, 1.0 + 5.0 * (x - 0.6)) + noise(400, 0.05, 2)
     series, smoothed = curve(y, x)
@@ -279,7 +279,7 @@ def test_rise_region_ends_near_the_top_of_an_s_curve():
     assert knee.x < x1
 
 
-def test_degenerate_x():
+def test_one_x_or_repeated_x_gives_sane_insights():
     same = Series("y", np.zeros(20), np.arange(20.0))
     result = analyze(same, smooth_series(same, "none", {}))
     assert result.knee is None and result.dip is None and result.variance is None

@@ -214,7 +214,7 @@ def test_markdown_fits_a_job_summary(invoke, tmp_path):
     for start in tables:
         header, rule, *rows = lines[start:start + 4]
         width = header.count(" | ") + 1
-        assert rule == "|" + "---|" * width
+        assert rule == "|" + " --- |" * width
         assert [row.count(" | ") + 1 for row in rows] == [width, width]
     assert "accuracy crosses 0.5" in lines[tables[0]]
     assert "**a**" in out and "**b**" in out

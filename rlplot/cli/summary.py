@@ -49,10 +49,11 @@ def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, strict, quiet):
     """
     from ..config import load_config
     from ..pipeline import prepare
-    from ..summary import FORMATS, summarize
+    from ..choices import SUMMARY_FORMATS
+    from ..summary import summarize
 
     config = load_config(configs, sets, summary_overrides(x, ys)).config
     prepared = prepare(list(logs), config, strict=strict, labels=list(labels))
     if not quiet:
         echo_notices(prepared.notices)
-    click.echo(FORMATS[fmt](summarize(prepared, thresholds)), nl=False)
+    click.echo(SUMMARY_FORMATS.load(fmt)(summarize(prepared, thresholds)), nl=False)

@@ -77,7 +77,7 @@ def allowed_text(spec: Field) -> str:
     if kind == "color":
         return "a matplotlib colour"
     if kind == "method":
-        from ..smoothing import METHODS
+        from ..choices import SMOOTHING_METHODS as METHODS
         return ", ".join(METHODS)
     if kind == "rc":
         return "rcParams (checked by matplotlib)"

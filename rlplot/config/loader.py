@@ -672,7 +672,7 @@ def _number_text(text: str):
 def _registry(kind: str | None):
     # Options whose allowed values are the entries of a registry (read when validating).
     if kind == "method":
-        from ..smoothing import METHODS
+        from ..choices import SMOOTHING_METHODS as METHODS
         return METHODS
     if kind == "format":
         from ..io import FORMATS

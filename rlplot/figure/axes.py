@@ -1,4 +1,5 @@
-"""Axis formatting: tick formatters, gridline steps and limits snapped to gridlines."""
+"""Axis formatting: tick formatters (the targets of X_TICK_FORMATS / Y_TICK_FORMATS), gridline steps
+and limits snapped to gridlines."""
 from __future__ import annotations
 
 import math
@@ -6,6 +7,7 @@ import math
 import numpy as np
 from matplotlib import ticker
 
+from ..choices import X_TICK_FORMATS, Y_TICK_FORMATS
 from ..errors import InputError
 
 MAX_FIXED_GRIDLINES = 25  # beyond this a fixed tick step is unreadable: fall back to auto ticks
@@ -38,7 +40,7 @@ def snapped_limits(lo: float, hi: float, step: float | None, integer: bool = Fal
     return float(low), float(high), locator
 
 
-def _eng(value: float, _pos=None) -> str:
+def _eng_label(value: float, _pos=None) -> str:
     if value == 0:
         return "0"
     exponent = int(math.floor(math.log10(abs(value)) / 3) * 3)
@@ -56,34 +58,66 @@ def _scalar(powerlimits: tuple[int, int] | None, math_text: bool = True) -> tick
     return fmt
 
 
-# figure.x_tick_format -> formatter factory (choices declared in config/schema.py).
-X_FORMATTERS = {
-    "sci": lambda: _scalar((-3, 4)),              # 0.2 … 1.0 with a ×10²¹ offset
-    "eng": lambda: ticker.FuncFormatter(_eng),     # 200e18
-    "si": lambda: ticker.EngFormatter(sep=""),     # 200E (SI prefixes)
-    "plain": lambda: _scalar(None, math_text=False),
-    "hidden": ticker.NullFormatter,
-}
+# X_TICK_FORMATS targets (rlplot.choices): no arguments, one new formatter per axis.
 
-# panels.N.y_format -> formatter factory taking (scale, wide); percent is special-cased by scale.
-Y_FORMATTERS = {
-    "percent": lambda scale, wide: ticker.PercentFormatter(xmax=scale, decimals=1 if wide else None),
-    "sci": lambda scale, wide: _scalar((0, 0)),
-    "plain": lambda scale, wide: _scalar((-3, 5)),
-    "auto": lambda scale, wide: _scalar((-3, 5)),
-}
+def x_sci() -> ticker.Formatter:
+    """0.2 … 1.0 with a shared ×10²¹ offset (RL flops)."""
+    return _scalar((-3, 4))
+
+
+def x_eng() -> ticker.Formatter:
+    """Engineering notation: 200e18."""
+    return ticker.FuncFormatter(_eng_label)
+
+
+def x_si() -> ticker.Formatter:
+    """SI prefixes: 250k, 1.5M, 200E."""
+    return ticker.EngFormatter(sep="")
+
+
+def x_plain() -> ticker.Formatter:
+    """Plain numbers, never an offset."""
+    return _scalar(None, math_text=False)
+
+
+def x_hidden() -> ticker.Formatter:
+    """No tick labels."""
+    return ticker.NullFormatter()
+
+
+# Y_TICK_FORMATS targets: (scale = the value of 100 %, wide = the axis spans >= 5 percent points).
+
+def y_auto(scale: float, wide: bool) -> ticker.Formatter:
+    """Plain numbers, scientific below 1e-3 or from 1e5."""
+    return _scalar((-3, 5))
+
+
+def y_percent(scale: float, wide: bool) -> ticker.Formatter:
+    """Percent of ``scale``: one decimal on a wide axis, as many as needed on a narrow one."""
+    return ticker.PercentFormatter(xmax=scale, decimals=1 if wide else None)
+
+
+def y_plain(scale: float, wide: bool) -> ticker.Formatter:
+    """Plain numbers (as ``auto``: the name a config writes for 'no percent')."""
+    return _scalar((-3, 5))
+
+
+def y_sci(scale: float, wide: bool) -> ticker.Formatter:
+    """Scientific notation on every tick."""
+    return _scalar((0, 0))
 
 
 def x_formatter(kind: str) -> ticker.Formatter:
-    """The tick formatter for ``figure.x_tick_format`` (sci, eng, si, plain, hidden)."""
-    return X_FORMATTERS[kind]()
+    """The tick formatter for ``figure.x_tick_format`` (a name in ``X_TICK_FORMATS``)."""
+    return X_TICK_FORMATS.load(kind)()
 
 
 def y_formatter(kind: str, scale: float, span: float | None = None) -> ticker.Formatter:
-    """The tick formatter for a panel's ``y_format`` (percent uses ``scale`` = the value of 100 %).
+    """The tick formatter for a panel's ``y_format`` (a name in ``Y_TICK_FORMATS``; percent uses
+    ``scale`` = the value of 100 %).
 
     Percent ticks read "35.0%" as in the seed chart while the axis spans at least 5 percent
     points; on a narrower axis matplotlib picks enough decimals to tell the ticks apart.
     """
     wide = span is None or span / scale * 100.0 >= 5.0
-    return Y_FORMATTERS[kind](scale, wide)
+    return Y_TICK_FORMATS.load(kind)(scale, wide)

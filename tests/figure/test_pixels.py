@@ -7,7 +7,7 @@ from matplotlib.testing.compare import compare_images
 
 from rlplot.pipeline import render
 
-from .conftest import SAMPLE_JSONL
+from ..conftest import SAMPLE_JSONL
 
 BASELINE = Path(__file__).parent / "baseline" / "seed_like_run.png"
 TOLERANCE = 8.0  # RMS over 0-255; absorbs font hinting changes, not a changed chart

@@ -11,7 +11,7 @@ from rlplot.figure.chart import draw_chart
 from rlplot.insights import CurveInsight, Dip, Knee
 from rlplot.pipeline import prepare
 
-from .conftest import SAMPLE_JSONL
+from ..conftest import SAMPLE_JSONL
 
 GIDS = ("rlplot-dip", "rlplot-dip-label", "rlplot-knee", "rlplot-knee-marker", "rlplot-knee-label")
 
@@ -54,7 +54,7 @@ def test_annotated_sample_marks_dip_and_knee_of_parallelism_only():
     assert legend_texts == ["Average Parallelism", "Smoothed Curve"]
 
 
-def test_per_panel_switch_and_limits_unchanged():
+def test_per_panel_switch_annotates_one_panel_and_keeps_limits():
     plain = chart()
     annotated = chart("panels.1.annotate=true")
     assert marks(annotated.axes[0]) == {} and marks(annotated.axes[1])
@@ -79,7 +79,7 @@ def test_render_flag_annotates_every_panel(invoke, tmp_path):
     assert again.read_bytes() == out.read_bytes()
 
 
-def test_style_options():
+def test_annotation_style_options_change_labels_line_style_and_colour():
     fig = chart("panels.1.annotate=true", "panels.1.annotation.dip_label=''",
                 "panels.1.annotation.knee_label=onset", "panels.1.annotation.color=green",
                 "panels.1.annotation.style=':'")
@@ -100,7 +100,7 @@ def test_bad_annotation_option_is_a_config_error():
         load_config((), ["panels.1.annotation.style=wavy"])
 
 
-def test_several_runs_use_run_colours(tmp_path):
+def test_several_runs_are_annotated_in_their_colours_without_overprinting(tmp_path):
     from rlplot.figure.chart import RUN_COLORS
 
     seeds = SAMPLE_JSONL.parent / "second_run"

@@ -5,8 +5,10 @@ import os
 
 import pytest
 
+from rlplot.choices import FIGURE_FORMATS
 from rlplot.errors import OutputError
 from rlplot.figure import save as save_module
+from rlplot.figure.save import output_format
 from rlplot.pipeline import render
 
 
@@ -58,14 +60,31 @@ def test_unknown_format_is_refused_before_any_work(seed_log, tmp_path):
     assert not (tmp_path / "a.png").exists()
 
 
-def test_parent_folders_are_created(seed_log, tmp_path):
+def test_missing_parent_folders_are_created(seed_log, tmp_path):
     target = tmp_path / "deep" / "er" / "fig.svg"
     assert render([str(seed_log)], [str(target)]).written == (str(target),)
     assert target.exists()
 
 
-def test_writers_registry_covers_the_documented_formats():
-    assert set(save_module.WRITERS) == {".png", ".svg", ".pdf"}
+def test_every_registered_figure_format_has_deterministic_metadata():
+    assert set(save_module.DETERMINISTIC_METADATA) == set(FIGURE_FORMATS.names)
+
+
+@pytest.mark.parametrize("name", FIGURE_FORMATS.names)
+def test_the_extension_names_the_format_in_any_case(name):
+    assert output_format(f"run/fig.{name}") == name
+    assert output_format(f"run/FIG.{name.upper()}") == name
+
+
+@pytest.mark.parametrize("path, hint", [
+    ("fig.gif", "(choose one of: .png, .svg, .pdf)"),
+    ("fig.pgn", "(did you mean '.png'? choose one of: .png, .svg, .pdf)"),
+    ("fig", "(choose one of: .png, .svg, .pdf)"),
+])
+def test_unknown_extension_names_the_registered_ones(path, hint):
+    with pytest.raises(OutputError) as info:
+        output_format(path)
+    assert str(info.value).endswith(hint) and info.value.file == path
 
 
 def test_atomic_output_turns_os_errors_into_output_errors(tmp_path):

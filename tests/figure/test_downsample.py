@@ -40,7 +40,7 @@ def test_envelope_is_kept_per_bucket(values, max_points):
 
 
 @pytest.mark.parametrize("n,max_points", [(1_000_000, 4000), (10_007, 4000), (5, 4), (3, 2)])
-def test_big_and_awkward_sizes(n, max_points):
+def test_big_and_awkward_sizes_keep_ends_extremes_and_budget(n, max_points):
     rng = np.random.default_rng(n)
     y = rng.normal(size=n).cumsum()
     keep = check_envelope(y, max_points) if n < 20000 else minmax_indices(y, max_points)
@@ -51,7 +51,7 @@ def test_big_and_awkward_sizes(n, max_points):
         assert len(keep) > max_points // 2
 
 
-def test_small_series_drawn_whole():
+def test_small_series_is_drawn_whole():
     np.testing.assert_array_equal(minmax_indices(np.arange(10.0), 4000), np.arange(10))
 
 

@@ -1,0 +1,79 @@
+"""Smoothing: one pure function per method, ``(x, y, **params) -> y_smoothed``, and the series API.
+
+The methods are declared in ``rlplot.choices.SMOOTHING_METHODS`` (name, help, label);
+each entry's target is one of the ``Method`` objects exported here (``LOWESS``, ``EMA``,
+``TWEMA``, ``ROLLING``, ``GAUSSIAN``, ``NONE``), found with ``SMOOTHING_METHODS.load``.
+x is sorted ascending and finite, arrays have shape (n,). Smoothing always sees every
+point; only drawing is downsampled. Nothing here imports matplotlib.
+
+Modules: ``method`` (what a method is, shared helpers), ``params`` (parameter checks),
+``lowess`` and ``lowess_engine``, ``ema`` (EMA, TWEMA), ``kernels`` (rolling, Gaussian, none).
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..choices import PANEL_BANDS, SMOOTHING_METHODS
+from ..data import Notice, Series, Smoothed
+from .ema import EMA, TWEMA, smooth_ema, smooth_twema
+from .kernels import GAUSSIAN, NONE, ROLLING, smooth_gaussian, smooth_none, smooth_rolling
+from .lowess import LOWESS, smooth_lowess, statsmodels_lowess_kernel
+from .method import Method
+from .params import check_range, is_number
+
+
+def residual_band(x: np.ndarray, y: np.ndarray, smoothed: np.ndarray, method: Method,
+                  params: dict, k: float) -> tuple[np.ndarray, np.ndarray]:
+    """``smoothed ± k·s`` where ``s = sqrt(smooth(residual²))``: a local RMS of the residuals,
+    smoothed with the line's own method and parameters, over every point."""
+    residual = y - smoothed
+    spread = np.sqrt(np.clip(method.func(x, residual * residual, **params), 0.0, None))
+    return smoothed - k * spread, smoothed + k * spread
+
+
+def method_of(name: str) -> Method:
+    """The ``Method`` registered as ``name``; a ConfigError with a did-you-mean hint if none is."""
+    return SMOOTHING_METHODS.load(SMOOTHING_METHODS.check(name))
+
+
+def check_params(method: str, params: dict) -> None:
+    """Raise the ConfigError a bad method name or parameter would raise, without any data."""
+    entry = method_of(method)
+    entry.func(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0]), **entry.used(params))
+
+
+def smooth_series(series: Series, method: str, params: dict, *, band: str = "none",
+                  band_k: float = 2.0) -> Smoothed:
+    """Smooth one series with a registered method (``params`` may hold other methods' keys too),
+    optionally with a band from ``PANEL_BANDS``; the notes about the window become ``Smoothed.notices``."""
+    entry = method_of(method)
+    PANEL_BANDS.check(band)
+    check_range("band", "band_k", band_k, is_number(band_k) and band_k >= 0, "a number >= 0")
+    used = entry.used(params)
+    x, y = series.x, series.y
+    if len(series) == 0:
+        return Smoothed(x=x, y=y.copy(), method=method, params=used)
+    smoothed = entry.func(x, y, **used)
+    notes = entry.notes(x, y, **used) if entry.notes else ()
+    low = high = None
+    if band != "none":
+        low, high = PANEL_BANDS.load(band)(x, y, smoothed, entry, used, float(band_k))
+        if method == "none":
+            notes += (f"band: {band} with smoothing 'none' has zero width",)
+    return Smoothed(x=x, y=smoothed, method=method, params=used, band_low=low, band_high=high,
+                    notices=tuple(Notice(f"{series.name}: {n}") for n in notes))
+
+
+def describe(method: str, params: dict) -> str:
+    """A short human description such as ``LOWESS frac=0.2`` (the label comes from the registry)."""
+    if method not in SMOOTHING_METHODS:   # an aggregate's curve ("mean") names no smoothing method
+        return method
+    shown = " ".join(f"{k}={params[k]}" for k in method_of(method).params
+                     if k in params and params[k] is not None)
+    return f"{SMOOTHING_METHODS[method].title} {shown}".strip()
+
+
+__all__ = ["Method", "LOWESS", "EMA", "TWEMA", "ROLLING", "GAUSSIAN", "NONE", "method_of",
+           "check_params", "smooth_series", "residual_band", "describe", "smooth_lowess",
+           "smooth_ema", "smooth_twema", "smooth_rolling", "smooth_gaussian", "smooth_none",
+           "statsmodels_lowess_kernel"]

@@ -1,0 +1,98 @@
+"""LOWESS: statsmodels' compiled kernel up to 20,000 points, rlplot's engine above and for a bandwidth."""
+from __future__ import annotations
+
+import functools
+
+import numpy as np
+
+from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta
+from .method import Method, on_finite, span
+from .params import check_range, is_integer, is_number
+
+
+def lowess_notes(x, y, *, frac=0.2, it=0, delta="auto", bandwidth=None) -> tuple[str, ...]:
+    """Say when the window is wider than the x range or holds fewer than 3 points."""
+    n = len(x)
+    if bandwidth is not None and n > 1 and bandwidth > span(x):
+        return (f"lowess: bandwidth={bandwidth:g} is wider than the x range ({span(x):g}); "
+                "the curve is close to a straight line fit",)
+    if bandwidth is None and n >= 3 and int(frac * n + 1e-10) < 3:
+        return (f"lowess: frac={frac:g} leaves fewer than 3 of {n} points in each fit; "
+                "the curve follows the raw points",)
+    return ()
+
+
+def check_lowess(frac, it, delta, bandwidth) -> None:
+    """Raise the ConfigError of the first LOWESS parameter out of range."""
+    check_range("lowess", "frac", frac, is_number(frac) and 0 < frac <= 1, "0 < frac <= 1")
+    check_range("lowess", "it", it, is_integer(it) and 0 <= it <= 10, "an integer 0..10")
+    check_range("lowess", "delta", delta, delta == "auto" or (is_number(delta) and delta >= 0),
+                "'auto' or a number >= 0 (x units)")
+    check_range("lowess", "bandwidth", bandwidth,
+                bandwidth is None or (is_number(bandwidth) and bandwidth > 0),
+                "a number > 0 (x units), or null to use frac")
+
+
+def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 0,
+                  delta: float | str = "auto", bandwidth: float | None = None) -> np.ndarray:
+    """LOWESS of y on x at every x, as statsmodels computes it (``frac``) or with a fixed half-width.
+
+    Up to 20,000 points with ``frac`` this is statsmodels' ``lowess``; above, and for
+    ``bandwidth``, rlplot's engine (same regression; above 20,000 points it sums
+    pre-binned moments, >= 256 bins per window; see docs/smoothing.md).
+    ``delta='auto'``: see ``lowess_engine.resolve_delta``.
+    """
+    check_lowess(frac, it, delta, bandwidth)
+
+    def fit(xs, ys):
+        if len(xs) < 3 or span(xs) == 0:
+            return ys.copy()
+        if bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE:
+            return _statsmodels_lowess(xs, ys, frac, it, delta)
+        return fit_lowess(xs, ys, frac=float(frac), it=int(it), delta=delta,
+                          bandwidth=None if bandwidth is None else float(bandwidth))
+    return on_finite(x, y, fit)
+
+
+def _statsmodels_lowess(x: np.ndarray, y: np.ndarray, frac, it, delta) -> np.ndarray:
+    # statsmodels itself: exact (or its own delta interpolation) and fast at this size.
+    k = min(max(int(frac * len(x) + 1e-10), 2), len(x))
+    x = np.ascontiguousarray(x, dtype=np.float64)
+    y = np.ascontiguousarray(y, dtype=np.float64)
+    with np.errstate(divide="ignore", invalid="ignore"):   # windows of one tied x
+        fitted, _ = statsmodels_lowess_kernel()(
+            y, x, x, np.ones_like(x), frac=float(frac), it=int(it),
+            delta=resolve_delta(x, k, delta, None), given_xvals=False)
+    return fitted[:, 1]
+
+
+@functools.lru_cache(maxsize=None)
+def statsmodels_lowess_kernel():
+    """statsmodels' compiled LOWESS (what ``statsmodels...lowess`` calls for sorted data).
+
+    Importing it the public way runs ``statsmodels.nonparametric/__init__``, which pulls in
+    pandas and scipy: ~0.5 s, more than the rest of a small render. The compiled module
+    needs only numpy, so it is loaded from its file; any surprise falls back to the import.
+    """
+    import importlib.machinery
+    import importlib.util
+    import os
+
+    name = "statsmodels.nonparametric._smoothers_lowess"
+    try:
+        spec = importlib.util.find_spec("statsmodels")
+        folder = os.path.join(spec.submodule_search_locations[0], "nonparametric")
+        for suffix in importlib.machinery.EXTENSION_SUFFIXES:
+            path = os.path.join(folder, "_smoothers_lowess" + suffix)
+            if os.path.exists(path):
+                loader = importlib.machinery.ExtensionFileLoader(name, path)
+                module = importlib.util.module_from_spec(importlib.util.spec_from_loader(name, loader))
+                loader.exec_module(module)
+                return module.lowess
+    except (ImportError, AttributeError, TypeError, OSError):
+        pass
+    from statsmodels.nonparametric._smoothers_lowess import lowess
+    return lowess
+
+
+LOWESS = Method(smooth_lowess, ("frac", "it", "delta", "bandwidth"), lowess_notes)

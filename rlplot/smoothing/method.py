@@ -1,0 +1,59 @@
+"""What a smoothing method is (``Method``) and the helpers every method shares.
+
+A method's function takes ``(x, y, **params)`` with x sorted ascending and finite,
+arrays of shape (n,), and returns the smoothed y, shape (n,). Its notes function says,
+without smoothing, when the parameters make little sense for a series (a window
+longer than the data...). The method's name, help and label live in
+``rlplot.choices.SMOOTHING_METHODS``; this module holds no list of methods.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Callable, Mapping
+
+import numpy as np
+
+
+@dataclass(frozen=True)
+class Method:
+    """One smoothing method: its function, the parameters it reads, and its notes about a series."""
+
+    func: Callable[..., np.ndarray]
+    params: tuple[str, ...]
+    notes: Callable[..., tuple[str, ...]] | None = None
+
+    def used(self, params: Mapping) -> dict:
+        """The entries of ``params`` this method reads (a config holds every method's keys)."""
+        return {name: params[name] for name in self.params if name in params}
+
+
+def span(x: np.ndarray) -> float:
+    """The x range of sorted ``x`` (0 for an empty series)."""
+    return float(x[-1] - x[0]) if len(x) else 0.0
+
+
+def on_finite(x, y: np.ndarray, smooth: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
+    """Apply ``smooth(x, y)`` to the finite values only (NaN/inf pass through in place);
+    a constant series comes back as is. ``x`` may be None for index-based methods."""
+    y = np.asarray(y, dtype=np.float64)
+    finite = np.isfinite(y)
+    if finite.all():
+        if y.size == 0 or y[0] == y[-1] and np.all(y == y[0]):
+            return y.copy()
+        return smooth(x, y)
+    out = y.copy()
+    values = y[finite]
+    if values.size and not np.all(values == values[0]):
+        out[finite] = smooth(None if x is None else np.asarray(x, dtype=np.float64)[finite], values)
+    return out
+
+
+def wider_than_x_range(method: str, param: str, too_wide: str, result: str):
+    """A notes function: warn when a width parameter (x units) exceeds the series' x range."""
+    def notes(x, y, **params) -> tuple[str, ...]:
+        value = params.get(param)
+        if value is not None and len(x) > 1 and value > span(x):
+            return (f"{method}: {param}={value:g} is {too_wide} the x range ({span(x):g}); "
+                    f"the curve is close to {result}",)
+        return ()
+    return notes
