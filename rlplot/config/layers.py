@@ -19,6 +19,8 @@ from .schema import field_at
 
 MAX_CONFIG_BYTES = 1 << 20          # a style file is a few KB; refuse anything huge
 MAX_EXTENDS_DEPTH = 16              # files in one chain (a file, its parent, its parent's parent, …)
+MAX_EXTENDS_FILES = 64              # distinct files one reference pulls in
+MAX_EXTENDS_REFS = 1024             # `extends:` entries followed for one reference, repeats included
 
 
 @dataclass
@@ -60,29 +62,62 @@ def read_layer(path: Path, name: str | None = None) -> Layer:
 def file_layers(ref: str) -> list[Layer]:
     """The layers of one ``-c`` reference: its ``extends:`` chain first, then the file itself."""
     path, is_preset = locate(ref)
-    return _file_layers(path, f"preset:{path.stem}" if is_preset else ref, ())
+    walk = _ExtendsWalk()
+    walk.visit(path, f"preset:{path.stem}" if is_preset else ref)
+    return walk.layers
 
 
-def _file_layers(path: Path, shown: str, seen: tuple) -> list[Layer]:
-    real = path.resolve()
-    if len(seen) >= MAX_EXTENDS_DEPTH:
-        raise ConfigError("'extends' chain is too deep", file=shown,
-                          hint=f"at most {MAX_EXTENDS_DEPTH} files")
-    layer = read_layer(path, shown)
-    line = layer.lines.get(("extends",))
-    layers: list[Layer] = []
-    for ref in _parent_refs(layer, layer.data.pop("extends", None)):
+class _ExtendsWalk:
+    """A depth-first walk of the ``extends:`` graph that reads each file once.
+
+    Every file comes after what it extends. A base shared by two parents (a diamond)
+    is applied once, where it is first reached; a file that extends one of the files
+    still being read (a loop) is an error at its ``extends:`` line.
+    """
+
+    def __init__(self) -> None:
+        self.layers: list[Layer] = []
+        self.done: set[Path] = set()      # resolved paths whose layer is in `layers`
+        self.open: list[Path] = []        # the chain being read, outermost first
+        self.refs = 0
+
+    def visit(self, path: Path, shown: str) -> None:
+        """Read ``path`` (shown as ``shown``) after every file it extends."""
+        real = path.resolve()
+        if len(self.open) >= MAX_EXTENDS_DEPTH:
+            raise ConfigError("'extends' chain is too deep", file=shown,
+                              hint=f"at most {MAX_EXTENDS_DEPTH} files")
+        layer = read_layer(path, shown)
+        line = layer.lines.get(("extends",))
+        self.open.append(real)
+        for ref in _parent_refs(layer, layer.data.pop("extends", None)):
+            parent, name = self._follow(ref, real, layer.name, line)
+            if parent is not None:
+                self.visit(parent, name)
+        self.open.pop()
+        self.done.add(real)
+        self.layers.append(layer)
+
+    def _follow(self, ref: str, real: Path, shown: str, line: int | None) -> tuple[Path | None, str]:
+        # The parent file of one `extends:` entry and its shown name; None when it is already read.
+        self.refs += 1
+        if self.refs > MAX_EXTENDS_REFS:
+            raise ConfigError("'extends' fans out too widely", file=shown, line=line,
+                              hint=f"at most {MAX_EXTENDS_REFS} 'extends' entries in all")
         try:
             parent, is_preset = locate(ref, relative_to=real.parent)
         except ConfigError as exc:
-            raise exc.located(layer.name, line) from None
-        if parent.resolve() in seen + (real,):
-            raise ConfigError("'extends' loops back to a file already being read", file=layer.name,
-                              line=line, hint=f"'{ref}' extends, directly or not, this file")
-        name = f"preset:{parent.stem}" if is_preset else _shown_path(parent)
-        layers.extend(_file_layers(parent, name, seen + (real,)))
-    layers.append(layer)
-    return layers
+            raise exc.located(shown, line) from None
+        target = parent.resolve()
+        if target in self.open:
+            raise ConfigError("'extends' loops back to a file already being read", file=shown, line=line,
+                              hint=f"'{ref}' extends, directly or not, this file")
+        if target in self.done:
+            return None, ""
+        if len(self.done) + len(self.open) >= MAX_EXTENDS_FILES:
+            raise ConfigError("'extends' pulls in too many files", file=shown, line=line,
+                              hint=f"at most {MAX_EXTENDS_FILES} files")
+        return parent, f"preset:{parent.stem}" if is_preset else _shown_path(parent)
 
 
 def _parent_refs(layer: Layer, parents) -> list[str]:

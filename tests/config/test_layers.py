@@ -5,7 +5,8 @@ import pytest
 
 from rlplot.config import load_config
 from rlplot.config import layers as layers_module
-from rlplot.config.layers import MAX_CONFIG_BYTES, config_layers, set_layer
+from rlplot.config.layers import (MAX_CONFIG_BYTES, MAX_EXTENDS_FILES, MAX_EXTENDS_REFS, config_layers,
+                                  set_layer)
 from rlplot.errors import ConfigError
 
 from .helpers import messages, write
@@ -80,6 +81,75 @@ def test_a_loop_is_an_error_at_the_extends_line_of_the_file_closing_it(tmp_path,
     assert messages("self.yaml") == [
         "self.yaml:1: 'extends' loops back to a file already being read "
         "('self.yaml' extends, directly or not, this file)"]
+
+
+def test_a_loop_behind_a_diamond_is_still_an_error(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "top.yaml", "extends: [left.yaml, right.yaml]\n")
+    write(tmp_path / "left.yaml", "extends: base.yaml\n")
+    write(tmp_path / "right.yaml", "extends: base.yaml\n")
+    write(tmp_path / "base.yaml", "extends: top.yaml\n")
+    (message,) = messages("top.yaml")
+    assert message.startswith("base.yaml:1: 'extends' loops back")
+
+
+def test_a_diamond_is_fine_and_its_shared_base_is_read_and_applied_once(tmp_path, monkeypatch, count_reads):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "base.yaml", "figure: {width: 5, height: 2, dpi: 100}\n")
+    write(tmp_path / "left.yaml", "extends: base.yaml\nfigure: {width: 6}\n")
+    write(tmp_path / "right.yaml", "extends: base.yaml\nfigure: {dpi: 110}\n")
+    write(tmp_path / "top.yaml", "extends: [left.yaml, right.yaml]\n")
+    assert messages("top.yaml") == []
+    count_reads.clear()
+    loaded = load_config(["top.yaml"])
+    assert sorted(count_reads) == sorted(str((tmp_path / n).resolve())
+                                         for n in ("top.yaml", "left.yaml", "right.yaml", "base.yaml"))
+    figure = loaded.config.figure
+    assert (figure.width, figure.height, figure.dpi) == (6, 2, 110)   # base is not re-applied over left
+    assert loaded.origin[("figure", "width")] == ("left.yaml", 2)
+    assert loaded.origin[("figure", "height")] == ("base.yaml", 1)
+
+
+def test_a_deep_and_wide_extends_graph_reads_each_file_once(tmp_path, count_reads):
+    # 15 files, each extending the next one 8 times: 8**14 chains if each were followed.
+    levels = 15
+    for level in range(levels):
+        parent = [f"f{level + 1}.yaml"] * 8 if level + 1 < levels else []
+        write(tmp_path / f"f{level}.yaml", f"extends: {parent}\nfigure: {{dpi: {100 + level}}}\n")
+    write(tmp_path / f"f{levels - 1}.yaml", "figure: {width: 7, dpi: 50}\n")
+    loaded = load_config([str(tmp_path / "f0.yaml")])
+    assert len(count_reads) == levels and len(set(count_reads)) == levels
+    assert (loaded.config.figure.width, loaded.config.figure.dpi) == (7, 100)
+
+
+def test_a_lattice_of_diamonds_reads_each_file_once(tmp_path, count_reads):
+    # Two files per level, each extending both files of the next level: 2**14 chains.
+    levels = 15
+    for level in range(levels):
+        parents = [f"{side}{level + 1}.yaml" for side in "ab"] if level + 1 < levels else []
+        for side in "ab":
+            write(tmp_path / f"{side}{level}.yaml", f"extends: {parents}\nfigure: {{suptitle: {side}{level}}}\n")
+    assert load_config([str(tmp_path / "a0.yaml")]).config.figure.suptitle == "a0"
+    assert len(count_reads) == 2 * levels - 1 and len(set(count_reads)) == 2 * levels - 1
+
+
+def test_too_many_extends_entries_are_refused_at_their_line(tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    write(tmp_path / "base.yaml", "figure: {width: 5}\n")
+    write(tmp_path / "wide.yaml", "figure: {width: 4}\nextends: " + str(["base.yaml"] * (MAX_EXTENDS_REFS + 1)) + "\n")
+    assert messages("wide.yaml") == [
+        f"wide.yaml:2: 'extends' fans out too widely (at most {MAX_EXTENDS_REFS} 'extends' entries in all)"]
+
+
+def test_too_many_distinct_files_are_refused(tmp_path, monkeypatch, count_reads):
+    monkeypatch.chdir(tmp_path)
+    names = [f"p{i}.yaml" for i in range(MAX_EXTENDS_FILES + 5)]
+    for name in names:
+        write(tmp_path / name, "figure: {width: 5}\n")
+    write(tmp_path / "many.yaml", f"extends: {names}\n")
+    assert messages("many.yaml") == [
+        f"many.yaml:1: 'extends' pulls in too many files (at most {MAX_EXTENDS_FILES} files)"]
+    assert len(count_reads) == MAX_EXTENDS_FILES
 
 
 def test_a_chain_deeper_than_the_limit_is_refused(tmp_path):
