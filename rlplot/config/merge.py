@@ -13,7 +13,7 @@ from typing import Mapping
 
 from ..errors import ConfigError
 from .layers import Layer
-from .paths import DEFAULT_SOURCE, KeyPath, Where, dotted_keys, mapping_leaves
+from .paths import DEFAULT_SOURCE, KeyPath, Where, dotted_keys, mapping_leaves, nearest
 from .schema import Config, PanelStyle, to_mapping
 
 DEFAULT_WHERE: Where = (DEFAULT_SOURCE, None)
@@ -181,7 +181,7 @@ def resolve_style_paths(merged: dict, origin: dict, layers: list[Layer]) -> None
     if not isinstance(styles, list):
         return
     for index, item in enumerate(styles):
-        source = origin.get(("style", index), origin.get(("style",), (None,)))[0]
+        source = nearest(origin, ("style", index), DEFAULT_WHERE)[0]
         if isinstance(item, str) and source in files and not Path(item).is_absolute():
             near = Path(files[source]).parent / item
             if near.is_file():

@@ -105,8 +105,8 @@ def _coerce(tp, value, path: KeyPath, meta: Mapping, problems: Problems, smoothi
         if meta.get("kind") == "rc":
             return _rc(value, path, problems)
         value_type = args[1] if len(args) == 2 else Any
-        return {str(key): item if value_type is Any else _coerce(value_type, item, path + (key,), {}, problems)
-                for key, item in value.items()}
+        return {str(key): item if value_type is Any else
+                _coerce(value_type, item, path + (key,), {}, problems) for key, item in value.items()}
     if tp is bool:
         return _boolean(value, path, problems)
     if tp in (int, float):
@@ -188,7 +188,8 @@ def _text(value, path: KeyPath, meta: Mapping, problems: Problems):
         problems.add(path, f"{name}: {value!r} is not text")
         return _INVALID
     if kind == "color" and not _is_color(value):
-        problems.add(path, f"{name}: '{value}' is not a colour", "use a name (red, tab:blue), #rrggbb or C0..C9")
+        problems.add(path, f"{name}: '{value}' is not a colour",
+                     "use a name (red, tab:blue), #rrggbb or C0..C9")
         return _INVALID
     if kind == "input-format":
         choices = input_formats()

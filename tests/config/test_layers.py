@@ -128,7 +128,8 @@ def test_a_lattice_of_diamonds_reads_each_file_once(tmp_path, count_reads):
     for level in range(levels):
         parents = [f"{side}{level + 1}.yaml" for side in "ab"] if level + 1 < levels else []
         for side in "ab":
-            write(tmp_path / f"{side}{level}.yaml", f"extends: {parents}\nfigure: {{suptitle: {side}{level}}}\n")
+            write(tmp_path / f"{side}{level}.yaml",
+                  f"extends: {parents}\nfigure: {{suptitle: {side}{level}}}\n")
     assert load_config([str(tmp_path / "a0.yaml")]).config.figure.suptitle == "a0"
     assert len(count_reads) == 2 * levels - 1 and len(set(count_reads)) == 2 * levels - 1
 
@@ -136,7 +137,8 @@ def test_a_lattice_of_diamonds_reads_each_file_once(tmp_path, count_reads):
 def test_too_many_extends_entries_are_refused_at_their_line(tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
     write(tmp_path / "base.yaml", "figure: {width: 5}\n")
-    write(tmp_path / "wide.yaml", "figure: {width: 4}\nextends: " + str(["base.yaml"] * (MAX_EXTENDS_REFS + 1)) + "\n")
+    parents = ["base.yaml"] * (MAX_EXTENDS_REFS + 1)
+    write(tmp_path / "wide.yaml", f"figure: {{width: 4}}\nextends: {parents}\n")
     assert messages("wide.yaml") == [
         f"wide.yaml:2: 'extends' fans out too widely (at most {MAX_EXTENDS_REFS} 'extends' entries in all)"]
 

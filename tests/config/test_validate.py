@@ -82,7 +82,8 @@ def test_bad_values_name_key_value_and_allowed(tmp_path, text, expected):
     assert len(found) == 1 and expected in found[0] and found[0].startswith(f"{cfg}:1: "), found
 
 
-@pytest.mark.parametrize("option, registry, typo, what", REGISTRY_OPTIONS, ids=[o[0] for o in REGISTRY_OPTIONS])
+@pytest.mark.parametrize("option, registry, typo, what", REGISTRY_OPTIONS,
+                         ids=[o[0] for o in REGISTRY_OPTIONS])
 def test_registry_choices_are_checked_with_the_registry_hint(option, registry, typo, what):
     (message,) = messages("default", sets=[f"{option}={typo}"])
     assert message == f"--set: {what} ({unknown_hint(typo, registry)})"
