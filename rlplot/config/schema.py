@@ -3,26 +3,42 @@
 The sections are frozen dataclasses; each field's metadata carries its help and
 its range or choices. The YAML loader, validation, ``rlplot config show``, the CLI
 help and ``docs/config.md`` all read these declarations, so an option exists in
-exactly one place. This module imports neither numpy nor matplotlib.
+exactly one place; the look-ups at the end are the only code that walks them.
+Choices offered elsewhere too are the registries of ``rlplot.choices``; the short
+lists below are used by the schema alone. This module imports neither numpy nor
+matplotlib.
 """
 from __future__ import annotations
 
-from dataclasses import MISSING, dataclass, field, fields, is_dataclass
+import functools
+import typing
+from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
 from typing import Any, Mapping
+
+from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BANDS, RESTART_POLICIES,
+                       RUN_BANDS, SMOOTHING_METHODS, X_RANGES, X_TICK_FORMATS, Y_TICK_FORMATS)
+from ..registry import Registry
+from .paths import KeyPath
 
 LEGEND_LOCATIONS = ("upper left", "upper right", "lower left", "lower right", "upper center",
                     "lower center", "center left", "center right", "center", "best", "outside right")
 LINE_STYLES = ("-", "--", ":", "-.", "solid", "dashed", "dotted", "dashdot")
 MARKERS = ("o", ".", "s", "^", "v", "D", "x", "+", "*", "d", "p", "h")
+LAYOUT_ENGINES = ("constrained", "tight", "none")
+AXIS_SCALES = ("linear", "log")
+SMOOTH_ORDERS = ("before", "after")
 
 
-def opt(default: Any = MISSING, help: str = "", *, choices: tuple | None = None,
+def opt(default: Any = MISSING, help: str = "", *, choices: tuple | Registry | None = None,
         min: float | None = None, max: float | None = None, kind: str | None = None,
         factory: Any = MISSING, min_open: bool = False):
     """Declare an option: its default, one line of help, and its allowed values.
 
-    ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``method`` (a
-    registered smoothing method), ``rc`` (matplotlib rcParams, validated by matplotlib).
+    ``choices`` is a ``Registry`` (a list offered elsewhere too) or a tuple (the schema's
+    own). ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``named`` (the
+    value names a registered implementation: an unknown one is "unknown <what>"),
+    ``input-format`` (a reader of the input-format registry, looked up when validating),
+    ``rc`` (matplotlib rcParams, validated by matplotlib).
     """
     meta = {"help": help, "choices": choices, "min": min, "max": max, "kind": kind,
             "min_open": min_open}
@@ -68,7 +84,7 @@ class LegendStyle:
 class SmoothingSpec:
     """How curves are smoothed: the method and every method's parameters."""
 
-    method: str = opt("lowess", "smoothing method", kind="method")
+    method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS, kind="named")
     frac: float = opt(0.2, "lowess: share of the points in each local fit", min=0, max=1, min_open=True)
     it: int = opt(0, "lowess: robustifying iterations (0 = plain least squares, fastest)", min=0, max=10)
     delta: float | str = opt("auto", "lowess: x distance within which fits are interpolated "
@@ -107,13 +123,13 @@ class PanelStyle:
     y_label: str | None = opt(None, "y axis label (default: the metric name)")
     label: str | None = opt(None, "legend label of the points (default: the y label)")
     y_format: str = opt("auto", "y tick format: percent (0–1 or 0–100 data), plain, sci, auto",
-                        choices=("auto", "percent", "plain", "sci"))
+                        choices=Y_TICK_FORMATS)
     y_min: float | None = opt(None, "lower y limit (default: data, rounded down to a gridline)")
     y_max: float | None = opt(None, "upper y limit (default: data, rounded up to a gridline)")
     y_tick_step: float | None = opt(None, "distance between y gridlines in data units "
                                           "(percent panels: in percent points)", min=0, min_open=True)
     y_integer: bool = opt(False, "put y gridlines on whole numbers only")
-    y_scale: str = opt("linear", "y axis scale", choices=("linear", "log"))
+    y_scale: str = opt("linear", "y axis scale", choices=AXIS_SCALES)
     scatter: ScatterStyle = opt(factory=ScatterStyle, help="the raw points")
     line: LineStyle = opt(factory=LineStyle, help="the smoothed line")
     legend: LegendStyle = opt(factory=LegendStyle, help="the legend")
@@ -122,7 +138,7 @@ class PanelStyle:
     annotate: bool = opt(False, "mark the dip and the knee of the smoothed curve (as in rlplot summary)")
     annotation: AnnotationStyle = opt(factory=AnnotationStyle, help="how the dip and knee are marked")
     band: str = opt("none", "shaded band around the line: residual = smoothed ± band_k × local RMS "
-                            "of the residuals", choices=("none", "residual"))
+                            "of the residuals", choices=PANEL_BANDS)
     band_k: float = opt(2.0, "band half-width in local residual RMS units", min=0)
 
 
@@ -150,10 +166,10 @@ class FigureStyle:
     label_size: float = opt(11.0, "axis label size in points", min=1, max=200)
     tick_size: float = opt(9.0, "tick label size in points", min=1, max=200)
     facecolor: str = opt("white", "figure background colour", kind="color")
-    layout: str = opt("constrained", "layout engine", choices=("constrained", "tight", "none"))
+    layout: str = opt("constrained", "layout engine", choices=LAYOUT_ENGINES)
     x_label: str | None = opt(None, "x axis label (default: 'RL flops' for a FLOPs column, else its name)")
-    x_scale: str = opt("linear", "x axis scale", choices=("linear", "log"))
-    x_tick_format: str = opt("sci", "x tick labels", choices=("sci", "eng", "si", "plain", "hidden"))
+    x_scale: str = opt("linear", "x axis scale", choices=AXIS_SCALES)
+    x_tick_format: str = opt("sci", "x tick labels", choices=X_TICK_FORMATS)
     x_min: float | None = opt(None, "lower x limit")
     x_max: float | None = opt(None, "upper x limit")
     grid: bool = opt(True, "draw major gridlines")
@@ -171,11 +187,11 @@ class DataSpec:
                                        min_open=True)
     restarts: str = opt("keep-last", "when x goes back (a resumed run): keep-last replaces the earlier "
                                      "points with x >= the new x (as TensorBoard), keep-all keeps both, "
-                                     "error stops", choices=("keep-last", "keep-all", "error"))
+                                     "error stops", choices=RESTART_POLICIES)
     duplicates: str = opt("last", "points sharing an x: keep the last, the first, their mean, or keep all",
-                          choices=("last", "first", "mean", "keep"))
+                          choices=DUPLICATE_POLICIES)
     format: str | None = opt(None, "input format (default: detected from the content); "
-                                   "see `rlplot inspect`", kind="format")
+                                   "see `rlplot inspect`", kind="input-format")
 
 
 @dataclass(frozen=True)
@@ -187,7 +203,7 @@ class OutputSpec:
     rasterize_above: int = opt(2000, "in SVG/PDF, rasterise a scatter layer with more points than this", min=0)
     metadata: Mapping[str, str] = opt(factory=dict, help="document metadata (Title, Author, …)")
     formats: tuple[str, ...] = opt(("png",), "files written when `render` gets no -o: <log name>.<format> "
-                                             "for each", choices=("png", "svg", "pdf"))
+                                             "for each", choices=FIGURE_FORMATS)
 
 
 @dataclass(frozen=True)
@@ -199,18 +215,18 @@ class RunsSpec:
     group_by: str | None = opt(None, "regex over each path; its first capture group (or the group "
                                      "named 'group') names the run's group")
     aggregate: str = opt("none", "combine the runs of each group into one line",
-                         choices=("none", "mean", "median", "iqm"))
+                         choices=AGGREGATES)
     band: str = opt("ci", "band around an aggregate: sd, sem, ci (percentile bootstrap over runs), none",
-                    choices=("none", "sd", "sem", "ci"))
+                    choices=RUN_BANDS)
     level: float = opt(95.0, "confidence level of the ci band, in percent", min=1, max=99.9)
     reps: int = opt(2000, "bootstrap resamples of the ci band", min=100, max=100000)
     seed: int = opt(0, "seed of the bootstrap (same seed, same band)", min=0)
     x_range: str = opt("intersection", "x range of an aggregate: the range all runs share, or the "
                                        "union (fewer runs toward the ends)",
-                       choices=("intersection", "union"))
+                       choices=X_RANGES)
     grid_points: int = opt(400, "x grid points an aggregate is computed at", min=10, max=100000)
     smooth: str = opt("before", "smooth each run before aggregating, or the aggregate after",
-                      choices=("before", "after"))
+                      choices=SMOOTH_ORDERS)
     points: bool = opt(False, "with an aggregate, also draw the runs' raw points (faint)")
     footnote: bool = opt(True, "with an aggregate, say under the figure what the line and band are")
 
@@ -230,28 +246,73 @@ class Config:
     runs: RunsSpec = opt(factory=RunsSpec, help="several runs: labels, groups, aggregation")
 
 
-def option_fields(cls) -> list:
-    """The declared options of a section, in declaration order."""
-    return [f for f in fields(cls)]
+# ---------------------------------------------------------------------------- look-ups
+
+@functools.cache
+def field_types(cls) -> dict[str, Any]:
+    """The resolved type of each option of a section (the annotations are postponed text)."""
+    return typing.get_type_hints(cls)
 
 
-def is_section(value_or_type) -> bool:
-    """Whether a value or type is a config section (a dataclass)."""
-    return is_dataclass(value_or_type)
+def section_of(tp) -> type | None:
+    """The section class inside a type (``X``, ``X | None``, ``tuple[X, ...]``), else None."""
+    if is_dataclass(tp):
+        return tp
+    for arg in typing.get_args(tp):
+        if is_dataclass(arg):
+            return arg
+    return None
+
+
+def field_at(path: KeyPath) -> Field | None:
+    """The declared option at a key path such as ``("panels", 0, "scatter", "color")``, else None."""
+    cls: Any = Config
+    spec = None
+    for part in path:
+        if isinstance(part, int):
+            continue          # a list index: same item type
+        if cls is None:
+            return None
+        known = {f.name: f for f in fields(cls)}
+        if part not in known:
+            return None
+        spec = known[part]
+        cls = section_of(field_types(cls)[part])
+    return spec
+
+
+def default_of(spec: Field) -> Any:
+    """The declared default value of an option (sections and factories built)."""
+    if spec.default is not MISSING:
+        return spec.default
+    if spec.default_factory is not MISSING:
+        return spec.default_factory()
+    return None
+
+
+def range_text(meta: Mapping) -> str:
+    """``>= 0 and <= 1``: the declared range of a number option, from its field metadata ('' if none)."""
+    low, high = meta.get("min"), meta.get("max")
+    lo = "" if low is None else (f"> {low:g}" if meta.get("min_open") else f">= {low:g}")
+    hi = "" if high is None else f"<= {high:g}"
+    return " and ".join(p for p in (lo, hi) if p)
 
 
 def option_help(dotted_path: str) -> str:
     """The declared help of an option such as ``figure.dpi``, with its default (for CLI help)."""
-    section: Any = Config
-    spec = None
-    for part in dotted_path.split("."):
-        spec = {f.name: f for f in fields(section)}[part]
-        section = spec.type if isinstance(spec.type, type) else _section_type(section, part)
+    spec = field_at(tuple(int(p) if p.isdigit() else p for p in dotted_path.split(".")))
+    if spec is None:
+        raise KeyError(dotted_path)
     default = spec.default if spec.default is not MISSING else None
-    text = spec.metadata.get("help", "")
-    return f"{text} [config: {dotted_path}; default: {default}]"
+    return f"{spec.metadata.get('help', '')} [config: {dotted_path}; default: {default}]"
 
 
-def _section_type(cls, name: str):
-    import typing
-    return typing.get_type_hints(cls)[name]
+def to_mapping(section) -> Any:
+    """A config section (or any value in one) as plain YAML-ready data: tuples become lists."""
+    if is_dataclass(section):
+        return {f.name: to_mapping(getattr(section, f.name)) for f in fields(section)}
+    if isinstance(section, (list, tuple)):
+        return [to_mapping(item) for item in section]
+    if isinstance(section, Mapping):
+        return {key: to_mapping(value) for key, value in section.items()}
+    return section

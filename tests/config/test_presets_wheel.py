@@ -16,7 +16,7 @@ from pathlib import Path
 
 import pytest
 
-from .conftest import ROOT, SAMPLE_JSONL
+from ..conftest import ROOT, SAMPLE_JSONL
 
 pytestmark = pytest.mark.slow
 

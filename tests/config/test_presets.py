@@ -7,10 +7,10 @@ import pytest
 from matplotlib.colors import to_hex, to_rgba
 
 from rlplot.config import Config, load_config, preset_names
-from rlplot.config.loader import preset_description, preset_dirs
+from rlplot.config.presets import preset_description, preset_dirs
 from rlplot.pipeline import render
 
-from .conftest import DATA
+from ..conftest import DATA
 
 FOUR_METRICS = DATA / "four_metrics.jsonl"
 PRESETS = ["default", "paper", "paper-wide", "slides", "poster", "dark", "colorblind", "anonymized-x",
