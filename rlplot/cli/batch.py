@@ -93,7 +93,7 @@ class Progress:
 @opt.band
 @click.option("--pattern", "patterns", multiple=True, metavar="GLOB",
               help="File names to take from folders (repeatable; default: every log extension).")
-@click.option("--force", is_flag=True, help="Re-render everything, even runs that are up to date.")
+@opt.force
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed run.")
 @opt.strict
 @opt.quiet

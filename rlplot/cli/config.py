@@ -59,7 +59,7 @@ def validate(files, sets):
 
 @config.command("init", cls=Command, short_help="Write a commented starter config.")
 @click.argument("path", required=False, default=DEFAULT_INIT_PATH, metavar="[PATH]")
-@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
+@opt.force
 @opt.debug
 def init(path, force):
     """Write a commented starter config with every option at its default (default: rlplot.yaml)."""

@@ -112,9 +112,10 @@ def print_format(registry: Registry, default: str, *, legacy_input_format: bool 
         raise click.BadParameter(f"unknown {registry.what} '{value}' "
                                  f"({unknown_hint(value, registry.names)})", ctx=ctx, param=param)
 
-    return shared("-f", "--format", "fmt", default=default, show_default=True, callback=check,
-                  metavar=one_of(registry),
-                  help="What to print: " + registry.described() + ".")
+    # Not in SHARED: one meaning (what is printed), but each command has its own choices.
+    return click.option("-f", "--format", "fmt", default=default, show_default=True, callback=check,
+                        metavar=one_of(registry),
+                        help="What to print: " + registry.described() + ".")
 
 
 # -- several runs ------------------------------------------------------------------------------
@@ -133,6 +134,8 @@ executor = shared("--executor", type=click.Choice(EXECUTORS.names), default=EXEC
 scheduler = shared("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (with --executor dask), e.g. tcp://head:8786.")
 
+force = shared("--force", is_flag=True,
+               help="Write even where the output exists (batch: re-render runs that are up to date).")
 debug = shared("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug,
                help="Show a traceback on errors.")
 
