@@ -10,7 +10,7 @@ import click
 import pytest
 
 from rlplot import __version__
-from rlplot.cli import COMMANDS, ExitCode, LazyGroup, cli, error_line
+from rlplot.cli import COMMANDS, ExitCode, LazyGroup, cli
 from rlplot.errors import InputError
 
 from ..conftest import SAMPLE_JSONL
@@ -158,7 +158,3 @@ def test_only_the_group_turns_results_into_exits():
     assert subcommands, CLI_DIR
     assert [hit for path in subcommands for hit in _exits_in(path)] == []
     assert _exits_in(CLI_DIR / "__init__.py")    # the one place that does
-
-
-def test_error_lines_fold_line_breaks():
-    assert error_line("a\n  b\tc") == "rlplot: error: a b c"

@@ -87,7 +87,7 @@ def test_threshold_matches_role_column_or_label(invoke):
         assert 0.8e21 < par["thresholds"][0]["x"] < 0.9e21
 
 
-def test_bad_thresholds(invoke):
+def test_bad_thresholds_are_one_line_or_a_usage_error(invoke):
     unknown = invoke("summary", SAMPLE_JSONL, "-t", "loss=1")
     assert unknown.exit_code == 1
     assert unknown.stderr.strip().count("\n") == 0
