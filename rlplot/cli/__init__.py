@@ -8,12 +8,11 @@ result or error into an exit code (see ``ExitCode``).
 from __future__ import annotations
 
 import importlib
-import os
 
 import click
 
 from .._version import __version__
-from . import options
+from .debug import debug as debug_option, debugging
 from .exits import ExitCode
 from .output import error_line
 
@@ -67,7 +66,7 @@ class LazyGroup(click.Group):
         except (click.exceptions.Exit, click.ClickException, click.exceptions.Abort):
             raise
         except RlplotError as exc:
-            if _debugging(ctx):
+            if debugging(ctx):
                 raise
             click.echo(error_line(str(exc)), err=True)
             code = ExitCode.ERROR
@@ -77,7 +76,7 @@ class LazyGroup(click.Group):
         except BrokenPipeError:     # e.g. `rlplot summary … | head`: nothing left to say
             code = ExitCode.ERROR
         except Exception as exc:  # an rlplot bug: still one line, with a way to see more
-            if _debugging(ctx):
+            if debugging(ctx):
                 raise
             click.echo(error_line(f"internal error: {type(exc).__name__}: {exc} "
                                   "(run with --debug for a traceback, and please report it)"),
@@ -88,15 +87,10 @@ class LazyGroup(click.Group):
         return None
 
 
-def _debugging(ctx: click.Context) -> bool:
-    """Whether --debug (of the group or the subcommand) or RLPLOT_DEBUG asks for tracebacks."""
-    return bool(ctx.meta.get("rlplot.debug") or os.environ.get("RLPLOT_DEBUG"))
-
-
 @click.group(cls=LazyGroup, lazy_subcommands=COMMANDS,
              context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="rlplot")
-@options.debug
+@debug_option
 def cli():
     """Publication-quality figures of RL training logs (CSV, JSONL, JSON)."""
 

@@ -13,9 +13,10 @@ import click
 from click.core import ParameterSource
 
 from ..choices import AGGREGATES, EXECUTORS, FIGURE_FORMATS, RUN_BANDS
-from ..config.schema import option_help
+from ..config.schema import OutputSpec, option_help
 from ..registry import Registry, unknown_hint
 from .command import LegacyOption, Moved, move_value
+from .debug import DEBUG_HELP, debug as debug_option
 
 SHARED: dict[str, str] = {}     # flag -> its help, for the one-wording test
 
@@ -54,13 +55,6 @@ def _split_commas(ctx, param, values) -> tuple[str, ...]:
     return tuple(part.strip() for value in values for part in value.split(",") if part.strip())
 
 
-def set_debug(ctx: click.Context, param, value: bool) -> bool:
-    """Click callback for ``--debug``: tracebacks instead of one-line errors, for this invocation."""
-    if value:
-        ctx.meta["rlplot.debug"] = True
-    return value
-
-
 # -- config ------------------------------------------------------------------------------------
 configs = shared("-c", "--config", "configs", multiple=True, metavar="FILE|PRESET",
                  help="YAML config file or preset name; repeatable, later ones win.")
@@ -90,7 +84,8 @@ formats = shared("--formats", "formats", multiple=True, metavar="FMT[,FMT]",
                  callback=_split_commas,
                  help=f"Figure formats ({FIGURE_FORMATS.listing()}) where names are automatic: "
                       "<log name>.<format>, or under --out-dir in batch; comma-separated or "
-                      "repeated. [config: output.formats; default: png]")
+                      "repeated. [config: output.formats; default: "
+                      f"{','.join(OutputSpec().formats)}]")
 out_dir = shared("--out-dir", "out_dir", metavar="DIR",
                  help="Folder for the figures (and the manifest that makes reruns incremental).")
 
@@ -136,8 +131,8 @@ scheduler = shared("--scheduler", metavar="ADDRESS",
 
 force = shared("--force", is_flag=True,
                help="Write even where the output exists (batch: re-render runs that are up to date).")
-debug = shared("--debug", is_flag=True, expose_value=False, is_eager=True, callback=set_debug,
-               help="Show a traceback on errors.")
+debug = debug_option             # declared in debug.py: the group takes it too
+SHARED["--debug"] = DEBUG_HELP
 
 # -- old spellings (kept for one release; see rlplot.cli.command) --------------------------------
 legacy_input_format = click.option("--format", "legacy_input_format", cls=LegacyOption,

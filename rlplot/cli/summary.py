@@ -1,4 +1,4 @@
-"""``rlplot summary``: the numbers behind the chart (dip, knee, thresholds, variance) as text, JSON, Markdown or CSV."""
+"""``rlplot summary``: the numbers behind the chart (dip, knee, thresholds, variance), as -f prints them."""
 from __future__ import annotations
 
 import click
