@@ -181,7 +181,7 @@ def main() -> None:
             free.append(available_speedup())
             for jobs in jobs_list:
                 samples[jobs].append(timed(
-                    RLPLOT + ["batch", str(work / "sweep"), "-o", str(work / f"out-j{jobs}"),
+                    RLPLOT + ["batch", str(work / "sweep"), "--out-dir", str(work / f"out-j{jobs}"),
                               "-j", str(jobs), "--force", "-q"], f"j{jobs}"))
         walls = {}
         for jobs in jobs_list:

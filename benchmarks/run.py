@@ -8,7 +8,7 @@ Every measurement is a separate process (wall time of the whole process, median 
 ``--reps``; peak RSS of that process from ``os.wait4``). The bare import floor (python
 importing matplotlib's Agg backend + statsmodels' lowess and saving an empty two-panel
 figure) is measured in the same run, so ratios against it are fair on a busy machine.
-Logs come from benchmarks/generate.py (benchmarks/data/, reused between runs).
+Logs come from benchmarks/generate.py (benchmarks/data/ or --data DIR, reused between runs).
 """
 from __future__ import annotations
 
@@ -108,6 +108,8 @@ def main(argv=None) -> int:
                         help="skip the reference JSONL run above this many rows "
                              "(pandas needs ~17 GB at 10M rows)")
     parser.add_argument("--quick", action="store_true", help="CI-sized: 1,000 rows only")
+    parser.add_argument("--data", type=Path, default=DATA,
+                        help="folder for the generated logs (default: benchmarks/data)")
     args = parser.parse_args(argv)
     sizes = [1000] if args.quick else parse_sizes(args.sizes)
     reps = max(1, args.reps)
@@ -125,7 +127,7 @@ def main(argv=None) -> int:
                     "import floor")
 
     for n in sizes:
-        csv, jsonl = generate(n, "csv"), generate(n, "jsonl")
+        csv, jsonl = generate(n, "csv", args.data), generate(n, "jsonl", args.data)
         big = n >= 1_000_000
         ref_reps = args.ref_reps if big else reps
         png = measure(rlplot_argv(csv, out / "csv.png"), out / "csv.png", reps, f"rlplot {n} CSV")

@@ -463,7 +463,7 @@ def test_warnings_are_capped_on_screen_but_counted(tmp_path, invoke):
     records = good[:40] + [f"{{broken {i}" for i in range(30)] + good[40:]
     write_jsonl(sweep / "a" / "metrics.jsonl", records)
     js = tmp_path / "r.json"
-    result = invoke("batch", sweep, "-o", tmp_path / "out", "-j", "1", "--report-json", js)
+    result = invoke("batch", sweep, "--out-dir", tmp_path / "out", "-j", "1", "--report-json", js)
     assert result.exit_code == 0
     shown = [l for l in result.stderr.splitlines() if l.startswith("rlplot: warning: ")]
     assert len(shown) == 6 and shown[-1].endswith("… and 25 more warnings")   # 30 skipped lines
@@ -609,10 +609,10 @@ def test_aggregate_and_band_flags_work_through_batch(tmp_path, invoke, rendered)
 
 def test_aggregate_without_groups_is_an_error(tmp_path, invoke):
     sweep = make_sweep(tmp_path / "sweep", names=("a",))
-    result = invoke("batch", sweep, "-o", tmp_path / "out", "--aggregate", "mean")
+    result = invoke("batch", sweep, "--out-dir", tmp_path / "out", "--aggregate", "mean")
     assert result.exit_code == 1
     assert result.stderr.startswith("rlplot: error: --aggregate combines the runs of each group")
-    bad = invoke("batch", sweep, "-o", tmp_path / "out", "--group-by", "x", "--aggregate", "mode")
+    bad = invoke("batch", sweep, "--out-dir", tmp_path / "out", "--group-by", "x", "--aggregate", "mode")
     assert bad.exit_code == 1 and "mode" in bad.stderr and "Traceback" not in bad.stderr
     assert not (tmp_path / "out").exists()
 

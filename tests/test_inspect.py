@@ -86,8 +86,8 @@ def test_cli_text(invoke):
 
 
 def test_cli_json_is_stable_and_complete(invoke):
-    first = invoke("inspect", "--json", DATA / "tb_long.csv", DATA / "verl_partial.jsonl")
-    second = invoke("inspect", "--json", DATA / "tb_long.csv", DATA / "verl_partial.jsonl")
+    first = invoke("inspect", "-f", "json", DATA / "tb_long.csv", DATA / "verl_partial.jsonl")
+    second = invoke("inspect", "-f", "json", DATA / "tb_long.csv", DATA / "verl_partial.jsonl")
     assert first.exit_code == 0 and first.output == second.output
     data = json.loads(first.output)
     long, partial = data["files"]
@@ -101,7 +101,7 @@ def test_cli_json_is_stable_and_complete(invoke):
 
 def test_cli_format_override(invoke):
     result = invoke("inspect", "--format", "csv", DATA / "monitor.csv")
-    assert "format: csv (forced with --format)" in result.output
+    assert "format: csv (forced with --input-format)" in result.output
 
 
 def test_cli_error_exit_code_after_reporting_every_file(invoke, tmp_path):
@@ -119,7 +119,7 @@ def test_cli_reads_stdin(invoke):
 
 @pytest.mark.parametrize("path", sorted(DATA.iterdir()), ids=lambda p: p.name)
 def test_inspect_explains_every_fixture(invoke, path):
-    result = invoke("inspect", "--json", path)
+    result = invoke("inspect", "-f", "json", path)
     assert result.exit_code == 0
     report = json.loads(result.output)["files"][0]
     assert report["error"] is None and report["runs"]

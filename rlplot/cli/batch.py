@@ -7,10 +7,14 @@ import sys
 
 import click
 
-from ..config.schema import option_help
-from . import debug_option, error_line
-from .common import MAX_SKIPPED_SHOWN as MAX_WARNINGS_SHOWN, config_options
+from . import options as opt
+from .command import Command
+from .exits import ExitCode
+from .output import error_line, warn
 from .render import render_overrides
+
+# Warnings printed per rendered run (one plain line per run, not with a progress bar).
+WARNINGS_SHOWN_PER_RUN = 5
 
 
 class Progress:
@@ -46,12 +50,11 @@ class Progress:
                 where += " -> " + ", ".join(outcome.written)
             click.echo(where, err=True)
             summary = outcome.summary if outcome.status == RENDERED else {}
-            for text in summary.get("warnings", [])[:MAX_WARNINGS_SHOWN]:
-                click.echo(f"rlplot: warning: {text}", err=True)
-            more = summary.get("warning_count", 0) - MAX_WARNINGS_SHOWN
+            for text in summary.get("warnings", [])[:WARNINGS_SHOWN_PER_RUN]:
+                warn(text)
+            more = summary.get("warning_count", 0) - WARNINGS_SHOWN_PER_RUN
             if more > 0:
-                click.echo(f"rlplot: warning: {outcome.label}: … and {more} more warnings",
-                           err=True)
+                warn(f"{outcome.label}: … and {more} more warnings")
         if self._bar is not None:
             self._bar.update(1)
 
@@ -74,43 +77,37 @@ class Progress:
             self._bar = None
 
 
-@click.command()
+@click.command(cls=Command, needs=("out_dir",))
 @click.argument("inputs", nargs=-1, required=True, metavar="INPUT...")
-@click.option("-o", "--out-dir", required=True, metavar="DIR",
-              help="Folder for the figures (and the manifest that makes reruns incremental).")
-@config_options
-@click.option("--format", "formats", metavar="FMT[,FMT]", multiple=True,
-              help="Output formats: png, svg, pdf (comma-separated or repeated). Default: the "
-                   "config's output.formats (png).")
-@click.option("-j", "--jobs", type=click.IntRange(min=1), metavar="N",
-              help="Worker processes (default: all cores).")
+@opt.out_dir
+@opt.formats
+@opt.config_options
+@opt.input_format
+@opt.jobs
 @click.option("--name", "template", metavar="TEMPLATE",
               help="Output name under --out-dir, from {stem} {name} {ext} {parent} {relparent} "
                    "{relpath} (of a group's first run) and {group}; never outside --out-dir. "
                    "[default: {relpath}; with --group-by: {group}]")
-@click.option("--group-by", metavar="REGEX",
-              help="One figure per group of runs instead of per run (a path it does not match "
-                   "is a group of its own): " + option_help("runs.group_by"))
-@click.option("--aggregate", metavar="STAT",
-              help=option_help("runs.aggregate") + " (mean, median, iqm; needs --group-by)")
-@click.option("--band", metavar="KIND", help=option_help("runs.band"))
+@opt.group_by
+@opt.aggregate
+@opt.band
 @click.option("--pattern", "patterns", multiple=True, metavar="GLOB",
               help="File names to take from folders (repeatable; default: every log extension).")
-@click.option("--force", is_flag=True, help="Re-render everything, even runs that are up to date.")
+@opt.force
 @click.option("--fail-fast", is_flag=True, help="Stop at the first failed run.")
-@click.option("-q", "--quiet", is_flag=True, help="No progress and no warnings (errors still print).")
+@opt.strict
+@opt.quiet
 @click.option("--report", "report_md", metavar="FILE", help="Write a Markdown summary table.")
 @click.option("--report-json", metavar="FILE", help="Write the same summary as JSON.")
 @click.option("--shard", metavar="I/N", help="Render only shard I of N (1-based; stable across machines).")
-@click.option("--strict", is_flag=True, help="Treat every skipped line as an error.")
-@click.option("--executor", type=click.Choice(["process", "dask"]), default="process",
-              show_default=True, help="Where jobs run: local processes or a Dask cluster.")
-@click.option("--scheduler", metavar="ADDRESS",
-              help="Dask scheduler address (with --executor dask), e.g. tcp://head:8786.")
-@debug_option
-def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, aggregate, band,
-          patterns, force, fail_fast, quiet, report_md, report_json, shard, strict, executor,
-          scheduler):
+@opt.executor
+@opt.scheduler
+@opt.legacy_out_dir
+@opt.legacy_formats
+@opt.debug
+def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template, group_by,
+          aggregate, band, patterns, force, fail_fast, strict, quiet, report_md, report_json,
+          shard, executor, scheduler):
     """Render one figure per log found in INPUT... (files, folders, globs) into --out-dir.
 
     Outputs mirror each log's path relative to the inputs' common folder, so
@@ -120,9 +117,9 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, agg
     Status goes to stderr; stdout lists the files written. Exit code 1 if any run failed.
 
     \b
-    rlplot batch sweep/ -o figures -j 2 --format png,pdf --report summary.md
-    rlplot batch 'runs/*/metrics.jsonl' -o out --name '{parent}' --shard 2/4
-    rlplot batch sweep/ -o out --group-by 'lr([^_]+)_seed' --aggregate mean --band ci
+    rlplot batch sweep/ --out-dir figures -j 2 --formats png,pdf --report summary.md
+    rlplot batch 'runs/*/metrics.jsonl' --out-dir out --name '{parent}' --shard 2/4
+    rlplot batch sweep/ --out-dir out --group-by 'lr([^_]+)_seed' --aggregate mean --band ci
     """
     from ..batch import Report, discover, make_executor, parse_shard, plan, remove_leftovers, \
         run_batch, select_shard
@@ -132,14 +129,15 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, agg
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputError("--out-dir is a file, not a folder", file=out_dir)
     shard_spec = parse_shard(shard) if shard else None
-    overrides = render_overrides(group_by=group_by, aggregate=aggregate, band=band)
+    overrides = render_overrides(group_by=group_by, aggregate=aggregate, band=band,
+                                 input_format=input_format, formats=formats)
     config = load_config(configs, sets, overrides).config
     if aggregate is not None and aggregate != "none" and not config.runs.group_by:
         # Without groups every figure holds one run: there would be nothing to combine.
         raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
                           hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
     found = discover(inputs, patterns or None, exclude=out_dir)
-    all_jobs = plan(found, out_dir, formats=formats or config.output.formats, template=template,
+    all_jobs = plan(found, out_dir, formats=config.output.formats, template=template,
                     group_by=config.runs.group_by or None)
     _check_report_paths([report_md, report_json], found, all_jobs)
     todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
@@ -166,8 +164,7 @@ def batch(inputs, out_dir, configs, sets, formats, jobs, template, group_by, agg
     _write_reports(report, report_md, report_json)
     if not quiet:
         click.echo(report.summary(), err=True)
-    if report.exit_code:
-        click.get_current_context().exit(report.exit_code)
+    return ExitCode.ERROR if report.failed else ExitCode.OK
 
 
 def _check_report_paths(reports, found, jobs) -> None:

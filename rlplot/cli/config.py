@@ -5,8 +5,10 @@ from pathlib import Path
 
 import click
 
-from . import EXIT_ERROR, debug_option, error_line
-from .common import config_options
+from . import options as opt
+from .command import Command
+from .exits import ExitCode
+from .output import error_line
 
 DEFAULT_INIT_PATH = "rlplot.yaml"
 
@@ -23,11 +25,11 @@ def config():
     """
 
 
-@config.command("show", short_help="Print the merged config as YAML.")
-@config_options
+@config.command("show", cls=Command, short_help="Print the merged config as YAML.")
+@opt.config_options
 @click.option("--sources", is_flag=True,
               help="End each value with where it came from: default, preset:NAME:LINE, FILE:LINE, --set.")
-@debug_option
+@opt.debug
 def show(configs, sets, sources):
     """Print the effective merged config (defaults < -c files in order < --set) as YAML."""
     from ..config.docs import show_yaml
@@ -37,11 +39,10 @@ def show(configs, sets, sources):
     click.echo(show_yaml(loaded.config, loaded.origin if sources else None), nl=False)
 
 
-@config.command("validate", short_help="Check configs; list every problem.")
+@config.command("validate", cls=Command, short_help="Check configs; list every problem.")
 @click.argument("files", nargs=-1, required=True, metavar="FILE|PRESET...")
-@click.option("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
-              help="Validate with these overrides on top of each file.")
-@debug_option
+@opt.sets
+@opt.debug
 def validate(files, sets):
     """Check config files; print every problem, one per line, and exit 1 if there is any."""
     from ..config.loader import validate_refs
@@ -50,15 +51,16 @@ def validate(files, sets):
     for problem in problems:
         click.echo(error_line(str(problem)), err=True)
     if problems:
-        raise SystemExit(EXIT_ERROR)
+        return ExitCode.ERROR
     for ref in files:
         click.echo(f"{ref}: ok")
+    return ExitCode.OK
 
 
-@config.command("init", short_help="Write a commented starter config.")
+@config.command("init", cls=Command, short_help="Write a commented starter config.")
 @click.argument("path", required=False, default=DEFAULT_INIT_PATH, metavar="[PATH]")
-@click.option("--force", is_flag=True, help="Overwrite PATH if it exists.")
-@debug_option
+@opt.force
+@opt.debug
 def init(path, force):
     """Write a commented starter config with every option at its default (default: rlplot.yaml)."""
     from ..atomic import write_text_atomic
@@ -74,8 +76,8 @@ def init(path, force):
     click.echo(str(target))
 
 
-@config.command("list", short_help="List presets with descriptions.")
-@debug_option
+@config.command("list", cls=Command, short_help="List presets with descriptions.")
+@opt.debug
 def list_presets():
     """List the presets that ship with rlplot, with their one-line descriptions."""
     from ..config.loader import preset_description, preset_names
@@ -84,5 +86,3 @@ def list_presets():
     width = max((len(n) for n in names), default=0)
     for name in names:
         click.echo(f"{name:<{width}}  {preset_description(name)}")
-
-

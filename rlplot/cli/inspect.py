@@ -1,13 +1,22 @@
-"""``rlplot inspect``: what each log holds and how rlplot would read it (text or --json)."""
+"""``rlplot inspect``: what each log holds and how rlplot would read it (text or JSON)."""
 from __future__ import annotations
 
 import click
 
-from ..config.schema import option_help
-from . import debug_option
-from .common import config_options
+from ..registry import Choice, Registry
+from . import options as opt
+from .command import Command
+from .exits import ExitCode
 
-MAX_SKIPPED_SHOWN = 20
+# Skipped lines listed per file in the report; the rest are counted.
+SKIPPED_LINES_LISTED = 20
+
+# What `inspect -f` prints. TODO(lead): move to rlplot/choices.py beside SUMMARY_FORMATS.
+INSPECT_FORMATS = Registry("inspect format", (
+    Choice("text", "one readable block per file"),
+    Choice("json", "one JSON object with stable keys (json is what is printed; the JSON log format "
+                   "is --input-format json)"),
+))
 
 
 def _num(value) -> str:
@@ -22,7 +31,7 @@ def report_text(report) -> str:
         if report.format:
             out.append(f"  format: {report.format}")
         return "\n".join(out)
-    how = "forced with --format" if report.format_forced else "detected"
+    how = "forced with --input-format" if report.format_forced else "detected"
     out.append(f"  format: {report.format} ({how})")
     if len(report.runs) > 1:
         out.append(f"  runs: {len(report.runs)} ({', '.join(str(r.run) for r in report.runs)})")
@@ -61,39 +70,43 @@ def report_text(report) -> str:
         else:
             out.append(f"{indent}duplicate x: none")
     out.append(f"  skipped lines: {len(report.skipped)}")
-    for skip in report.skipped[:MAX_SKIPPED_SHOWN]:
+    for skip in report.skipped[:SKIPPED_LINES_LISTED]:
         where = f"line {skip.line}" if skip.line is not None else "record"
         out.append(f"    {where}: {skip.why}")
-    if len(report.skipped) > MAX_SKIPPED_SHOWN:
-        out.append(f"    … {len(report.skipped) - MAX_SKIPPED_SHOWN} more")
+    if len(report.skipped) > SKIPPED_LINES_LISTED:
+        out.append(f"    … {len(report.skipped) - SKIPPED_LINES_LISTED} more")
     return "\n".join(out)
 
 
-@click.command()
+@click.command(cls=Command)
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
-@click.option("--json", "as_json", is_flag=True, help="Print one JSON object (stable keys) instead of text.")
-@click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
-@config_options
-@debug_option
-def inspect(logs, as_json, fmt, configs, sets):
+@opt.print_format(INSPECT_FORMATS, "text", legacy_input_format=True)
+@opt.input_format
+@opt.config_options
+@opt.quiet
+@opt.legacy_json
+@opt.debug
+def inspect(logs, fmt, input_format, configs, sets, quiet):
     """Show what each LOG holds: format, columns, x choice, panels, restarts, skipped lines.
+
+    Exit code 1 if a log cannot be read (after reporting every file).
 
     \b
     rlplot inspect monitor.csv progress.txt
-    rlplot inspect --json metrics.jsonl
+    rlplot inspect -f json metrics.jsonl
+    rlplot inspect --input-format csv monitor.csv
     """
     import json
 
     from ..config import load_config
     from ..inspect import inspect_log
+    from .render import render_overrides
 
-    overrides = {"data": {"format": fmt}} if fmt else None
-    config = load_config(configs, sets, overrides).config
+    config = load_config(configs, sets, render_overrides(input_format=input_format)).config
     reports = [inspect_log(path, config=config) for path in logs]
-    if as_json:
+    if fmt == "json":
         click.echo(json.dumps({"files": [r.to_dict() for r in reports]}, indent=2, sort_keys=True,
                               allow_nan=False))
     else:
         click.echo("\n\n".join(report_text(r) for r in reports))
-    if any(r.error for r in reports):
-        raise click.exceptions.Exit(1)
+    return ExitCode.ERROR if any(r.error for r in reports) else ExitCode.OK

@@ -1,16 +1,19 @@
 """``rlplot render``: logs in, one figure out (to one or more files)."""
 from __future__ import annotations
 
+from typing import Sequence
+
 import click
 
+from ..choices import DUPLICATE_POLICIES, RESTART_POLICIES, SMOOTHING_METHODS, X_RANGES
 from ..config.schema import option_help
-from . import debug_option
-from .common import config_options, log_options, echo_notices
-
+from . import options as opt
+from .command import Command
 
 # Each dedicated flag and the config key it sets: the flags form the top config layer.
 FLAG_KEYS = {
-    "x": "data.x", "restarts": "data.restarts", "duplicates": "data.duplicates", "fmt": "data.format",
+    "x": "data.x", "restarts": "data.restarts", "duplicates": "data.duplicates",
+    "input_format": "data.format", "formats": "output.formats",
     "smooth": "smoothing.method", "frac": "smoothing.frac", "ema_weight": "smoothing.weight",
     "dpi": "figure.dpi", "width": "figure.width", "height": "figure.height",
     "aggregate": "runs.aggregate", "band": "runs.band", "reps": "runs.reps",
@@ -22,9 +25,9 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
     """The dedicated CLI flags as a config layer (they win over every file and --set)."""
     layer: dict = {}
     for name, value in flags.items():
-        if value is not None:
+        if value is not None and value != ():
             section, key = FLAG_KEYS[name].split(".")
-            layer.setdefault(section, {})[key] = value
+            layer.setdefault(section, {})[key] = list(value) if isinstance(value, tuple) else value
     extra = {"annotate": True} if annotate else {}
     if ys:
         layer["panels"] = [{"metric": y, **extra} for y in ys]
@@ -33,16 +36,29 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
     return layer
 
 
-@click.command()
+def figure_outputs(logs: Sequence[str], outputs: Sequence[str], formats: Sequence[str],
+                   config) -> list[str]:
+    """The files to write: ``-o`` as given, else ``<log name>.<format>`` per output.formats."""
+    from ..pipeline import run_label
+
+    if outputs and formats:
+        raise click.UsageError("-o names the files (the extension picks the format); --formats is "
+                               "for automatic names: give one or the other")
+    return list(outputs) or [f"{run_label(logs[0])}.{ext}" for ext in config.output.formats]
+
+
+def _smooth_help() -> str:
+    return (f"{option_help('smoothing.method')} METHOD: {SMOOTHING_METHODS.listing()}; set a "
+            "method's parameters with --set smoothing.<param>=VALUE (docs/smoothing.md).")
+
+
+@click.command(cls=Command)
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
-              help="Output file (.png, .svg, .pdf); repeatable. Default: <log name>.png here "
-              "(config: output.formats).")
-@config_options
-@log_options
-@click.option("--smooth", metavar="METHOD", help=option_help("smoothing.method") +
-              " Methods: lowess (frac or bandwidth), ema (weight), twema (halflife), rolling (window),"
-              " gaussian (sigma), none; set their parameters with --set smoothing.<param>=VALUE.")
+@opt.outputs
+@opt.formats
+@opt.config_options
+@opt.log_options
+@click.option("--smooth", metavar="METHOD", help=_smooth_help())
 @click.option("--frac", type=float, help=option_help("smoothing.frac"))
 @click.option("--ema-weight", type=float, help=option_help("smoothing.weight"))
 @click.option("--dpi", type=int, help=option_help("figure.dpi"))
@@ -51,41 +67,43 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 @click.option("--data-out", "data_out", metavar="FILE.csv",
               help="Also write every point (x, y, smoothed, band) of every run and panel as "
                    "long-form CSV.")
-@click.option("--group-by", metavar="REGEX", help=option_help("runs.group_by"))
-@click.option("--aggregate", metavar="STAT", help=option_help("runs.aggregate") + " (mean, median, iqm)")
-@click.option("--band", metavar="KIND", help=option_help("runs.band"))
+@opt.group_by
+@opt.aggregate
+@opt.band
 @click.option("--reps", type=int, help=option_help("runs.reps"))
-@click.option("--x-range", metavar="MODE", help=option_help("runs.x_range"))
-@click.option("--restarts", metavar="POLICY",
-              help=option_help("data.restarts"))
-@click.option("--duplicates", metavar="POLICY",
+@click.option("--x-range", metavar=opt.one_of(X_RANGES), help=option_help("runs.x_range"))
+@click.option("--restarts", metavar=opt.one_of(RESTART_POLICIES), help=option_help("data.restarts"))
+@click.option("--duplicates", metavar=opt.one_of(DUPLICATE_POLICIES),
               help=option_help("data.duplicates"))
-@click.option("--format", "fmt", metavar="NAME", help=option_help("data.format"))
 @click.option("--annotate", is_flag=True,
               help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
                    "panels.N.annotate].")
-@debug_option
-def render(logs, outputs, configs, sets, x, ys, smooth, frac, ema_weight, dpi, width, height,
-           labels, group_by, aggregate, band, reps, x_range, strict, restarts, duplicates, fmt,
-           quiet, annotate, data_out):
+@opt.legacy_input_format
+@opt.debug
+def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, strict, quiet,
+           smooth, frac, ema_weight, dpi, width, height, data_out, group_by, aggregate, band,
+           reps, x_range, restarts, duplicates, annotate):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
     rlplot render run.jsonl -o figures/run.png -o figures/run.pdf
+    rlplot render run.jsonl --formats png,svg          # run.png and run.svg here
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
     rlplot render 'sweep/*/metrics.jsonl' --group-by 'lr([^_]+)_seed' --aggregate mean -o cmp.png
     rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
     """
     from ..config import load_config
-    from ..pipeline import render as render_logs, run_label
+    from ..pipeline import render as render_logs
+    from .output import echo_notices
 
     overrides = render_overrides(
         ys, annotate, x=x, smooth=smooth, frac=frac, ema_weight=ema_weight, dpi=dpi, width=width,
         height=height, aggregate=aggregate, band=band, reps=reps, x_range=x_range,
-        group_by=group_by, restarts=restarts, duplicates=duplicates, fmt=fmt)
+        group_by=group_by, restarts=restarts, duplicates=duplicates, input_format=input_format,
+        formats=formats)
     config = load_config(configs, sets, overrides).config
-    outputs = outputs or tuple(f"{run_label(logs[0])}.{ext}" for ext in config.output.formats)
-    result = render_logs(list(logs), list(outputs), config, strict=strict, labels=list(labels),
+    written_to = figure_outputs(logs, outputs, formats, config)
+    result = render_logs(list(logs), written_to, config, strict=strict, labels=list(labels),
                          data_out=data_out)
     if not quiet:
         echo_notices(result.notices)

@@ -1,10 +1,11 @@
-"""``rlplot summary``: the numbers behind the chart (dip, knee, thresholds, variance) as text, JSON, Markdown or CSV."""
+"""``rlplot summary``: the numbers behind the chart (dip, knee, thresholds, variance), as -f prints them."""
 from __future__ import annotations
 
 import click
 
-from . import debug_option
-from .common import config_options, echo_notices, log_options
+from ..choices import SUMMARY_FORMATS
+from . import options as opt
+from .command import Command
 
 
 def _thresholds(ctx, param, values):
@@ -16,43 +17,35 @@ def _thresholds(ctx, param, values):
         raise click.BadParameter(str(exc), ctx=ctx, param=param) from None
 
 
-def summary_overrides(x, ys) -> dict:
-    """``--x``/``--y`` as a config layer (they win over every file and --set), as in ``render``."""
-    layer: dict = {}
-    if x is not None:
-        layer["data"] = {"x": x}
-    if ys:
-        layer["panels"] = [{"metric": y} for y in ys]
-    return layer
-
-
-@click.command()
+@click.command(cls=Command)
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
-@click.option("-f", "--format", "fmt", type=click.Choice(["text", "json", "markdown", "csv"]),
-              default="text", show_default=True, help="Output format (markdown fits a CI job summary).")
+@opt.print_format(SUMMARY_FORMATS, "text")
 @click.option("-t", "--threshold", "thresholds", multiple=True, metavar="METRIC=VALUE",
               callback=_thresholds,
               help="Report where the smoothed METRIC first crosses VALUE; repeatable. On percent "
                    "panels 0.5, 50 and 50% all mean 50 %.")
-@config_options
-@log_options
-@debug_option
-def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, strict, quiet):
+@opt.config_options
+@opt.log_options
+@opt.debug
+def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, strict, quiet):
     """Report per run and metric: points, range, dip, knee, threshold crossings, variance growth.
 
     Uses the same reading, cleaning and smoothing as ``rlplot render`` (and its -c/--set).
 
     \b
     rlplot summary run.jsonl
-    rlplot summary run.jsonl -t accuracy=50% --format markdown >> "$GITHUB_STEP_SUMMARY"
-    rlplot summary runs/*.jsonl --format json > summary.json
+    rlplot summary run.jsonl -t accuracy=50% -f markdown >> "$GITHUB_STEP_SUMMARY"
+    rlplot summary runs/*.jsonl -f json > summary.json
     """
     from ..config import load_config
     from ..pipeline import prepare
     from ..choices import SUMMARY_FORMATS
     from ..summary import summarize
+    from .output import echo_notices
+    from .render import render_overrides
 
-    config = load_config(configs, sets, summary_overrides(x, ys)).config
+    overrides = render_overrides(ys, x=x, input_format=input_format)
+    config = load_config(configs, sets, overrides).config
     prepared = prepare(list(logs), config, strict=strict, labels=list(labels))
     if not quiet:
         echo_notices(prepared.notices)

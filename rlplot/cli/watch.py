@@ -5,43 +5,18 @@ import time
 
 import click
 
-from . import debug_option, error_line
-from .common import config_options, log_options
+from . import options as opt
+from .command import Command
+from .output import error_line, warn
 
 
-@click.command()
-@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
-@click.option("-o", "--output", "outputs", multiple=True, metavar="FILE",
-              help="Output file (.png, .svg, .pdf); repeatable. Default: <log name>.png here.")
-@config_options
-@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
-              help="Seconds between polls of the logs' size and modification time.")
-@click.option("--debounce", type=click.FloatRange(min=0), default=0.5, show_default=True,
-              help="Render once a log has been quiet this many seconds.")
-@click.option("--max-wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
-              help="Render at least this often while a log keeps growing.")
-@log_options
-@debug_option
-def watch(logs, outputs, configs, sets, interval, debounce, max_wait, x, ys, labels, strict, quiet):
-    """Re-render LOG... to the chart whenever a log grows; Ctrl-C to stop.
+def event_printer(quiet: bool):
+    """A ``watch`` event handler: paths on stdout, errors always, progress and warnings unless quiet."""
+    from ..watch import ERROR, RENDERED, WAITING
 
-    A partial last line (a log mid-write) is skipped quietly; if a log cannot be read,
-    the last good figure stays and the error is printed once.
-
-    \b
-    rlplot watch runs/current/metrics.jsonl -o live.png --interval 2
-    """
-    from ..config import load_config
-    from ..pipeline import run_label
-    from ..watch import ERROR, RENDERED, WAITING, watch as watch_logs
-    from .render import render_overrides
-
-    config = load_config(configs, sets, render_overrides(ys, x=x)).config
-    outputs = outputs or (f"{run_label(logs[0])}.png",)
     shown: set[str] = set()
 
     def report(event) -> None:
-        stamp = time.strftime("%H:%M:%S")
         if event.kind == ERROR:
             click.echo(error_line(event.message), err=True)
             if not quiet:
@@ -51,17 +26,53 @@ def watch(logs, outputs, configs, sets, interval, debounce, max_wait, x, ys, lab
             click.echo(f"rlplot: {event.message}", err=True)
         elif event.kind == RENDERED:
             if not quiet:
-                click.echo(f"rlplot: {stamp} rendered {event.rows} rows", err=True)
+                click.echo(f"rlplot: {time.strftime('%H:%M:%S')} rendered {event.rows} rows",
+                           err=True)
                 for text in event.warnings:
                     if text not in shown:   # once per distinct warning, not on every re-render
                         shown.add(text)
-                        click.echo(f"rlplot: warning: {text}", err=True)
+                        warn(text)
             for path in event.written:
                 click.echo(path)
+    return report
 
+
+@click.command(cls=Command)
+@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
+@opt.outputs
+@opt.formats
+@opt.config_options
+@click.option("--interval", type=click.FloatRange(min=0.05), default=1.0, show_default=True,
+              help="Seconds between polls of the logs' size and modification time.")
+@click.option("--debounce", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="Render once a log has been quiet this many seconds.")
+@click.option("--max-wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
+              help="Render at least this often while a log keeps growing.")
+@opt.log_options
+@opt.debug
+def watch(logs, outputs, formats, configs, sets, interval, debounce, max_wait, x, ys, labels,
+          input_format, strict, quiet):
+    """Re-render LOG... to the chart whenever a log grows; Ctrl-C to stop.
+
+    The figure goes to -o (its extension picks the format), else to <log name>.<format>
+    here for each of --formats (default: the config's output.formats, png). A partial
+    last line (a log mid-write) is skipped quietly; if a log cannot be read, the last
+    good figure stays and the error is printed once.
+
+    \b
+    rlplot watch runs/current/metrics.jsonl -o live.png --interval 2
+    rlplot watch runs/current/metrics.jsonl --formats png,svg
+    """
+    from ..config import load_config
+    from ..watch import watch as watch_logs
+    from .render import figure_outputs, render_overrides
+
+    overrides = render_overrides(ys, x=x, input_format=input_format, formats=formats)
+    config = load_config(configs, sets, overrides).config
+    written_to = figure_outputs(logs, outputs, formats, config)
     try:
-        watch_logs(logs, outputs, config, strict=strict, interval=interval, debounce=debounce,
-                   max_wait=max_wait, on_event=report, labels=labels)
+        watch_logs(logs, written_to, config, strict=strict, interval=interval, debounce=debounce,
+                   max_wait=max_wait, on_event=event_printer(quiet), labels=labels)
     except KeyboardInterrupt:
         # Stopping the watch is how it normally ends, not an error.
         if not quiet:

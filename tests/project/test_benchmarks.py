@@ -1,4 +1,7 @@
-"""The benchmark's pieces work: seeded logs that rlplot reads as intended, and the runner's table."""
+"""The benchmark's pieces work: seeded logs that rlplot reads as intended, and the runner's table.
+
+Nothing here writes into the source tree: logs go to pytest's temporary folder.
+"""
 from __future__ import annotations
 
 import subprocess
@@ -9,9 +12,14 @@ import numpy as np
 
 from rlplot.io import read_log
 
-BENCH = Path(__file__).resolve().parent.parent / "benchmarks"
+BENCH = Path(__file__).resolve().parents[2] / "benchmarks"
 sys.path.insert(0, str(BENCH))
 import generate  # noqa: E402
+
+
+def source_tree() -> list[Path]:
+    """Every file under benchmarks/ but Python's byte-code cache."""
+    return sorted(p for p in BENCH.rglob("*") if "__pycache__" not in p.parts)
 
 
 def test_generated_logs_are_seeded_and_read_alike(tmp_path):
@@ -30,9 +38,14 @@ def test_generated_logs_are_seeded_and_read_alike(tmp_path):
     assert a.columns["timestamp"].nonnumeric.all()
 
 
-def test_quick_run_prints_the_table(tmp_path):
-    out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--reps", "1"],
+def test_quick_run_prints_the_table_and_writes_only_to_its_data_folder(tmp_path):
+    before = source_tree()
+    out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--reps", "1",
+                          "--data", str(tmp_path)],
                          capture_output=True, text=True, timeout=300, check=True).stdout
     assert out.startswith("| case | rlplot (median)")
     assert "1,000 rows CSV vs import floor" in out
     assert "`rlplot --help`" in out and "`rlplot --version`" in out
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["run_1000.csv", "run_1000.csv.ok",
+                                                          "run_1000.jsonl", "run_1000.jsonl.ok"]
+    assert source_tree() == before      # nothing written into the source tree

@@ -1,14 +1,9 @@
-"""The command line: paths on stdout, one-line errors on stderr, exit codes, no tracebacks."""
+"""``rlplot render``: paths on stdout, one-line errors on stderr, outputs from -o or --formats."""
 from __future__ import annotations
-
-import subprocess
-import sys
 
 import pytest
 
-from rlplot import __version__
-
-from .conftest import SAMPLE_CSV, write_jsonl
+from ..conftest import DATA, SAMPLE_CSV, write_jsonl
 
 
 def test_render_prints_only_the_paths_written(invoke, seed_log, tmp_path):
@@ -80,31 +75,11 @@ def test_strict_fails_on_a_skipped_line(invoke, tmp_path):
     assert result.stderr.startswith(f"rlplot: error: {log}:2: malformed JSON")
 
 
-def test_usage_errors_keep_exit_code_2(invoke):
-    result = invoke("render", "--no-such-flag")
-    assert result.exit_code == 2
-
-
-def test_stdin(invoke, seed_log, tmp_path):
+def test_a_dash_reads_standard_input(invoke, seed_log, tmp_path):
     out = tmp_path / "s.png"
     result = invoke("render", "-", "-o", out, input=seed_log.read_text())
     assert result.exit_code == 0, result.stderr
     assert out.exists()
-
-
-def test_version_and_help_in_a_real_process():
-    version = subprocess.run([sys.executable, "-m", "rlplot", "--version"], capture_output=True,
-                             text=True, check=True)
-    assert version.stdout.strip() == f"rlplot, version {__version__}"
-    help_text = subprocess.run([sys.executable, "-m", "rlplot", "render", "--help"],
-                               capture_output=True, text=True, check=True).stdout
-    assert "--frac" in help_text and "smoothing.frac" in help_text
-
-
-def test_debug_shows_the_traceback(tmp_path):
-    result = subprocess.run([sys.executable, "-m", "rlplot", "--debug", "render",
-                             str(tmp_path / "nope.csv")], capture_output=True, text=True)
-    assert result.returncode != 0 and "Traceback" in result.stderr
 
 
 def test_dollar_signs_in_column_and_file_names_are_shown_as_text(invoke, tmp_path):
@@ -129,12 +104,6 @@ def test_values_too_large_to_draw_are_one_clear_line(invoke, tmp_path):
     assert invoke("render", big, "-o", tmp_path / "b.png").exit_code == 0
 
 
-def test_error_lines_fold_line_breaks():
-    from rlplot.cli import error_line
-
-    assert error_line("a\n  b\tc") == "rlplot: error: a b c"
-
-
 @pytest.mark.parametrize("content, expected", [
     (b"\x89PNG\r\n\x1a\n" + bytes(range(256)) * 8, "not a text log (binary data?)"),
     (b"step,accuracy,parallelism\n", "the log has a header but no data rows"),
@@ -146,3 +115,38 @@ def test_unusable_logs_say_why_in_one_line(invoke, tmp_path, content, expected):
     result = invoke("render", log, "-o", tmp_path / "o.png")
     assert result.exit_code == 1 and expected in result.stderr
     assert len(result.stderr.strip().splitlines()) == 1
+
+
+def test_formats_name_the_outputs_after_the_log(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("render", seed_log, "--formats", "svg,pdf", "--formats", "png")
+    assert result.exit_code == 0, result.stderr
+    assert result.stdout.splitlines() == ["run.svg", "run.pdf", "run.png"]
+    assert (tmp_path / "run.svg").read_bytes().lstrip().startswith(b"<?xml")
+    assert (tmp_path / "run.pdf").read_bytes().startswith(b"%PDF-")
+
+
+def test_an_unknown_figure_format_is_one_line_with_the_choices(invoke, seed_log, tmp_path):
+    result = invoke("render", seed_log, "--formats", "png,gif", "-q")
+    assert result.exit_code == 1
+    assert result.stderr == ("rlplot: error: command line: output.formats[1]: 'gif' is not allowed "
+                             "(choose one of: png, svg, pdf)\n")
+
+
+def test_o_and_formats_together_are_a_usage_error(invoke, seed_log, tmp_path):
+    result = invoke("render", seed_log, "-o", tmp_path / "a.png", "--formats", "svg")
+    assert result.exit_code == 2 and "give one or the other" in result.stderr
+    assert not (tmp_path / "a.png").exists()
+
+
+@pytest.mark.parametrize("spelling", ["--input-format", "--format"])
+def test_input_format_forces_the_reader_and_the_old_spelling_warns(invoke, tmp_path, spelling):
+    out = tmp_path / "m.png"
+    detected = invoke("render", DATA / "monitor.csv", "--x", "timesteps", "--y", "r", "-o", out)
+    assert detected.exit_code == 0, detected.stderr        # monitor adds the timesteps column
+    forced = invoke("render", DATA / "monitor.csv", spelling, "csv", "--x", "timesteps",
+                    "--y", "r", "-o", out)
+    assert forced.exit_code == 1 and "no column 'timesteps'" in forced.stderr
+    warnings = [l for l in forced.stderr.splitlines() if l.startswith("rlplot: warning:")]
+    expected = ["rlplot: warning: --format NAME is deprecated; use --input-format NAME"]
+    assert warnings == (expected if spelling == "--format" else [])

@@ -1,94 +1,25 @@
-"""``rlplot summary``: formats, thresholds (percent forms), errors, and the documented JSON schema."""
+"""``rlplot summary``: -f text/json/markdown/csv, thresholds, warnings, errors, the JSON it prints."""
 from __future__ import annotations
 
 import csv
 import io
 import json
-import subprocess
-import sys
 
 import pytest
 
-from rlplot.summary import (Threshold, parse_threshold, summarize, threshold_value, to_csv,
-                            to_json, to_markdown, to_text)
+from rlplot.summary import parse_threshold, summarize, to_csv, to_json, to_text
 
-from .conftest import ROOT, SAMPLE_JSONL, seed_like_records, write_jsonl
-
-SCHEMA = ROOT / "docs" / "summary-schema.json"
+from ..conftest import SAMPLE_JSONL, seed_like_records, write_jsonl
+from ..test_summary import SCHEMA, check
 
 
 def summary_json(invoke, *args) -> dict:
-    result = invoke("summary", *args, "--format", "json")
+    result = invoke("summary", *args, "-f", "json")
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
 
 
 # ---------------------------------------------------------------------------- the JSON schema
-
-JSON_TYPES = {"object": dict, "array": list, "string": str, "integer": int, "number": (int, float),
-              "boolean": bool, "null": type(None)}
-
-
-def check(value, schema: dict, path: str = "$") -> None:
-    """A small JSON-Schema check (type, const, enum, properties, required, additionalProperties, items)."""
-    types = schema.get("type")
-    if types is not None:
-        types = [types] if isinstance(types, str) else types
-        ok = any(isinstance(value, JSON_TYPES[t]) and not (t in ("integer", "number")
-                                                          and isinstance(value, bool))
-                 for t in types)
-        assert ok, f"{path}: {value!r} is not {types}"
-    if "const" in schema:
-        assert value == schema["const"], f"{path}: {value!r} != {schema['const']!r}"
-    if "enum" in schema:
-        assert value in schema["enum"], f"{path}: {value!r} not in {schema['enum']}"
-    if isinstance(value, dict) and "properties" in schema:
-        props = schema["properties"]
-        missing = set(schema.get("required", ())) - set(value)
-        assert not missing, f"{path}: missing {sorted(missing)}"
-        if schema.get("additionalProperties") is False:
-            extra = set(value) - set(props)
-            assert not extra, f"{path}: undocumented keys {sorted(extra)}"
-        for key, item in value.items():
-            check(item, props[key], f"{path}.{key}")
-    if isinstance(value, list) and "items" in schema:
-        for index, item in enumerate(value):
-            check(item, schema["items"], f"{path}[{index}]")
-
-
-def schema_keys(schema: dict, path: str = "") -> set[str]:
-    """Every documented key path, e.g. ``runs[].metrics[].knee.x``."""
-    keys = set()
-    for key, sub in schema.get("properties", {}).items():
-        keys.add(path + key)
-        keys |= schema_keys(sub, path + key + ".")
-    if "items" in schema:
-        keys |= schema_keys(schema["items"], path[:-1] + "[]." if path else "[].")
-    return keys
-
-
-# Changing the JSON output is a deliberate act: update docs/summary-schema.json, this list and
-# (for anything but an addition) schema_version.
-FROZEN_KEYS = {
-    "schema_version", "rlplot_version", "x_label", "thresholds", "runs",
-    "runs[].label", "runs[].source", "runs[].rows", "runs[].warnings", "runs[].metrics",
-    *(f"runs[].metrics[].{k}" for k in (
-        "panel", "metric", "column", "label", "percent_scale", "smoothing", "points", "dropped",
-        "x_min", "x_max", "first", "last", "min", "min_x", "max", "max_x", "change", "thresholds",
-        "dip", "knee", "variance",
-        "thresholds[].given", "thresholds[].value", "thresholds[].crossed", "thresholds[].x",
-        "thresholds[].direction", "thresholds[].start_side",
-        "dip.x", "dip.value", "dip.depth", "dip.peak_x", "dip.peak_value",
-        "knee.x", "knee.value", "knee.slope_before", "knee.slope_after", "knee.confidence",
-        "variance.early", "variance.late", "variance.ratio", "variance.trend")),
-}
-
-
-def test_schema_document_lists_exactly_the_frozen_keys():
-    schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
-    assert schema_keys(schema) == FROZEN_KEYS
-    assert schema["properties"]["schema_version"]["const"] == 1
-
 
 def test_json_output_matches_the_documented_schema(invoke, tmp_path):
     schema = json.loads(SCHEMA.read_text(encoding="utf-8"))
@@ -128,20 +59,6 @@ def test_json_numbers_of_the_sample_run(invoke):
 
 # ---------------------------------------------------------------------------- thresholds
 
-@pytest.mark.parametrize("given", ["0.5", "50", "50%", "50.0 %".replace(" ", "")])
-@pytest.mark.parametrize("scale", [1.0, 100.0])
-def test_percent_threshold_forms_agree(given, scale):
-    assert threshold_value(given, scale) == pytest.approx(0.5 * scale)
-
-
-def test_plain_panel_thresholds_are_data_units():
-    assert threshold_value("0.5", None) == 0.5
-    assert threshold_value("50", None) == 50.0
-    from rlplot.errors import ConfigError
-    with pytest.raises(ConfigError, match="percent panel"):
-        threshold_value("50%", None, "parallelism")
-
-
 def test_percent_log_in_0_100_units(invoke, tmp_path):
     records = [{**r, "accuracy": r["accuracy"] * 100} for r in seed_like_records()]
     log = write_jsonl(tmp_path / "pct.jsonl", records)
@@ -170,7 +87,7 @@ def test_threshold_matches_role_column_or_label(invoke):
         assert 0.8e21 < par["thresholds"][0]["x"] < 0.9e21
 
 
-def test_bad_thresholds(invoke):
+def test_bad_thresholds_are_one_line_or_a_usage_error(invoke):
     unknown = invoke("summary", SAMPLE_JSONL, "-t", "loss=1")
     assert unknown.exit_code == 1
     assert unknown.stderr.strip().count("\n") == 0
@@ -183,16 +100,9 @@ def test_bad_thresholds(invoke):
         assert "Traceback" not in result.stderr
 
 
-def test_parse_threshold():
-    assert parse_threshold(" accuracy = 50% ") == Threshold("accuracy", "50%")
-    assert parse_threshold("a=1e-3").given == "1e-3"
-    with pytest.raises(ValueError):
-        parse_threshold("a=inf")
-
-
 # ---------------------------------------------------------------------------- formats
 
-def test_text_report(invoke):
+def test_text_report_names_each_run_metric_and_crossing(invoke):
     result = invoke("summary", SAMPLE_JSONL, "-t", "accuracy=50%")
     assert result.exit_code == 0 and result.stderr == ""
     out = result.stdout
@@ -218,16 +128,6 @@ def test_markdown_fits_a_job_summary(invoke, tmp_path):
         assert [row.count(" | ") + 1 for row in rows] == [width, width]
     assert "accuracy crosses 0.5" in lines[tables[0]]
     assert "**a**" in out and "**b**" in out
-
-
-def test_markdown_escapes_pipes(tmp_path):
-    from rlplot.config import Config, PanelStyle
-    from rlplot.pipeline import prepare
-
-    log = write_jsonl(tmp_path / "r.jsonl", seed_like_records())
-    config = Config(panels=(PanelStyle(metric="accuracy", y_label="acc | train"),))
-    out = to_markdown(summarize(prepare([str(log)], config)))
-    assert "acc \\| train" in out
 
 
 def test_csv_one_row_per_run_and_metric(invoke, tmp_path):
@@ -293,12 +193,17 @@ def test_library_formats_agree_with_cli(invoke):
     assert invoke("summary", SAMPLE_JSONL, "-t", "accuracy=0.5", "-f", "csv").stdout == to_csv(summary)
 
 
-def test_help_stays_light():
-    code = ("import sys; from rlplot.cli import cli\n"
-            "for args in (['--help'], ['summary', '--help']):\n"
-            "    try: cli.main(args, prog_name='rlplot')\n"
-            "    except SystemExit: pass\n"
-            "sys.exit(1 if {'numpy', 'matplotlib'} & set(sys.modules) else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stderr
-    assert "summary" in result.stdout and "--threshold" in result.stdout
+def test_format_is_what_is_printed_with_choices_from_the_registry(invoke):
+    long = invoke("summary", SAMPLE_JSONL, "--format", "csv")
+    assert long.exit_code == 0 and long.stdout == invoke("summary", SAMPLE_JSONL, "-f", "csv").stdout
+    bad = invoke("summary", SAMPLE_JSONL, "-f", "jsn")
+    assert bad.exit_code == 2 and bad.stdout == ""
+    assert "unknown summary format 'jsn' (did you mean 'json'? choose one of: text, json, markdown, " \
+           "csv)" in bad.stderr
+
+
+def test_input_format_forces_the_reader(invoke):
+    forced = invoke("summary", SAMPLE_JSONL, "--input-format", "csv")
+    assert forced.exit_code == 1    # read as CSV, each JSON line is one cell
+    assert forced.stderr.startswith(f"rlplot: error: {SAMPLE_JSONL}: no column 'accuracy' (columns: {{")
+    assert invoke("summary", SAMPLE_JSONL, "--input-format", "jsonl").exit_code == 0
