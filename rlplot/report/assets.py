@@ -20,9 +20,9 @@ def asset(name: str) -> str:
     except (FileNotFoundError, OSError) as exc:
         raise RlplotError(f"report asset {name} is missing from the installation ({exc})",
                           hint="reinstall rlplot") from None
-    if "</script" in text.lower() or "<!--" in text:
+    if "</script" in text.lower() or "</style" in text.lower() or "<!--" in text:
         # Inlined as-is into <script>/<style>: such text would end the element early.
-        raise RlplotError(f"report asset {name} cannot be inlined (holds '</script' or '<!--')")
+        raise RlplotError(f"report asset {name} cannot be inlined (holds </script, </style or <!--)")
     return text
 
 

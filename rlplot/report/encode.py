@@ -69,18 +69,19 @@ def compact_svg(svg: str) -> str:
     return _BETWEEN_TAGS.sub("><", svg).strip()
 
 
-_URL_ESCAPES = {"%": "%25", "#": "%23", "\n": "%0A", "\r": "%0D", "\t": "%09",
-                "&": "&amp;", '"': "&quot;"}
-_URL_ESCAPES_RE = re.compile('[%#\n\r\t&"]')
+_URL_ESCAPES = {"%": "%25", "#": "%23", "\n": "%0A", "\r": "%0D", "\t": "%09", "'": "%27",
+                "&": "&amp;"}
+_URL_ESCAPES_RE = re.compile("[%#\n\r\t'&]")
 
 
 def svg_data_uri(svg: str) -> str:
-    """A ``data:image/svg+xml`` URL of ``svg``, ready for a double-quoted HTML attribute.
+    """A ``data:image/svg+xml`` URL of ``svg``, ready for a single-quoted HTML attribute.
 
     An SVG shown through ``<img>`` can run no script and its ids cannot clash with another
-    chart's (matplotlib's fixed-salt ids repeat between figures). Only ``%``, ``#`` and line
-    breaks are percent-encoded (the URL parser would drop or misread them), ``&`` and ``"`` are
-    HTML-escaped: far smaller than base64.
+    chart's (matplotlib's fixed-salt ids repeat between figures). Only ``%``, ``#``, ``'`` and
+    line breaks are percent-encoded (the URL parser would drop or misread them, or they would end
+    the attribute) and ``&`` is HTML-escaped: far smaller than base64, and matplotlib's ``"``
+    stay as they are.
     """
     body = _URL_ESCAPES_RE.sub(lambda m: _URL_ESCAPES[m.group()], compact_svg(svg))
     return "data:image/svg+xml;charset=utf-8," + body

@@ -140,7 +140,7 @@ def _section(section: Section, sid: str, is_open: bool) -> str:
 
 def _chart(chart: Chart, title: str, sid: str) -> str:
     fallback = ('<p class="static nofallback">No static figure.</p>' if chart.svg is None else
-                f'<img class="static" alt="Chart of {_e(title)}" src="{svg_data_uri(chart.svg)}">')
+                f'<img class="static" alt="Chart of {_e(title)}" src=\'{svg_data_uri(chart.svg)}\'>')
     return (f'<figure class="chart" data-section="{sid}">'
             f'<div class="live" aria-label="Interactive chart of {_e(title)}"></div>{fallback}</figure>')
 

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 
+import matplotlib
 import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
@@ -43,7 +44,8 @@ def static_svg(curves_by_panel: list[list[Curve]], width: float = 6.0, height: f
         ax.set_ylabel(y_label, fontsize=7)
         ax.tick_params(labelsize=6)
     out = io.StringIO()
-    figure.savefig(out, format="svg", metadata={"Date": None})
+    with matplotlib.rc_context({"svg.hashsalt": "rlplot-report-tests"}):  # same ids every time
+        figure.savefig(out, format="svg", metadata={"Date": None})
     return out.getvalue()
 
 
