@@ -139,8 +139,11 @@ def _section(section: Section, sid: str, is_open: bool) -> str:
 
 
 def _chart(chart: Chart, title: str, sid: str) -> str:
+    # loading="lazy": with JavaScript the static images are hidden and then never loaded (each is an
+    # SVG document to parse); printing and pages without JavaScript load them all the same.
     fallback = ('<p class="static nofallback">No static figure.</p>' if chart.svg is None else
-                f'<img class="static" alt="Chart of {_e(title)}" src=\'{svg_data_uri(chart.svg)}\'>')
+                f'<img class="static" loading="lazy" alt="Chart of {_e(title)}" '
+                f"src='{svg_data_uri(chart.svg)}'>")
     return (f'<figure class="chart" data-section="{sid}">'
             f'<div class="live" aria-label="Interactive chart of {_e(title)}"></div>{fallback}</figure>')
 

@@ -210,8 +210,15 @@ def test_without_javascript_the_static_svgs_show(browser, report_url):
     context.close()
 
 
-def test_print_view_shows_the_static_svgs(page, report_url):
+LOADED = "[...document.querySelectorAll('img.static')].map(i => i.complete && i.naturalWidth > 0)"
+
+
+def test_print_view_shows_the_static_svgs_loaded_only_for_printing(page, report_url):
     _open(page, report_url)
+    assert page.evaluate(LOADED) == [False] * 8  # hidden behind the live charts: never loaded
+    page.pdf()  # printing opens every section and loads every static figure
+    assert page.evaluate(LOADED) == [True] * 8
+    assert page.locator("details.section[open]").count() == 8
     page.emulate_media(media="print")
     assert page.locator(f"#{SID_PAIR} img.static").is_visible()
     assert page.locator(f"#{SID_PAIR} .live").is_hidden()
