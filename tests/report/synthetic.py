@@ -39,9 +39,10 @@ def static_svg(curves_by_panel: list[list[Curve]], width: float = 6.0, height: f
     FigureCanvasAgg(figure)
     axes = figure.subplots(1, len(curves_by_panel))
     for ax, curves, (title, y_label, _) in zip(np.atleast_1d(axes), curves_by_panel, PANELS):
-        for curve in curves:
-            ax.plot(curve.x, curve.y, "o", ms=1.5, alpha=0.6, rasterized=lean)
-            ax.plot(curve.smooth_x, curve.smooth_y, lw=1.2)
+        for i, curve in enumerate(curves):  # the live chart's colours: tab10, blue/red for a lone run
+            points, line = ("C0", "C3") if len(curves) == 1 else (f"C{i}", f"C{i}")
+            ax.plot(curve.x, curve.y, "o", ms=1.5, alpha=0.6, color=points, rasterized=lean)
+            ax.plot(curve.smooth_x, curve.smooth_y, lw=1.2, color=line)
         ax.set_title(title, fontsize=8)
         ax.set_ylabel(y_label, fontsize=7)
         ax.tick_params(labelsize=6)

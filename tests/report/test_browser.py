@@ -173,6 +173,8 @@ def test_filter_box_hides_runs_that_do_not_match(page, report_url):
     page.fill("#rl-filter", "")
     assert page.locator("details.section:visible").count() == 8
     assert page.evaluate(f"rlplotReport.shown('{SID_PAIR}', 'alpha')") is True
+    assert page.evaluate(f"rlplotReport.shown('{SID_BAND}', 'gamma')") is True  # hidden, then back
+    assert _count_color(page, SID_BAND, 0, "#d62728") > 100  # its red smoothed line is drawn again
     assert page.console.errors == []
 
 
@@ -229,3 +231,36 @@ def test_screenshot_of_the_report_is_not_blank(page, report_url, tmp_path):
     _open(page, report_url)
     png = page.screenshot(path=str(tmp_path / "report.png"))
     assert _not_blank(png) > 0.03
+
+
+def test_odd_data_draws_without_errors(page, tmp_path):
+    """No points, one point, gaps in the curve and band, a panel with no runs, one x value only."""
+    nan = float("nan")
+    curves = (Curve("empty", [], [], [1, 2], [0.5, 0.6]),
+              Curve("one", [5], [0.25], [], []),
+              Curve("gappy", [1, 2, 3, 4], [0.1, 0.2, 0.3, 0.4], [1, 2, 3, 4], [0.1, nan, 0.3, 0.4],
+                    band_low=[0.0, 0.1, nan, 0.3], band_high=[0.2, 0.3, nan, 0.5]))
+    flat = Curve("flat", [7, 7], [1.0, 1.0], [7], [1.0])
+    report = Report("odd", "c", "d", sections=(
+        Section("odd", Chart("x", (Panel("p", "y", curves), Panel("none", "y", ())))),
+        Section("flat", Chart("x", (Panel("p", "y", (flat,)),))),
+    ))
+    path = tmp_path / "odd.html"
+    write_html(report, path)
+    page.goto(path.as_uri())
+    page.wait_for_selector("html[data-rl-ready]")
+    page.wait_for_function("Object.keys(rlplotReport.charts).length == 2")
+    (low, high), = page.evaluate("rlplotReport.xRanges('s0-odd')")  # a panel with no runs: no plot
+    assert low < 1 and high > 5
+    assert page.locator("#s0-odd .rl-empty").inner_text() == "none: no data"
+    low, high = page.evaluate("rlplotReport.xRanges('s1-flat')")[0]
+    assert low < 7 < high
+    box = _plot_box(page, "s0-odd", 0)
+    pos = page.evaluate("(() => { const u = rlplotReport.charts['s0-odd'].plots[0];"
+                        " return [u.valToPos(5, 'x'), u.valToPos(0.25, 'y')]; })()")
+    page.mouse.move(box["left"] + pos[0], box["top"] + pos[1])
+    tip = page.locator("#s0-odd .rl-panel").nth(0).locator(".rl-tip")
+    tip.wait_for(state="visible")
+    assert tip.locator(".rl-tip-run").inner_text().strip() == "one"
+    assert tip.locator(".rl-tip-smooth").inner_text() == "smoothed = \u2013"  # no curve: no value
+    assert page.console.errors == []

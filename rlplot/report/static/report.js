@@ -194,7 +194,7 @@
   function applyVisibility(state) {
     state.plots.forEach(function (u, p) {
       u.batch(function () {
-        state.data.panels[p].curves.forEach(function (c, i) {
+        state.plotPanels[p].curves.forEach(function (c, i) {
           var show = visible(state, c.run);
           if (u.series[1 + 2 * i].show !== show) {
             u.setSeries(1 + 2 * i, { show: show });
@@ -240,7 +240,7 @@
     var figure = doc.querySelector('figure.chart[data-section="' + sid + '"]');
     var live = figure.querySelector(".live");
     var data = jsonOf("rl-data-" + sid);
-    var state = { sid: sid, data: data, plots: [], hidden: {}, filtered: {}, syncing: false };
+    var state = { sid: sid, data: data, plots: [], plotPanels: [], hidden: {}, filtered: {}, syncing: false };
     state.xRange = extent([].concat.apply([], data.panels.map(function (p) {
       return [].concat.apply([], p.curves.map(function (c) { return [c.x, c.sx]; }));
     })), 0.02);
@@ -250,10 +250,15 @@
     var width = panelWidth(live, data.panels.length);
     data.panels.forEach(function (panel) {
       var holder = row.appendChild(el("div", "rl-panel"));
+      if (!panel.curves.length) {  // uPlot needs a series; say what is missing instead
+        holder.appendChild(el("p", "rl-empty", panel.title + ": no data")).style.width = width + "px";
+        return;
+      }
       var plotData = [null];
       panel.curves.forEach(function (c) { plotData.push([c.x, c.y], [c.sx, c.sy]); });
       var u = new uPlot(panelOptions(state, panel, width), plotData, holder);
       state.plots.push(u);
+      state.plotPanels.push(panel);
       attachHover(state, panel, u, holder);
     });
     charts[sid] = state;
@@ -271,10 +276,15 @@
       total += s.runs.length;
       doc.getElementById(s.id).hidden = matching === 0;
       var state = charts[s.id];
-      if (state) {
-        s.runs.forEach(function (run) { state.filtered[run] = !runMatches(run); });
-        applyVisibility(state);
-      }
+      if (!state) return;  // built later, with the filter as it is then
+      var changed = false;
+      s.runs.forEach(function (run) {
+        var out = !runMatches(run);
+        if (state.filtered[run] !== out) { state.filtered[run] = out; changed = true; }
+      });
+      // A hidden section is not redrawn now but when it shows again.
+      if (matching === 0) state.stale = state.stale || changed;
+      else if (changed || state.stale) { state.stale = false; applyVisibility(state); }
     });
     counter.textContent = filterTerms.length ? shown + " of " + total + " runs" : total + " runs";
   }
@@ -299,12 +309,15 @@
     }
     // A chart is built when its section is open and it comes near the screen.
     var observer = new IntersectionObserver(function (entries) {
-      entries.forEach(function (entry) {
-        if (!entry.isIntersecting) return;
-        observer.unobserve(entry.target);
-        buildChart(entry.target.getAttribute("data-section"));
-      });
-      ready();
+      try {
+        entries.forEach(function (entry) {
+          if (!entry.isIntersecting) return;
+          observer.unobserve(entry.target);
+          buildChart(entry.target.getAttribute("data-section"));
+        });
+      } finally {
+        ready();  // one chart that fails (and says so on the console) must not hold up the page
+      }
     }, { rootMargin: "400px 0px" });
     var pending = 0;
     index.sections.forEach(function (s) {
