@@ -20,6 +20,7 @@ from .format import cell_text, human_size
 from .model import QualityNote, Report, Section
 
 _BACKTICKS = re.compile(r"`+")
+_INLINE_MARKUP = re.compile(r"([\\`*_\[\]])")
 
 
 def image_names(report: Report) -> tuple[str, ...]:
@@ -28,8 +29,9 @@ def image_names(report: Report) -> tuple[str, ...]:
 
 
 def _text(value: object) -> str:
-    """Inline Markdown text: HTML special characters escaped, line breaks folded."""
-    return " ".join(html.escape(str(value), quote=False).splitlines())
+    """Inline Markdown text shown as is: HTML special characters and Markdown's inline markup
+    (``* _ ` [ ] \\``) escaped, line breaks folded."""
+    return _INLINE_MARKUP.sub(r"\\\1", " ".join(html.escape(str(value), quote=False).splitlines()))
 
 
 def _code(value: object) -> str:
@@ -41,8 +43,7 @@ def _code(value: object) -> str:
 
 
 def _cell(value: object) -> str:
-    # md_table escapes '|' and line breaks; the HTML escape keeps tags from rendering.
-    return html.escape(cell_text(value), quote=False)
+    return _text(cell_text(value))  # md_table then escapes '|
 
 
 def render_markdown(report: Report, images: Sequence[str | None] | None = None) -> str:
@@ -95,8 +96,8 @@ def _section(section: Section, image: str | None) -> list[str]:
     if section.notes:
         lines += [*_notes(section.notes), ""]
     if image:
-        lines += [f"![Chart of {_text(section.title).replace(']', '&#93;')}]({quote(image)})", ""]
+        lines += [f"![Chart of {_text(section.title)}]({quote(image)})", ""]
     if section.summary and section.summary.rows:
-        lines += md_table([html.escape(h, quote=False) for h in section.summary.header],
+        lines += md_table([_text(h) for h in section.summary.header],
                           [[_cell(c) for c in row] for row in section.summary.rows])
     return lines

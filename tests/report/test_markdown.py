@@ -63,6 +63,15 @@ def test_text_from_logs_cannot_become_html_or_break_tables():
     assert "````yaml\na: ```\n````" in text  # the fence is longer than any run of backticks inside
 
 
+def test_markdown_markup_in_names_is_shown_as_is():
+    section = _report().sections[0]
+    name = "ppo_*best*_[v2]"
+    text = render_markdown(_report(sections=[Section(name, section.chart, Table(["run"], [[name]]))]))
+    assert "## ppo\\_\\*best\\*\\_\\[v2\\]" in text
+    assert "| ppo\\_\\*best\\*\\_\\[v2\\] |" in text
+    assert "![Chart of ppo\\_\\*best\\*\\_\\[v2\\]](s0-ppo-best-v2.png)" in text
+
+
 def test_write_markdown(tmp_path):
     report = _report()
     path = write_markdown(report, tmp_path / "summary.md")
