@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choices import DUPLICATE_POLICIES, RESTART_POLICIES
 from .data import Notice, Series, Table
 from .errors import InputError
+from .registry import unknown_hint
 
-RESTART_POLICIES = ("keep-last", "keep-all", "error")
-DUPLICATE_POLICIES = ("last", "first", "mean", "keep")  # keep: draw every point
 _SHOWN_RESTARTS = 3
 MAX_RESTARTS_LISTED = 100   # an x that is noise, not a counter, can "restart" on every row
 
@@ -116,38 +116,45 @@ def keep_last_mask(x: np.ndarray) -> np.ndarray:
     return x < later_min
 
 
-def _merge_first(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+# The merges of data.duplicates (targets of choices.DUPLICATE_POLICIES): how each run of
+# equal x, starting at ``starts`` in sorted x of length n, becomes one point.
+def merge_first(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the first point at each x: (indices kept, their y)."""
     return starts, y[starts]
 
 
-def _merge_last(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def merge_last(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the last point at each x: (indices kept, their y)."""
     pick = np.r_[starts[1:] - 1, n - 1]
     return pick, y[pick]
 
 
-def _merge_mean(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def merge_mean(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Average the points at each x: (indices of the first, the means)."""
     counts = np.diff(np.r_[starts, n])
     # Divide first, then add: a mean of huge finite values must not overflow to inf.
     return starts, np.add.reduceat(y / np.repeat(counts, counts), starts)
 
 
-# data.duplicates -> how a run of equal x becomes one point: (indices kept, their y).
-DUPLICATE_MERGES = {"last": _merge_last, "first": _merge_first, "mean": _merge_mean}
+KEEP_DUPLICATES = "keep"   # the policy that merges nothing (no target)
+
+
+def _check_policy(registry, value: str, what: str) -> None:
+    if value not in registry:
+        raise InputError(f"unknown {what} policy '{value}'", hint=unknown_hint(value, registry))
 
 
 def merge_duplicates(x: np.ndarray, y: np.ndarray,
                      policy: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Merge points of sorted x sharing a value (``last``, ``first``, ``mean``); return x, y, merged count."""
-    if policy != "keep" and policy not in DUPLICATE_MERGES:
-        raise InputError(f"unknown duplicates policy '{policy}'",
-                         hint="choose one of: " + ", ".join(DUPLICATE_POLICIES))
+    _check_policy(DUPLICATE_POLICIES, policy, "duplicates")
     n = x.shape[0]
-    if policy == "keep" or n < 2:
+    if policy == KEEP_DUPLICATES or n < 2:
         return x, y, 0
     starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
     if starts.shape[0] == n:
         return x, y, 0
-    pick, merged_y = DUPLICATE_MERGES[policy](y, starts, n)
+    pick, merged_y = DUPLICATE_POLICIES.load(policy)(y, starts, n)
     return x[pick], merged_y, n - starts.shape[0]
 
 
@@ -158,9 +165,7 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     ``x_name=None`` uses the row number as x (it never restarts). The sort is stable,
     so equal x keep file order (``duplicates="keep"`` keeps them all).
     """
-    if restarts not in RESTART_POLICIES:
-        raise InputError(f"unknown restarts policy '{restarts}'",
-                         hint="choose one of: " + ", ".join(RESTART_POLICIES))
+    _check_policy(RESTART_POLICIES, restarts, "restarts")
     ycol = table.columns[y_name]
     if x_name is None:
         xs = np.arange(table.n_rows, dtype=np.float64)
