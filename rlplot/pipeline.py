@@ -26,8 +26,9 @@ from .errors import InputError, OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
 from .names import run_label  # noqa: F401  (moved to rlplot.names; cli.render/watch and batch import it here)
-from .runs import choose_labels, expand_paths, load_runs
 from .runs.checks import check_same_x, log_scale_notices
+from .runs.discover import choose_labels, expand_paths
+from .runs.load import load_runs
 from .runs.smooth import check_smoothing, smooth_runs
 
 

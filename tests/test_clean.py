@@ -95,13 +95,30 @@ def test_restart_ignores_rows_without_the_metric(tmp_path):
 
 @pytest.mark.parametrize("policy, expected", [("last", [1, 30]), ("first", [1, 10]),
                                               ("mean", [1, 20])])
-def test_duplicate_policies(policy, expected):
+def test_each_duplicate_policy_merges_equal_x_its_way(policy, expected):
     x = np.array([0.0, 5.0, 5.0, 5.0])
     y = np.array([1.0, 10.0, 20.0, 30.0])
     mx, my, merged = merge_duplicates(x, y, policy)
     np.testing.assert_array_equal(mx, [0, 5])
     np.testing.assert_allclose(my, expected)
     assert merged == 2
+
+
+def test_duplicate_policies_are_the_registry_targets_here():
+    import rlplot.clean as clean
+    from rlplot.choices import DUPLICATE_POLICIES
+
+    for name in DUPLICATE_POLICIES:
+        if DUPLICATE_POLICIES[name].target:
+            assert DUPLICATE_POLICIES.load(name) is getattr(clean, f"merge_{name}")
+
+
+@pytest.mark.parametrize("kwargs, what", [({"duplicates": "lsat"}, "duplicates policy 'lsat'"),
+                                          ({"restarts": "keep_last"}, "restarts policy 'keep_last'")])
+def test_unknown_policy_is_an_input_error_with_a_suggestion(kwargs, what):
+    with pytest.raises(InputError, match=f"unknown {what}") as info:
+        clean_series(restarted(), "step", "accuracy", **kwargs)
+    assert "did you mean" in info.value.hint and "choose one of:" in info.value.hint
 
 
 def test_mean_of_huge_values_stays_finite():

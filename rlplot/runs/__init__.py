@@ -1,6 +1,7 @@
-"""Runs: which logs a command names (``discover``), Table -> Run (``load``), smoothing every run
-(``smooth``) and the checks across runs before drawing (``checks``)."""
-from .discover import choose_labels, expand_paths
-from .load import load_run, load_runs, run_from_table
+"""Runs, from the paths a command names to cleaned and smoothed Runs.
 
-__all__ = ["choose_labels", "expand_paths", "load_run", "load_runs", "run_from_table"]
+``discover``: which logs (globs expanded) and what each run is called (no numpy);
+``load``: Table -> Run (columns picked, each panel's series cleaned); ``smooth``: every
+run's series smoothed; ``checks``: the checks across runs before drawing. Import the
+module you need: this package imports nothing itself, so discovery stays light.
+"""

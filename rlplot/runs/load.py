@@ -151,8 +151,8 @@ def logged_band(table: Table, x_name: str | None, y_name: str, config: Config, w
                            duplicates=config.data.duplicates)[0] for name in pair]
     y = table.columns[y_name]
     lost = int((bad & ~_unusable(y.values, y.missing, y.nonnumeric)).sum())
-    notice = Notice(f"{y_name}: {lost} point{'s' * (lost != 1)} without a usable "
-                    f"{pair[0]}/{pair[1]} (the band leaves them out)", file=where) if lost else None
+    notice = Notice(f"{y_name}: the logged band leaves out {lost} point{'s' * (lost != 1)} whose "
+                    f"{pair[0]} or {pair[1]} is missing or not a number", file=where) if lost else None
     if not len(bounds[0]):
         return None, notice
     return LoggedBand(x=bounds[0].x, low=bounds[0].y, high=bounds[1].y, columns=pair), notice

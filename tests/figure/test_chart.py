@@ -11,7 +11,7 @@ from rlplot.figure.chart import draw_chart
 from rlplot.figure.downsample import minmax_indices
 from rlplot.pipeline import prepare
 
-from .conftest import SAMPLE_JSONL, write_jsonl
+from tests.conftest import SAMPLE_JSONL, write_jsonl
 
 
 @pytest.fixture(scope="module")

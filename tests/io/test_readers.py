@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 import sys
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 from rlplot.errors import InputError
 from rlplot.io import read_log, read_tables
 
-from .conftest import write_jsonl
+from tests.conftest import write_jsonl
 
 
 def write(path, text: str, encoding="utf-8"):
@@ -197,12 +196,3 @@ def test_single_run_formats_return_one_table(tmp_path):
     path = write(tmp_path / "r.csv", "step,acc\n1,0.1\n")
     (table,) = read_tables(str(path))
     assert table.run is None
-
-
-@pytest.mark.parametrize("module", ["rlplot.io", "rlplot.clean", "rlplot.columns", "rlplot.inspect"])
-def test_reading_never_imports_matplotlib(module):
-    code = (f"import sys, {module}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'statsmodels')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr

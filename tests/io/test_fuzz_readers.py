@@ -17,7 +17,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rlplot.clean import DUPLICATE_POLICIES, RESTART_POLICIES, clean_series
+from rlplot.choices import DUPLICATE_POLICIES, RESTART_POLICIES
+from rlplot.clean import clean_series
 from rlplot.columns import default_x, numeric_columns, x_candidates
 from rlplot.errors import RlplotError
 from rlplot.inspect import inspect_log
