@@ -185,24 +185,11 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     # Big clean logs keep every point: skip the copies (10M rows: ~0.6 GB, ~1 s per panel).
     x, y = (xs, ys) if everything else (xs[keep], ys[keep])
 
-    found: list[Restart] = []
+    found: tuple[Restart, ...] = ()
     replaced = count = 0
     if x_name is not None and x.shape[0] > 1:
         rows = np.arange(keep.shape[0]) if everything else np.flatnonzero(keep)
-        lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
-        found = find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)
-        count = int((x[1:] < x[:-1]).sum()) if found else 0
-        if found and restarts == "error":
-            first = found[0]
-            raise InputError(f"'{x_name}' goes back from {first.x_from:g} to {first.x_to:g} "
-                             "(a restarted run?)", file=table.source, line=first.line,
-                             hint="--restarts keep-last replaces the earlier points, "
-                                  "keep-all keeps both")
-        if found and restarts == "keep-last":
-            survive = keep_last_mask(x)
-            replaced = int((~survive).sum())
-            found = _attribute(found, x, rows)
-            x, y = x[survive], y[survive]
+        x, y, found, replaced, count = _apply_restarts(table, x_name, x, y, rows, restarts)
 
     if x.shape[0] > 1 and not bool(np.all(x[1:] >= x[:-1])):
         order = np.argsort(x, kind="stable")
@@ -211,10 +198,30 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     series = Series(name=y_name, x=x, y=y, x_name=x_name or "row")
     dropped = Dropped(name=y_name, total=table.n_rows, missing=int(missing.sum()),
                       nonnumeric=int(nonnumeric.sum()), nan=int(nan.sum()), inf=int(inf.sum()),
-                      x_name=x_name or "row", restarts=tuple(found), restart_policy=restarts,
+                      x_name=x_name or "row", restarts=found, restart_policy=restarts,
                       replaced=replaced, restart_count=count, duplicates=merged,
                       duplicate_policy=duplicates)
     return series, dropped
+
+
+def _apply_restarts(table: Table, x_name: str, x: np.ndarray, y: np.ndarray, rows: np.ndarray,
+                    policy: str) -> tuple[np.ndarray, np.ndarray, tuple[Restart, ...], int, int]:
+    """Find where x (file order; ``rows`` = each point's row) goes back and apply ``policy``:
+    (x, y, the first restarts, points replaced, restarts in all)."""
+    lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
+    found = find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)
+    if not found:
+        return x, y, (), 0, 0
+    count = int((x[1:] < x[:-1]).sum())
+    if policy == "error":
+        first = found[0]
+        raise InputError(f"'{x_name}' goes back from {first.x_from:g} to {first.x_to:g} "
+                         "(a restarted run?)", file=table.source, line=first.line,
+                         hint="--restarts keep-last replaces the earlier points, keep-all keeps both")
+    if policy != "keep-last":
+        return x, y, tuple(found), 0, count
+    survive = keep_last_mask(x)
+    return x[survive], y[survive], tuple(_attribute(found, x, rows)), int((~survive).sum()), count
 
 
 def _attribute(found: list[Restart], x: np.ndarray, rows: np.ndarray) -> list[Restart]:

@@ -74,3 +74,10 @@ def make_sweep(tmp_path, groups=("1e-3", "3e-4"), seeds=3, n=40) -> list[str]:
                 {"step": i + s, "rl_flops": (i + s) * 1e18, "accuracy": 0.3 + 0.1 * g + 0.005 * i
                  + float(rng.normal(0, 0.01)), "parallelism": 8 + g} for i in range(n)])))
     return paths
+
+
+def one_panel(metric: str, **data):
+    """A Config with one panel showing ``metric``; ``data`` are DataSpec fields (x, restarts, ...)."""
+    from rlplot.config.schema import Config, DataSpec, PanelStyle
+
+    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))

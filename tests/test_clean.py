@@ -11,7 +11,7 @@ from rlplot.io import read_log
 from .conftest import DATA
 
 
-def test_drop_counts_by_reason_and_sorting(tmp_path):
+def test_drops_are_counted_by_reason_and_points_sorted_by_x(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("step,acc\n3,0.3\n1,0.1\n2,nan\n,0.4\n5,inf\n6,abc\n4,0.35\n")
     series, dropped = clean_series(read_log(str(path)), "step", "acc", restarts="keep-all")
@@ -22,7 +22,7 @@ def test_drop_counts_by_reason_and_sorting(tmp_path):
     assert dropped.describe() == "4 of 7 from 'acc' (1 missing, 1 non-numeric, 1 NaN, 1 inf)"
 
 
-def test_row_index_as_x(tmp_path):
+def test_without_an_x_column_the_row_number_is_x(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("acc\n0.5\n0.6\n")
     series, dropped = clean_series(read_log(str(path)), None, "acc")

@@ -69,7 +69,7 @@ def test_unreadable_file_is_a_report_not_an_exception(tmp_path):
     assert report.runs == () and "empty" in report.error
 
 
-def test_forced_format_is_marked():
+def test_a_forced_format_is_marked_in_the_report():
     report = inspect_log(str(DATA / "monitor.csv"), format="csv")
     assert report.format == "csv" and report.format_forced
 

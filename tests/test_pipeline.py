@@ -3,14 +3,9 @@ from __future__ import annotations
 
 import pytest
 
-from rlplot.config.schema import Config, DataSpec, PanelStyle
 from rlplot.errors import InputError
 from rlplot.pipeline import prepare
-from tests.conftest import DATA, make_sweep, write_jsonl
-
-
-def one_panel(metric: str, **data) -> Config:
-    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))
+from tests.conftest import DATA, make_sweep, one_panel, write_jsonl
 
 
 def test_multi_run_file_expands_into_runs_labelled_by_run_name():

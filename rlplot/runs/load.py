@@ -18,14 +18,6 @@ from ..names import run_label
 Aliases = Mapping[str, Sequence[str]]
 
 
-def load_run(path: str, config: Config, *, strict: bool = False, label: str | None = None) -> Run:
-    """Read and clean a single-run log into a Run holding one Series per panel of ``config``."""
-    runs = load_runs(path, config, strict=strict, label=label)
-    if len(runs) != 1:
-        raise InputError(f"holds {len(runs)} runs", file=path, hint="use load_runs()")
-    return runs[0]
-
-
 def load_runs(path: str, config: Config, *, strict: bool = False, label: str | None = None,
               default_label: str | None = None) -> tuple[Run, ...]:
     """Read and clean every run a log holds (a TensorBoard long export or W&B panel export holds several).

@@ -18,7 +18,7 @@ def test_interpolation_never_extrapolates():
     np.testing.assert_allclose(values[2:7], [1, 2, 3, 4, 5])
 
 
-def test_intersection_and_union_grids():
+def test_grid_spans_the_shared_or_the_whole_x_range():
     xs = [np.array([0.0, 5.0, 10.0]), np.array([2.0, 20.0])]
     inter = common_grid(xs, "intersection", 9)
     union = common_grid(xs, "union", 21)

@@ -8,16 +8,11 @@ import numpy as np
 import pytest
 
 from rlplot.columns import band_columns, default_x
-from rlplot.config.schema import Config, DataSpec, PanelStyle
 from rlplot.errors import InputError
 from rlplot.io import FORMATS, detect_format, read_log, read_tables
 from rlplot.io.sources import read_source
 from rlplot.pipeline import prepare
-from tests.conftest import DATA
-
-
-def one_panel(metric: str, **data) -> Config:
-    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))
+from tests.conftest import DATA, one_panel
 
 
 @pytest.mark.parametrize("name, fmt", [

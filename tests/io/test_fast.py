@@ -158,7 +158,7 @@ def test_key_first_seen_after_the_probe_takes_the_tolerant_path(tmp_path, monkey
     assert assert_same(path).columns["acc"].values[-1] == 0.5
 
 
-def test_partial_last_jsonl_line_notice(tmp_path):
+def test_partial_last_jsonl_line_notice_names_the_line(tmp_path):
     path = write(tmp_path, "live.jsonl", jsonl(RECORDS[:3] + [""] + RECORDS[3:]) + '{"step": 60')
     table = assert_same(path)
     assert [n.line for n in table.skipped] == [52]

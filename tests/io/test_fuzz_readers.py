@@ -195,7 +195,7 @@ def test_undamaged_logs_read_as_their_format(case):
 
 @settings(FUZZ, max_examples=600)
 @given(st.binary(max_size=300), st.sampled_from([".csv", ".jsonl", ".json", ""]))
-def test_random_bytes(data, suffix):
+def test_random_bytes_read_or_raise_an_rlplot_error(data, suffix):
     exercise(data, suffix)
 
 

@@ -11,14 +11,10 @@ import pytest
 from rlplot.config.schema import Config, DataSpec, PanelStyle
 from rlplot.errors import ColumnError
 from rlplot.io import fast, read
-from rlplot.runs.load import load_run, load_runs
-from tests.conftest import DATA
+from rlplot.runs.load import load_runs
+from tests.conftest import DATA, one_panel
 
 WANDB_ONE_RUN = DATA / "wandb_panel_one_run.csv"
-
-
-def one_panel(metric: str, **data) -> Config:
-    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))
 
 
 def write(tmp_path: Path, name: str, data: str) -> Path:
@@ -43,8 +39,8 @@ def test_restart_policy_reaches_the_run_and_warns():
 
 def test_a_single_run_file_is_labelled_by_its_name_unless_told():
     path = str(DATA / "restarted.csv")
-    assert load_run(path, Config()).label == "restarted"
-    assert load_run(path, Config(), label="mine").label == "mine"
+    assert [r.label for r in load_runs(path, Config())] == ["restarted"]
+    assert [r.label for r in load_runs(path, Config(), label="mine")] == ["mine"]
     assert load_runs(path, Config(), default_label="auto")[0].label == "auto"
 
 
@@ -90,7 +86,7 @@ def big_csv(tmp_path: Path, rows: int = 120_000) -> Path:
     return write(tmp_path, "big.csv", "step,rl_flops,accuracy,avg_parallelism,note\n" + "".join(lines))
 
 
-def test_load_run_takes_the_fast_path_for_big_logs(tmp_path, monkeypatch):
+def test_big_logs_take_the_fast_path_and_load_the_same_run(tmp_path, monkeypatch):
     monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
     path = big_csv(tmp_path)
     assert path.stat().st_size > fast.FAST_MIN_BYTES
@@ -102,12 +98,12 @@ def test_load_run_takes_the_fast_path_for_big_logs(tmp_path, monkeypatch):
         return result
 
     monkeypatch.setattr(fast, "read_fast", spy)
-    run = load_run(str(path), Config())
+    (run,) = load_runs(str(path), Config())
     assert len(calls) == 1 and calls[0] is not None
     assert set(calls[0].names) == {"step", "rl_flops", "accuracy", "avg_parallelism"}
 
     monkeypatch.setattr(fast, "read_fast", lambda *a, **k: None)
-    slow = load_run(str(path), Config())
+    (slow,) = load_runs(str(path), Config())
     assert run.notices == slow.notices
     for a, b in zip(run.series, slow.series):
         assert (a.name, a.x_name) == (b.name, b.x_name)
@@ -119,7 +115,7 @@ def test_missing_column_error_lists_every_column(tmp_path):
     path = big_csv(tmp_path, rows=2000)
     config = replace(Config(), panels=(PanelStyle(metric="nonexistent"),))
     with pytest.raises(ColumnError) as info:
-        load_run(str(path), config)
+        load_runs(str(path), config)
     assert "note" in info.value.hint  # a column the fast path would not have read
 
 
@@ -132,6 +128,6 @@ def test_missing_column_in_a_big_log_is_reported_from_its_header(tmp_path, monke
     monkeypatch.setattr(read, "read_source", no_full_read)
     config = replace(Config(), panels=(PanelStyle(metric="acuracy"),))
     with pytest.raises(ColumnError) as info:
-        load_run(str(path), config)
+        load_runs(str(path), config)
     assert "note" in info.value.hint and "'accuracy'" in info.value.hint  # every column, closest name
     assert info.value.file == str(path)
