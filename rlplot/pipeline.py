@@ -99,7 +99,7 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
                    for i, p in enumerate(config.panels))
     runs = tuple(log_scale_notices(run, config) for run in runs)
     groups, footnote = aggregate_runs(runs, smoothed, config)
-    if not aggregated:
+    if not aggregated and config.runs.footnote:
         footnote = logged_band_footnote(runs, grouped=bool(groups))
     return Prepared(runs=runs, smoothed=smoothed, panels=panels, x_label=x_label,
                     groups=groups, aggregated=aggregated, footnote=footnote)

@@ -120,6 +120,9 @@ def test_each_wandb_run_gets_its_band_in_its_colour_and_a_footnote_says_what_it_
         assert vertices[:, 1].max() == pytest.approx(run.series[0].band.high.max())
     assert LOGGED_BAND_LABEL not in [t.get_text() for t in ax.get_legend().get_texts()]
     assert result.figure.get_supxlabel() == f"shaded: {LOGGED_BAND_LABEL}"
+    quiet = replace(Config(panels=(PanelStyle(metric="train/reward"),)),
+                    runs=replace(Config().runs, footnote=False))
+    assert render([str(DATA / "wandb_panel.csv")], config=quiet).figure.get_supxlabel() == ""
 
 
 def test_aggregating_wandb_runs_draws_the_aggregate_band_not_the_logged_ones():
