@@ -27,8 +27,8 @@ from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
 from .names import run_label  # noqa: F401  (moved to rlplot.names; cli.render/watch and batch import it here)
 from .runs.checks import check_same_x, log_scale_notices
-from .runs.discover import choose_labels, expand_paths
-from .runs.load import load_runs
+from .runs.discover import expand_paths
+from .runs.load import load_all
 from .runs.smooth import check_smoothing, smooth_runs
 
 
@@ -64,15 +64,6 @@ class RenderResult:
     def notices(self) -> tuple[Notice, ...]:
         """Every warning: reading, cleaning, smoothing, then drawing."""
         return self.prepared.notices + self.drawing_notices
-
-
-def load_all(paths: Sequence[str], config: Config, *, strict: bool = False,
-             labels: Sequence[str] | None = None) -> tuple[Run, ...]:
-    """Every run of every log, labelled (``labels``, then ``runs.labels``, then automatically)."""
-    chosen, automatic = choose_labels(paths, config.runs.labels, labels)
-    return tuple(run for path, label, default in zip(paths, chosen, automatic)
-                 for run in load_runs(path, config, strict=strict, label=label,
-                                      default_label=default))
 
 
 def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool = False,

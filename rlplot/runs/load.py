@@ -14,8 +14,18 @@ from ..data import LoggedBand, Notice, Run, Series, Table
 from ..errors import ColumnError, InputError
 from ..io import read_header, read_tables
 from ..names import run_label
+from .discover import choose_labels
 
 Aliases = Mapping[str, Sequence[str]]
+
+
+def load_all(paths: Sequence[str], config: Config, *, strict: bool = False,
+             labels: Sequence[str] | None = None) -> tuple[Run, ...]:
+    """Every run of every log, labelled (``labels``, then ``runs.labels``, then automatically)."""
+    chosen, automatic = choose_labels(paths, config.runs.labels, labels)
+    return tuple(run for path, label, default in zip(paths, chosen, automatic)
+                 for run in load_runs(path, config, strict=strict, label=label,
+                                      default_label=default))
 
 
 def load_runs(path: str, config: Config, *, strict: bool = False, label: str | None = None,
