@@ -10,11 +10,11 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from .choices import DUPLICATE_POLICIES, RESTART_POLICIES
 from .data import Notice, Series, Table
 from .errors import InputError
+from .registry import unknown_hint
 
-RESTART_POLICIES = ("keep-last", "keep-all", "error")
-DUPLICATE_POLICIES = ("last", "first", "mean", "keep")  # keep: draw every point
 _SHOWN_RESTARTS = 3
 MAX_RESTARTS_LISTED = 100   # an x that is noise, not a counter, can "restart" on every row
 
@@ -116,38 +116,45 @@ def keep_last_mask(x: np.ndarray) -> np.ndarray:
     return x < later_min
 
 
-def _merge_first(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+# The merges of data.duplicates (targets of choices.DUPLICATE_POLICIES): how each run of
+# equal x, starting at ``starts`` in sorted x of length n, becomes one point.
+def merge_first(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the first point at each x: (indices kept, their y)."""
     return starts, y[starts]
 
 
-def _merge_last(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def merge_last(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keep the last point at each x: (indices kept, their y)."""
     pick = np.r_[starts[1:] - 1, n - 1]
     return pick, y[pick]
 
 
-def _merge_mean(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+def merge_mean(y: np.ndarray, starts: np.ndarray, n: int) -> tuple[np.ndarray, np.ndarray]:
+    """Average the points at each x: (indices of the first, the means)."""
     counts = np.diff(np.r_[starts, n])
     # Divide first, then add: a mean of huge finite values must not overflow to inf.
     return starts, np.add.reduceat(y / np.repeat(counts, counts), starts)
 
 
-# data.duplicates -> how a run of equal x becomes one point: (indices kept, their y).
-DUPLICATE_MERGES = {"last": _merge_last, "first": _merge_first, "mean": _merge_mean}
+KEEP_DUPLICATES = "keep"   # the policy that merges nothing (no target)
+
+
+def _check_policy(registry, value: str, what: str) -> None:
+    if value not in registry:
+        raise InputError(f"unknown {what} policy '{value}'", hint=unknown_hint(value, registry))
 
 
 def merge_duplicates(x: np.ndarray, y: np.ndarray,
                      policy: str) -> tuple[np.ndarray, np.ndarray, int]:
     """Merge points of sorted x sharing a value (``last``, ``first``, ``mean``); return x, y, merged count."""
-    if policy != "keep" and policy not in DUPLICATE_MERGES:
-        raise InputError(f"unknown duplicates policy '{policy}'",
-                         hint="choose one of: " + ", ".join(DUPLICATE_POLICIES))
+    _check_policy(DUPLICATE_POLICIES, policy, "duplicates")
     n = x.shape[0]
-    if policy == "keep" or n < 2:
+    if policy == KEEP_DUPLICATES or n < 2:
         return x, y, 0
     starts = np.flatnonzero(np.r_[True, x[1:] != x[:-1]])
     if starts.shape[0] == n:
         return x, y, 0
-    pick, merged_y = DUPLICATE_MERGES[policy](y, starts, n)
+    pick, merged_y = DUPLICATE_POLICIES.load(policy)(y, starts, n)
     return x[pick], merged_y, n - starts.shape[0]
 
 
@@ -158,9 +165,7 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     ``x_name=None`` uses the row number as x (it never restarts). The sort is stable,
     so equal x keep file order (``duplicates="keep"`` keeps them all).
     """
-    if restarts not in RESTART_POLICIES:
-        raise InputError(f"unknown restarts policy '{restarts}'",
-                         hint="choose one of: " + ", ".join(RESTART_POLICIES))
+    _check_policy(RESTART_POLICIES, restarts, "restarts")
     ycol = table.columns[y_name]
     if x_name is None:
         xs = np.arange(table.n_rows, dtype=np.float64)
@@ -180,24 +185,11 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     # Big clean logs keep every point: skip the copies (10M rows: ~0.6 GB, ~1 s per panel).
     x, y = (xs, ys) if everything else (xs[keep], ys[keep])
 
-    found: list[Restart] = []
+    found: tuple[Restart, ...] = ()
     replaced = count = 0
     if x_name is not None and x.shape[0] > 1:
         rows = np.arange(keep.shape[0]) if everything else np.flatnonzero(keep)
-        lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
-        found = find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)
-        count = int((x[1:] < x[:-1]).sum()) if found else 0
-        if found and restarts == "error":
-            first = found[0]
-            raise InputError(f"'{x_name}' goes back from {first.x_from:g} to {first.x_to:g} "
-                             "(a restarted run?)", file=table.source, line=first.line,
-                             hint="--restarts keep-last replaces the earlier points, "
-                                  "keep-all keeps both")
-        if found and restarts == "keep-last":
-            survive = keep_last_mask(x)
-            replaced = int((~survive).sum())
-            found = _attribute(found, x, rows)
-            x, y = x[survive], y[survive]
+        x, y, found, replaced, count = _apply_restarts(table, x_name, x, y, rows, restarts)
 
     if x.shape[0] > 1 and not bool(np.all(x[1:] >= x[:-1])):
         order = np.argsort(x, kind="stable")
@@ -206,10 +198,30 @@ def clean_series(table: Table, x_name: str | None, y_name: str, *, restarts: str
     series = Series(name=y_name, x=x, y=y, x_name=x_name or "row")
     dropped = Dropped(name=y_name, total=table.n_rows, missing=int(missing.sum()),
                       nonnumeric=int(nonnumeric.sum()), nan=int(nan.sum()), inf=int(inf.sum()),
-                      x_name=x_name or "row", restarts=tuple(found), restart_policy=restarts,
+                      x_name=x_name or "row", restarts=found, restart_policy=restarts,
                       replaced=replaced, restart_count=count, duplicates=merged,
                       duplicate_policy=duplicates)
     return series, dropped
+
+
+def _apply_restarts(table: Table, x_name: str, x: np.ndarray, y: np.ndarray, rows: np.ndarray,
+                    policy: str) -> tuple[np.ndarray, np.ndarray, tuple[Restart, ...], int, int]:
+    """Find where x (file order; ``rows`` = each point's row) goes back and apply ``policy``:
+    (x, y, the first restarts, points replaced, restarts in all)."""
+    lines = np.asarray(table.first_line)[rows] if table.first_line is not None else None
+    found = find_restarts(x, lines, rows, MAX_RESTARTS_LISTED)
+    if not found:
+        return x, y, (), 0, 0
+    count = int((x[1:] < x[:-1]).sum())
+    if policy == "error":
+        first = found[0]
+        raise InputError(f"'{x_name}' goes back from {first.x_from:g} to {first.x_to:g} "
+                         "(a restarted run?)", file=table.source, line=first.line,
+                         hint="--restarts keep-last replaces the earlier points, keep-all keeps both")
+    if policy != "keep-last":
+        return x, y, tuple(found), 0, count
+    survive = keep_last_mask(x)
+    return x[survive], y[survive], tuple(_attribute(found, x, rows)), int((~survive).sum()), count
 
 
 def _attribute(found: list[Restart], x: np.ndarray, rows: np.ndarray) -> list[Restart]:

@@ -1,9 +1,13 @@
-"""Choosing columns: role aliases (accuracy, parallelism, FLOPs, steps) and forgiving name lookup."""
+"""Choosing columns: role aliases (accuracy, parallelism, FLOPs, steps) and forgiving name lookup.
+
+One matcher decides which column a wanted name means (``find_column``); the fast reader
+asks the same rules which columns it must read (``could_match``).
+"""
 from __future__ import annotations
 
 import difflib
 import re
-from typing import Mapping, Sequence
+from typing import Collection, Mapping, Sequence
 
 from .data import Column, Table
 from .errors import ColumnError
@@ -36,6 +40,16 @@ def _last_part(name: str) -> str:
     return re.split(r"[/.]", name)[-1]
 
 
+# The two ways a column name answers a wanted (lower-case) name: whole, or its last part
+# ("train/acc" for "acc"), both case-insensitively.
+def _whole_key(name: str) -> str:
+    return name.lower()
+
+
+def _last_key(name: str) -> str:
+    return _last_part(name).lower()
+
+
 def _numeric(column: Column) -> bool:
     return bool((~column.missing & ~column.nonnumeric).any())
 
@@ -45,16 +59,52 @@ def find_column(table: Table, wanted: str,
     """Return the column matching ``wanted`` (exact, case-insensitive, alias, or last name part), else None."""
     if wanted in table.columns:
         return wanted
-    lowered = {name.lower(): name for name in reversed(table.names)}
+    lowered = {_whole_key(name): name for name in reversed(table.names)}
     candidates = [wanted.lower(), *(a.lower() for a in aliases.get(wanted.lower(), ()))]
     for candidate in candidates:
         if candidate in lowered:
             return lowered[candidate]
     for candidate in candidates:
-        hits = [name for name in table.names if _last_part(name).lower() == candidate]
+        hits = [name for name in table.names if _last_key(name) == candidate]
         if len(hits) == 1:
             return hits[0]
     return None
+
+
+def could_match(name: str, wanted: Collection[str]) -> bool:
+    """Whether ``find_column`` could pick the column ``name`` for one of ``wanted``.
+
+    ``wanted`` holds lower-case names with their aliases already included (see
+    ``needed_columns``); a big log's reader reads only the columns this accepts.
+    """
+    return _whole_key(name) in wanted or _last_key(name) in wanted
+
+
+def merged_aliases(extra: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """The built-in role aliases with ``extra`` (a config's ``data.aliases``) tried first."""
+    aliases = dict(ROLE_ALIASES)
+    for role, names in extra.items():
+        aliases[role.lower()] = tuple(names) + aliases.get(role.lower(), ())
+    return aliases
+
+
+def needed_columns(x: str | None, metrics: Sequence[str],
+                   aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> list[str]:
+    """Every name the x column (``None``: any x role) and the metrics may be found under."""
+    names = [x] if x else list(X_ROLES)
+    names += list(metrics)
+    return names + [a for n in names for a in aliases.get(n.lower(), ())]
+
+
+def resolves(table: Table, names: Sequence[str],
+             aliases: Mapping[str, Sequence[str]] = ROLE_ALIASES) -> bool:
+    """Whether every name picks a usable column of ``table`` (``require_column`` would not raise)."""
+    try:
+        for name in names:
+            require_column(table, name, aliases)
+    except ColumnError:
+        return False
+    return True
 
 
 def require_column(table: Table, wanted: str,
@@ -101,15 +151,16 @@ def x_candidates(table: Table, aliases: Mapping[str, Sequence[str]] = ROLE_ALIAS
     return found
 
 
-BAND_SUFFIXES = (("__MIN", "__MAX"), ("_min", "_max"), ("/min", "/max"))
+# W&B panel exports log, beside each metric, the lowest and highest value of every sampled
+# bucket as "<metric>__MIN" and "<metric>__MAX".
+BAND_SUFFIXES = ("__MIN", "__MAX")
 
 
 def band_columns(table: Table, y_name: str) -> tuple[str, str] | None:
-    """The (low, high) companions of a metric, e.g. W&B's ``<metric>__MIN``/``__MAX``, else None."""
-    for low, high in BAND_SUFFIXES:
-        pair = (f"{y_name}{low}", f"{y_name}{high}")
-        if all(name in table.columns and _numeric(table.columns[name]) for name in pair):
-            return pair
+    """The (low, high) columns logged with a metric (W&B's ``<metric>__MIN``/``__MAX``), else None."""
+    pair = tuple(f"{y_name}{suffix}" for suffix in BAND_SUFFIXES)
+    if all(name in table.columns and _numeric(table.columns[name]) for name in pair):
+        return pair
     return None
 
 

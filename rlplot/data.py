@@ -60,6 +60,19 @@ class Table:
 
 
 @dataclass(frozen=True)
+class LoggedBand:
+    """A band the log itself records around a metric (W&B's ``<metric>__MIN``/``__MAX``).
+
+    Cleaned like its metric: x sorted ascending, all values finite; x, low, high of shape (m,).
+    """
+
+    x: np.ndarray
+    low: np.ndarray
+    high: np.ndarray
+    columns: tuple[str, str]   # the (low, high) column names it was read from
+
+
+@dataclass(frozen=True)
 class Series:
     """A cleaned series: x sorted ascending, all values finite; x, y of shape (n,)."""
 
@@ -67,6 +80,7 @@ class Series:
     x: np.ndarray
     y: np.ndarray
     x_name: str = "x"
+    band: LoggedBand | None = None   # a min/max band logged with the metric, drawn around its points
 
     def __len__(self) -> int:
         return int(self.x.shape[0])

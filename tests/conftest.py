@@ -58,3 +58,26 @@ def seed_like_records(n: int = 60):
 def seed_log(tmp_path) -> Path:
     """A small seed-like JSONL log in a temp folder."""
     return write_jsonl(tmp_path / "run.jsonl", seed_like_records())
+
+
+def make_sweep(tmp_path, groups=("1e-3", "3e-4"), seeds=3, n=40) -> list[str]:
+    """A sweep: sweep/lr<g>_seed<s>/metrics.jsonl per learning rate and seed; returns the paths."""
+    import numpy as np
+
+    rng = np.random.default_rng(6)
+    paths = []
+    for g, lr in enumerate(groups):
+        for s in range(seeds):
+            folder = tmp_path / "sweep" / f"lr{lr}_seed{s}"
+            folder.mkdir(parents=True)
+            paths.append(str(write_jsonl(folder / "metrics.jsonl", [
+                {"step": i + s, "rl_flops": (i + s) * 1e18, "accuracy": 0.3 + 0.1 * g + 0.005 * i
+                 + float(rng.normal(0, 0.01)), "parallelism": 8 + g} for i in range(n)])))
+    return paths
+
+
+def one_panel(metric: str, **data):
+    """A Config with one panel showing ``metric``; ``data`` are DataSpec fields (x, restarts, ...)."""
+    from rlplot.config.schema import Config, DataSpec, PanelStyle
+
+    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))

@@ -11,7 +11,7 @@ from rlplot.io import read_log
 from .conftest import DATA
 
 
-def test_drop_counts_by_reason_and_sorting(tmp_path):
+def test_drops_are_counted_by_reason_and_points_sorted_by_x(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("step,acc\n3,0.3\n1,0.1\n2,nan\n,0.4\n5,inf\n6,abc\n4,0.35\n")
     series, dropped = clean_series(read_log(str(path)), "step", "acc", restarts="keep-all")
@@ -22,7 +22,7 @@ def test_drop_counts_by_reason_and_sorting(tmp_path):
     assert dropped.describe() == "4 of 7 from 'acc' (1 missing, 1 non-numeric, 1 NaN, 1 inf)"
 
 
-def test_row_index_as_x(tmp_path):
+def test_without_an_x_column_the_row_number_is_x(tmp_path):
     path = tmp_path / "r.csv"
     path.write_text("acc\n0.5\n0.6\n")
     series, dropped = clean_series(read_log(str(path)), None, "acc")
@@ -95,13 +95,30 @@ def test_restart_ignores_rows_without_the_metric(tmp_path):
 
 @pytest.mark.parametrize("policy, expected", [("last", [1, 30]), ("first", [1, 10]),
                                               ("mean", [1, 20])])
-def test_duplicate_policies(policy, expected):
+def test_each_duplicate_policy_merges_equal_x_its_way(policy, expected):
     x = np.array([0.0, 5.0, 5.0, 5.0])
     y = np.array([1.0, 10.0, 20.0, 30.0])
     mx, my, merged = merge_duplicates(x, y, policy)
     np.testing.assert_array_equal(mx, [0, 5])
     np.testing.assert_allclose(my, expected)
     assert merged == 2
+
+
+def test_duplicate_policies_are_the_registry_targets_here():
+    import rlplot.clean as clean
+    from rlplot.choices import DUPLICATE_POLICIES
+
+    for name in DUPLICATE_POLICIES:
+        if DUPLICATE_POLICIES[name].target:
+            assert DUPLICATE_POLICIES.load(name) is getattr(clean, f"merge_{name}")
+
+
+@pytest.mark.parametrize("kwargs, what", [({"duplicates": "lsat"}, "duplicates policy 'lsat'"),
+                                          ({"restarts": "keep_last"}, "restarts policy 'keep_last'")])
+def test_unknown_policy_is_an_input_error_with_a_suggestion(kwargs, what):
+    with pytest.raises(InputError, match=f"unknown {what}") as info:
+        clean_series(restarted(), "step", "accuracy", **kwargs)
+    assert "did you mean" in info.value.hint and "choose one of:" in info.value.hint
 
 
 def test_mean_of_huge_values_stays_finite():

@@ -6,11 +6,10 @@ import json
 import pytest
 
 from rlplot.inspect import inspect_log
+from tests.conftest import DATA
 
-from .conftest import DATA
 
-
-def test_report_of_a_partial_jsonl():
+def test_a_partial_jsonl_is_reported_with_its_skipped_last_line():
     report = inspect_log(str(DATA / "verl_partial.jsonl"))
     assert report.format == "jsonl" and not report.format_forced and report.error is None
     (run,) = report.runs
@@ -26,7 +25,7 @@ def test_report_of_a_partial_jsonl():
         (4, "partial last line (the file may still be being written)")]
 
 
-def test_column_kinds_and_counts(tmp_path):
+def test_columns_are_counted_by_kind_of_cell(tmp_path):
     path = tmp_path / "m.csv"
     path.write_text("step,a,b,c,d\n1,nan,x,,1\n2,inf,y,,abc\n3,0.5,z,,2\n")
     cols = {c.name: c for c in inspect_log(str(path)).runs[0].columns}
@@ -43,7 +42,7 @@ def test_restarts_and_duplicates_are_located():
     assert run.duplicate_x_values == 0  # keep-last (the default) replaces the overlap
 
 
-def test_duplicates_counted_under_keep_all():
+def test_duplicates_are_counted_under_keep_all():
     from rlplot.config.schema import Config, DataSpec
 
     config = Config(data=DataSpec(restarts="keep-all"))
@@ -70,12 +69,12 @@ def test_unreadable_file_is_a_report_not_an_exception(tmp_path):
     assert report.runs == () and "empty" in report.error
 
 
-def test_forced_format_is_marked():
+def test_a_forced_format_is_marked_in_the_report():
     report = inspect_log(str(DATA / "monitor.csv"), format="csv")
     assert report.format == "csv" and report.format_forced
 
 
-def test_cli_text(invoke):
+def test_text_report_names_format_restarts_panels_and_notes(invoke):
     result = invoke("inspect", DATA / "restarted.csv", DATA / "events.jsonl")
     assert result.exit_code == 0
     out = result.output
@@ -99,7 +98,7 @@ def test_cli_json_is_stable_and_complete(invoke):
                                                      "being written)"}]
 
 
-def test_cli_format_override(invoke):
+def test_a_forced_format_is_said_in_the_text_report(invoke):
     result = invoke("inspect", "--format", "csv", DATA / "monitor.csv")
     assert "format: csv (forced with --input-format)" in result.output
 
@@ -126,15 +125,7 @@ def test_inspect_explains_every_fixture(invoke, path):
     assert all(run["columns"] for run in report["runs"])
 
 
-def test_public_api_and_help_stay_light():
-    import subprocess
-    import sys
-
+def test_inspect_log_is_part_of_the_public_api():
     import rlplot
 
     assert rlplot.inspect_log is inspect_log
-    code = ("import sys; from rlplot.cli import cli; "
-            "from click.testing import CliRunner; r = CliRunner().invoke(cli, ['--help']); "
-            "assert 'inspect' in r.output, r.output; "
-            "sys.exit(1 if 'numpy' in sys.modules else 0)")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0

@@ -6,7 +6,7 @@ import contextlib
 from ..config.schema import Config
 from .layout import make_figure
 from .panels import Trace, draw_panel
-from .text import plain_text
+from .text import LOGGED_BAND_LABEL, plain_text
 
 # Okabe & Ito's colour-blind-safe palette, used when several runs share a panel.
 RUN_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
@@ -44,11 +44,13 @@ def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
     style = prepared.panels[index]
     runs, smoothed = prepared.runs, prepared.smoothed
     if len(runs) == 1 and not prepared.groups:
-        # Only a single run's residual band gets a legend entry: with several runs the run
-        # colours already say it, and an aggregate's band is explained by the footnote.
+        # Only a single run's bands get legend entries: with several runs the run colours
+        # already say it, and the footnote says what the bands are.
+        series = runs[0].series[index]
         band_label = f"± {style.band_k:g} × local residual RMS" if style.band == "residual" else None
-        return [Trace(runs[0].series[index], smoothed[0][index], style.scatter.color,
-                      style.line.color, style.label, style.line.label, band_label)]
+        logged_label = LOGGED_BAND_LABEL if series.band is not None else None
+        return [Trace(series, smoothed[0][index], style.scatter.color, style.line.color,
+                      style.label, style.line.label, band_label, logged_label)]
     if not prepared.groups:
         return [Trace(run.series[index], smoothed[number][index], _color(number), _color(number),
                       None, plain_text(run.label)) for number, run in enumerate(runs)]

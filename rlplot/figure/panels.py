@@ -27,6 +27,7 @@ class Trace:
     point_label: str | None
     line_label: str | None
     band_label: str | None = None
+    logged_band_label: str | None = None   # legend entry of the band the log records (W&B min/max)
 
 
 def _bounds(traces: list[Trace]) -> tuple[float, float]:
@@ -35,6 +36,8 @@ def _bounds(traces: list[Trace]) -> tuple[float, float]:
         arrays = [trace.smoothed.y]
         if trace.series is not None:
             arrays.append(trace.series.y)
+            if trace.series.band is not None:
+                arrays += [trace.series.band.low, trace.series.band.high]
         if trace.smoothed.band_low is not None:
             arrays += [trace.smoothed.band_low, trace.smoothed.band_high]
         for values in arrays:
@@ -47,23 +50,9 @@ def _bounds(traces: list[Trace]) -> tuple[float, float]:
 
 def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, *, x_label: str,
                rasterize_above: int):
-    """Draw the points (downsampled, extremes kept) and smoothed line of every trace; format the axes."""
+    """Draw the points (downsampled, extremes kept), bands and smoothed line of every trace; format the axes."""
     for trace in traces:
-        if style.scatter.show and trace.series is not None and len(trace.series):
-            x, y = trace.series.x, trace.series.y
-            keep = scatter_indices(y, style.scatter.max_points)
-            ax.scatter(x[keep], y[keep], s=style.scatter.size, c=trace.point_color,
-                       alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
-                       label=trace.point_label, zorder=2,
-                       rasterized=len(keep) > rasterize_above)
-        if trace.smoothed.band_low is not None and len(trace.smoothed.x):
-            _band(ax, trace, style)
-        if len(trace.smoothed.x):
-            keep = minmax_indices(trace.smoothed.y, LINE_MAX_POINTS)
-            ax.plot(trace.smoothed.x[keep], trace.smoothed.y[keep], color=trace.line_color,
-                    linewidth=style.line.width, linestyle=style.line.style,
-                    label=trace.line_label, zorder=3)
-
+        _draw_trace(ax, trace, style, rasterize_above)
     ax.set_title(style.title, fontsize=figure.title_size)
     ax.set_ylabel(style.y_label, fontsize=figure.label_size)
     ax.set_xlabel(x_label, fontsize=figure.label_size)
@@ -85,15 +74,35 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     return ax
 
 
-def _band(ax, trace: Trace, style: PanelStyle) -> None:
-    # Light fill in the line's colour, over the points (a dense cloud would hide it)
-    # and under the line.
-    low, high = trace.smoothed.band_low, trace.smoothed.band_high
+def _draw_trace(ax, trace: Trace, style: PanelStyle, rasterize_above: int) -> None:
+    # Points, then the band the log records, then the residual band, then the line on top.
+    series, smoothed = trace.series, trace.smoothed
+    if style.scatter.show and series is not None and len(series):
+        keep = scatter_indices(series.y, style.scatter.max_points)
+        ax.scatter(series.x[keep], series.y[keep], s=style.scatter.size, c=trace.point_color,
+                   alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
+                   label=trace.point_label, zorder=2, rasterized=len(keep) > rasterize_above)
+    if series is not None and series.band is not None:
+        band = series.band
+        _fill(ax, band.x, band.low, band.high, trace.line_color, trace.logged_band_label, style)
+    if smoothed.band_low is not None and len(smoothed.x):
+        _fill(ax, smoothed.x, smoothed.band_low, smoothed.band_high, trace.line_color,
+              trace.band_label, style)
+    if len(smoothed.x):
+        keep = minmax_indices(smoothed.y, LINE_MAX_POINTS)
+        ax.plot(smoothed.x[keep], smoothed.y[keep], color=trace.line_color,
+                linewidth=style.line.width, linestyle=style.line.style,
+                label=trace.line_label, zorder=3)
+
+
+def _fill(ax, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, label: str | None,
+          style: PanelStyle) -> None:
+    # A band (x, low, high of shape (n,)) as a light fill in the line's colour, over the
+    # points (a dense cloud would hide it) and under the line; its envelope is kept.
     keep = np.union1d(minmax_indices(low, style.scatter.max_points),
                       minmax_indices(high, style.scatter.max_points))
-    ax.fill_between(trace.smoothed.x[keep], low[keep], high[keep], color=trace.line_color,
-                    alpha=0.2, linewidth=0, zorder=2.5,
-                    label=trace.band_label)
+    ax.fill_between(x[keep], low[keep], high[keep], color=color, alpha=0.2, linewidth=0,
+                    zorder=2.5, label=label)
 
 
 def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:

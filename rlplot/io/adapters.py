@@ -1,87 +1,25 @@
 """Format adapters: what real trainers write, on top of the generic CSV / JSONL / JSON readers.
 
-Each adapter has a ``detect(head)`` that looks only at the start of the file and a
-``read(source, skips)`` that returns one Table per run. They are listed in
-``rlplot.io.FORMATS``; detection tries the specific ones before the generic ones.
+Each adapter has a ``detect(head)`` that looks only at the start of the file (an
+``io.head.Head``) and a ``read(source, skips)`` that returns one Table per run. The io
+registry (``rlplot.io.registry.FORMATS``) names them; detection tries the specific ones
+before the generic ones.
 """
 from __future__ import annotations
 
-import csv
-from dataclasses import dataclass, replace
-from functools import cached_property
+from dataclasses import replace
 
 import numpy as np
 
+from ..columns import BAND_SUFFIXES
 from ..data import Column, Notice, Table
 from ..errors import InputError
-from .csv_reader import RawCsv, parse_csv, sniff_delimiter, table_from_raw
+from .csv_reader import RawCsv, parse_csv, table_from_raw
+from .head import Head
 from .json_reader import (flatten_record, parse_json_document, parse_jsonl, read_json,
                           read_jsonl, table_from_records)
 from .lines import SkipLog, split_lines
 from .sources import Source
-
-_HEAD_CHARS = 1 << 16   # detection reads at most this much of a file
-_HEAD_RECORDS = 50
-
-
-@dataclass(frozen=True)
-class Head:
-    """The start of a source, parsed just enough to recognise its format."""
-
-    source: Source
-    kind: str  # "csv", "jsonl" or "json": the generic reader the content calls for
-
-    @cached_property
-    def text(self) -> str:
-        return self.source.text[:_HEAD_CHARS]
-
-    @cached_property
-    def lines(self) -> list[str]:
-        lines = split_lines(self.text).lines
-        return lines[:-1] if len(self.source.text) > _HEAD_CHARS and lines else lines
-
-    @cached_property
-    def comments(self) -> list[str]:
-        """The ``#`` lines before the header."""
-        out = []
-        for line in self.lines:
-            if line.lstrip().startswith("#"):
-                out.append(line.strip())
-            elif line.strip():
-                break
-        return out
-
-    @cached_property
-    def _header_and_sample(self) -> tuple[str, list[str]]:
-        body = [t for t in self.lines if t.strip() and not t.lstrip().startswith("#")]
-        return (body[0], body[1:21]) if body else ("", [])
-
-    @cached_property
-    def delimiter(self) -> str:
-        """The delimiter the CSV reader would sniff."""
-        header, sample = self._header_and_sample
-        return sniff_delimiter(header, sample)
-
-    @cached_property
-    def fields(self) -> list[str]:
-        """The header's fields (first non-blank, non-comment line), stripped."""
-        header, _ = self._header_and_sample
-        try:
-            return [f.strip() for f in next(csv.reader([header], delimiter=self.delimiter), [])]
-        except csv.Error:
-            return []
-
-    @cached_property
-    def records(self) -> list[dict]:
-        """The first JSON Lines records that parse."""
-        out = []
-        for line in self.lines[:_HEAD_RECORDS * 2]:
-            value = parse_json_document(line.strip("\x00 \t"))
-            if isinstance(value, dict):
-                out.append(value)
-                if len(out) >= _HEAD_RECORDS:
-                    break
-        return out
 
 
 def _raw(source: Source, skips: SkipLog) -> RawCsv:
@@ -92,7 +30,17 @@ def _csv_as(fmt: str):
     """A reader that is the generic CSV reader under another format name."""
     def read(source: Source, skips: SkipLog) -> tuple[Table, ...]:
         return (table_from_raw(source.name, _raw(source, skips), skips, fmt),)
+    read.__doc__ = f"The generic CSV reader, naming the format '{fmt}'."
     return read
+
+
+# Progress files and downloads that are plain CSV: only their detection is their own.
+read_tensorboard = _csv_as("tensorboard")
+read_wandb = _csv_as("wandb")
+read_sb3 = _csv_as("sb3")
+read_spinningup = _csv_as("spinningup")
+read_baselines = _csv_as("baselines")
+read_generic_csv = _csv_as("csv")
 
 
 # ---------------------------------------------------------------- stable-baselines monitor.csv
@@ -184,13 +132,12 @@ def read_tensorboard_long(source: Source, skips: SkipLog) -> tuple[Table, ...]:
 # ---------------------------------------------------------------- Weights & Biases
 
 _PANEL_SEP = " - "
-_BAND_SUFFIXES = ("__MIN", "__MAX")
 
 
 def detect_wandb_panel(head: Head) -> bool:
     """A W&B UI panel export: ``"<run> - <metric>"`` columns, usually with ``__MIN``/``__MAX``."""
     runs = [f for f in head.fields if _PANEL_SEP in f]
-    return bool(runs) and (any(f.endswith(_BAND_SUFFIXES) for f in runs)
+    return bool(runs) and (any(f.endswith(BAND_SUFFIXES) for f in runs)
                            or len(runs) == len(head.fields) - 1)
 
 
@@ -211,9 +158,9 @@ def read_wandb_panel(source: Source, skips: SkipLog) -> tuple[Table, ...]:
         columns = {n: _take(c, present) for n, c in {**shared, **own}.items()}
         lines = (tuple(np.asarray(table.first_line)[present].tolist())
                  if table.first_line is not None else None)
-        bands = sorted(m[:-len("__MIN")] for m in own if m.endswith("__MIN")
-                       and f"{m[:-len('__MIN')]}__MAX" in own)
-        notes = (Notice("min/max band columns: " + ", ".join(f"{b}__MIN/__MAX" for b in bands),
+        low, high = BAND_SUFFIXES
+        bands = sorted(m[:-len(low)] for m in own if m.endswith(low) and m[:-len(low)] + high in own)
+        notes = (Notice("min/max band columns: " + ", ".join(f"{b}{low}/{high}" for b in bands),
                         file=source.name),) if bands else ()
         tables.append(replace(table, n_rows=int(present.sum()), columns=columns, run=run,
                               first_line=lines, notes=notes))
@@ -315,11 +262,6 @@ def read_jsonl_events(source: Source, skips: SkipLog) -> tuple[Table, ...]:
 
 # ---------------------------------------------------------------- generic readers
 
-def read_generic_csv(source: Source, skips: SkipLog) -> tuple[Table, ...]:
-    """Delimited text with a header row."""
-    return _csv_as("csv")(source, skips)
-
-
 def read_generic_jsonl(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     """One JSON object per line."""
     return (read_jsonl(source.name, split_lines(source.text), skips),)
@@ -332,20 +274,3 @@ def read_generic_json(source: Source, skips: SkipLog) -> tuple[Table, ...]:
         # Many ".json" logs are really JSON Lines; a cut-off list is handled there too.
         return read_generic_jsonl(source, skips)
     return (read_json(source.name, document, skips),)
-
-
-def kind_of(source: Source) -> str:
-    """The generic reader a source's content calls for: ``json``, ``jsonl`` or ``csv``."""
-    head = source.text[:_HEAD_CHARS].lstrip("\ufeff \t\r\n\x00")
-    if head.startswith("["):
-        return "json"
-    if head.startswith("{"):
-        if source.suffix == ".json":
-            return "json"
-        first_line = head.split("\n", 1)[0].strip()
-        if parse_json_document(first_line) is not None:
-            return "jsonl"
-        return "json" if parse_json_document(source.text) is not None else "jsonl"
-    if source.suffix in (".jsonl", ".ndjson"):
-        return "jsonl"
-    return "csv"

@@ -1,20 +1,22 @@
-"""Combining runs: a common x grid, per-grid-point statistics over runs, and uncertainty bands.
+"""The numbers of an aggregate: a common x grid, per-grid-point statistics over runs, and bands.
 
-Pure numpy; no matplotlib. Arrays: a run matrix has shape (n_runs, n_grid) with NaN
-where a run does not cover that x (runs are interpolated, never extrapolated).
+Pure numpy; no matplotlib. The statistics, bands and x ranges are the targets of
+``rlplot.choices.AGGREGATES``, ``RUN_BANDS`` and ``X_RANGES``. Arrays: a run matrix has
+shape (n_runs, n_grid) with NaN where a run does not cover that x (runs are interpolated,
+never extrapolated).
 """
 from __future__ import annotations
 
-import re
 import warnings
 from dataclasses import dataclass
-from typing import Callable, Sequence
+from typing import Sequence
 
 import numpy as np
 
-from .config.schema import RunsSpec
-from .data import Smoothed
-from .errors import ConfigError
+from ..choices import AGGREGATES, RUN_BANDS, X_RANGES
+from ..config.schema import RunsSpec
+from ..data import Smoothed
+from ..errors import ConfigError
 
 
 @dataclass(frozen=True)
@@ -25,11 +27,14 @@ class Band:
     high: np.ndarray
 
 
-# runs.x_range -> the grid's (low, high) from every run's first and last x.
-X_RANGES = {
-    "intersection": lambda lows, highs: (max(lows), min(highs)),   # where every run has data
-    "union": lambda lows, highs: (min(lows), max(highs)),          # fewer runs toward the ends
-}
+def range_intersection(lows: Sequence[float], highs: Sequence[float]) -> tuple[float, float]:
+    """The x range where every run has data, from each run's first and last x."""
+    return max(lows), min(highs)
+
+
+def range_union(lows: Sequence[float], highs: Sequence[float]) -> tuple[float, float]:
+    """The x range where any run has data (fewer runs toward the ends)."""
+    return min(lows), max(highs)
 
 
 def common_grid(xs: Sequence[np.ndarray], mode: str = "intersection", points: int = 400) -> np.ndarray:
@@ -41,9 +46,7 @@ def common_grid(xs: Sequence[np.ndarray], mode: str = "intersection", points: in
     highs = [float(x[-1]) for x in xs if len(x)]
     if not lows:
         raise ConfigError("no run has any points to aggregate")
-    if mode not in X_RANGES:
-        raise ConfigError(f"unknown x range mode '{mode}'", hint=" or ".join(X_RANGES))
-    low, high = X_RANGES[mode](lows, highs)
+    low, high = X_RANGES.load(X_RANGES.check(mode))(lows, highs)
     if low > high:
         raise ConfigError("the runs share no x range", hint="use --x-range union")
     if low == high:
@@ -94,13 +97,6 @@ def stat_iqm(matrix: np.ndarray, axis: int = 0) -> np.ndarray:
         return np.where(count > 0, total / np.maximum(count, 1), np.nan)
 
 
-STATISTICS: dict[str, Callable[..., np.ndarray]] = {
-    "mean": stat_mean,
-    "median": stat_median,
-    "iqm": stat_iqm,
-}
-
-
 def _std(matrix: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     count = np.sum(~np.isnan(matrix), axis=0)
     with np.errstate(invalid="ignore", divide="ignore"), warnings.catch_warnings():
@@ -128,7 +124,7 @@ def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, r
     """Percentile bootstrap CI of ``stat`` over runs (runs resampled with replacement), seeded."""
     rng = np.random.default_rng(seed)
     n_runs = matrix.shape[0]
-    func = STATISTICS[stat]
+    func = AGGREGATES.load(stat)
     alpha = (100.0 - level) / 2.0
     # Chunks bound memory at reps × runs × grid floats.
     chunk = max(1, int(2_000_000 // max(1, n_runs * matrix.shape[1])))
@@ -144,13 +140,6 @@ def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, r
     return Band(lows, highs)
 
 
-BANDS: dict[str, Callable[..., Band]] = {
-    "sd": band_sd,
-    "sem": band_sem,
-    "ci": band_bootstrap,
-}
-
-
 def aggregate_curves(curves: Sequence[Smoothed], spec: RunsSpec
                      ) -> tuple[Smoothed, np.ndarray]:
     """Combine one panel's curves of a group's runs: statistic and band on a common grid.
@@ -160,26 +149,11 @@ def aggregate_curves(curves: Sequence[Smoothed], spec: RunsSpec
     """
     grid = common_grid([c.x for c in curves], spec.x_range, spec.grid_points)
     matrix = np.vstack([on_grid(c.x, c.y, grid) for c in curves])
-    center = STATISTICS[spec.aggregate](matrix, axis=0)
+    center = AGGREGATES.load(spec.aggregate)(matrix, axis=0)
     low = high = None
     if spec.band != "none" and len(curves) > 1:
-        band = BANDS[spec.band](matrix, center, stat=spec.aggregate, level=spec.level,
+        band = RUN_BANDS.load(spec.band)(matrix, center, stat=spec.aggregate, level=spec.level,
                                 reps=spec.reps, seed=spec.seed)
         low, high = band.low, band.high
     return (Smoothed(x=grid, y=center, method=spec.aggregate, band_low=low, band_high=high),
             np.sum(~np.isnan(matrix), axis=0))
-
-
-def group_key(path: str, pattern: str) -> str | None:
-    """The group a path belongs to: the named group ``group`` or the first capture group of
-    ``pattern`` (the whole match without groups); None when the pattern does not match."""
-    try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"--group-by: invalid regular expression ({exc})") from None
-    match = regex.search(path)
-    if match is None:
-        return None
-    if "group" in regex.groupindex:
-        return match.group("group")
-    return match.group(1) if regex.groups else match.group(0)

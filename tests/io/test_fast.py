@@ -1,8 +1,7 @@
-"""The fast reader (rlplot/io/fast.py) gives exactly what the tolerant readers give, or declines."""
+"""The fast reader (rlplot/io/fast/) gives exactly what the tolerant readers give, or declines."""
 from __future__ import annotations
 
 import gzip
-from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -10,11 +9,11 @@ import pytest
 
 import pyarrow  # noqa: E402,F401  (a core dependency: its absence must fail, not skip)
 
-from rlplot.config import Config, PanelStyle  # noqa: E402
-from rlplot.errors import ColumnError, InputError  # noqa: E402
+from rlplot.columns import could_match, needed_columns  # noqa: E402
+from rlplot.config import Config  # noqa: E402
+from rlplot.errors import InputError  # noqa: E402
 from rlplot.io import fast, read_log  # noqa: E402
-from rlplot.io.fast import read_fast, wants  # noqa: E402
-from rlplot.pipeline import load_run, merged_aliases, needed_columns  # noqa: E402
+from rlplot.io.fast import files, jsonl_columns, read_fast  # noqa: E402
 
 WANTED = ["rl_flops", "step", "accuracy", "acc", "avg_parallelism", "timing.wall_s"]
 
@@ -37,7 +36,7 @@ def assert_same(path: Path, wanted=WANTED, strict: bool = False):
     assert quick is not None, "the fast path declined a file it should read"
     full = read_log(str(path), strict=strict)
     lowered = {w.lower() for w in wanted}
-    expected = [name for name in full.names if wants(name, lowered)]
+    expected = [name for name in full.names if could_match(name, lowered)]
     assert quick.names == expected
     assert quick.n_rows == full.n_rows
     assert quick.format == full.format
@@ -151,15 +150,15 @@ def test_fast_jsonl_matches_tolerant(tmp_path, name, data):
 
 def test_key_first_seen_after_the_probe_takes_the_tolerant_path(tmp_path, monkeypatch):
     # "acc" could be picked for accuracy: a fast read that missed it could pick another column.
-    monkeypatch.setattr(fast, "PROBE_RECORDS", 5)
+    monkeypatch.setattr(jsonl_columns, "PROBE_RECORDS", 5)
     path = write(tmp_path, "late.jsonl", jsonl([r.replace('"accuracy"', '"score"') for r in RECORDS]
                                                + ['{"step": 62, "acc": 0.5}']))
     assert_declines(path)
-    monkeypatch.setattr(fast, "PROBE_RECORDS", 1000)
+    monkeypatch.setattr(jsonl_columns, "PROBE_RECORDS", 1000)
     assert assert_same(path).columns["acc"].values[-1] == 0.5
 
 
-def test_partial_last_jsonl_line_notice(tmp_path):
+def test_partial_last_jsonl_line_notice_names_the_line(tmp_path):
     path = write(tmp_path, "live.jsonl", jsonl(RECORDS[:3] + [""] + RECORDS[3:]) + '{"step": 60')
     table = assert_same(path)
     assert [n.line for n in table.skipped] == [52]
@@ -188,82 +187,19 @@ def test_small_files_keep_the_tolerant_path(tmp_path, monkeypatch):
     assert read_log(str(path), columns=WANTED).names == read_log(str(path)).names  # every column
 
 
-def big_csv(tmp_path: Path, rows: int = 120_000) -> Path:
-    """A log above the real size threshold (about 5 MB)."""
-    i = np.arange(rows)
-    lines = [f"{a},{b:.6e},{c:.5f},{d:.4f},run\n" for a, b, c, d in
-             zip(i.tolist(), (1e19 + i * 1e15).tolist(), (0.3 + i / rows / 3).tolist(),
-                 (8 + (i % 13) / 10).tolist())]
-    return write(tmp_path, "big.csv", "step,rl_flops,accuracy,avg_parallelism,note\n" + "".join(lines))
-
-
-def test_load_run_takes_the_fast_path_for_big_logs(tmp_path, monkeypatch):
-    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
-    path = big_csv(tmp_path)
-    assert path.stat().st_size > fast.FAST_MIN_BYTES
-    calls = []
-    real = fast.read_fast
-
-    def spy(*args, **kwargs):
-        calls.append(result := real(*args, **kwargs))
-        return result
-
-    monkeypatch.setattr(fast, "read_fast", spy)
-    run = load_run(str(path), Config())
-    assert len(calls) == 1 and calls[0] is not None
-    assert set(calls[0].names) == {"step", "rl_flops", "accuracy", "avg_parallelism"}
-
-    monkeypatch.setattr(fast, "read_fast", lambda *a, **k: None)
-    slow = load_run(str(path), Config())
-    assert run.notices == slow.notices
-    for a, b in zip(run.series, slow.series):
-        assert (a.name, a.x_name) == (b.name, b.x_name)
-        np.testing.assert_array_equal(a.x, b.x)
-        np.testing.assert_array_equal(a.y, b.y)
-
-
-def test_missing_column_error_lists_every_column(tmp_path):
-    path = big_csv(tmp_path, rows=2000)
-    config = replace(Config(), panels=(PanelStyle(metric="nonexistent"),))
-    with pytest.raises(ColumnError) as info:
-        load_run(str(path), config)
-    assert "note" in info.value.hint  # a column the fast path would not have read
-
-
-def test_missing_column_in_a_big_log_is_reported_from_its_header(tmp_path, monkeypatch):
-    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 4 * 1024 * 1024)
-    path = big_csv(tmp_path)
-    import rlplot.io
-
-    def no_full_read(*args, **kwargs):
-        raise AssertionError("a typo must not cost a tolerant read of millions of rows")
-
-    monkeypatch.setattr(rlplot.io, "read_source", no_full_read)
-    config = replace(Config(), panels=(PanelStyle(metric="acuracy"),))
-    with pytest.raises(ColumnError) as info:
-        load_run(str(path), config)
-    assert "note" in info.value.hint and "'accuracy'" in info.value.hint  # every column, closest name
-    assert info.value.file == str(path)
-
-
-def test_needed_columns_cover_roles_and_aliases():
-    names = needed_columns(Config(), merged_aliases(Config()))
-    assert {"flops", "rl_flops", "step", "global_step", "accuracy", "avg_parallelism"} <= set(names)
-
-
 @pytest.mark.parametrize("name,data", [
     ("pieces.csv", "# c\n" + CSV + "57,1e19,0.4"),
     ("pieces.jsonl", jsonl(RECORDS + ['{"step": 50, "accuracy": null}']) + '{"step": 6'),
 ])
 def test_reading_in_pieces_changes_nothing(tmp_path, monkeypatch, name, data):
-    monkeypatch.setattr(fast, "SEGMENT_BYTES", 300)  # many pieces, cut at line breaks
+    monkeypatch.setattr(files, "SEGMENT_BYTES", 300)  # many pieces, cut at line breaks
     path = write(tmp_path, name, data)
-    assert len(fast._segments(str(path), 0, path.stat().st_size)) > 5
+    assert len(files.segments(str(path), 0, path.stat().st_size)) > 5
     assert assert_same(path).n_rows >= 50
 
 
 def _real_logs() -> list[Path]:
-    for folder in (Path(__file__).resolve().parents[2] / "shared" / "real-logs",
+    for folder in (Path(__file__).resolve().parents[3] / "shared" / "real-logs",
                    Path("/work/shared/real-logs")):
         if folder.is_dir():
             return sorted(p for p in folder.iterdir()
@@ -275,7 +211,8 @@ def _real_logs() -> list[Path]:
 @pytest.mark.parametrize("path", _real_logs(), ids=lambda p: p.name)
 def test_real_logs_read_alike(path):
     # Whatever these logs name their columns, the fast path must agree with the tolerant one.
-    wanted = needed_columns(Config(), merged_aliases(Config())) + [
+    config = Config()
+    wanted = needed_columns(config.data.x, [p.metric for p in config.panels]) + [
         "r", "l", "t", "iteration", "TotalEnvInteracts", "AverageEpRet", "Value", "Step", "steps"]
     from rlplot.io import FORMATS, read_tables
 
@@ -290,6 +227,6 @@ def test_plain_adapters_are_marked_for_the_fast_path():
     # that reshape their content (monitor, long exports, events) must not.
     from rlplot.io import FORMATS
 
-    assert {name for name, fmt in FORMATS.items() if fmt.plain} == {
+    assert {fmt.name for fmt in FORMATS.choices() if fmt.plain} == {
         "csv", "jsonl", "tensorboard", "wandb", "sb3", "spinningup", "baselines"}
-    assert all("plain=" not in fmt.help for fmt in FORMATS.values())
+    assert all("plain=" not in fmt.help for fmt in FORMATS.choices())

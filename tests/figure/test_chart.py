@@ -11,7 +11,7 @@ from rlplot.figure.chart import draw_chart
 from rlplot.figure.downsample import minmax_indices
 from rlplot.pipeline import prepare
 
-from .conftest import SAMPLE_JSONL, write_jsonl
+from tests.conftest import SAMPLE_JSONL, write_jsonl
 
 
 @pytest.fixture(scope="module")
@@ -24,7 +24,7 @@ def legend_texts(ax):
     return [t.get_text() for t in ax.get_legend().get_texts()]
 
 
-def test_titles_labels_and_legends(sample_figure):
+def test_titles_labels_and_legends_follow_the_seed_chart(sample_figure):
     fig, _ = sample_figure
     left, right = fig.axes
     assert left.get_title() == "Training Accuracy vs Steps"
@@ -42,7 +42,7 @@ def test_legend_is_top_left_and_fixed(sample_figure):
         assert ax.get_legend()._loc == 2  # 'upper left'; never 'best', which scans every point
 
 
-def test_colours_blue_points_red_line(sample_figure):
+def test_points_are_blue_and_the_line_red(sample_figure):
     fig, _ = sample_figure
     for ax in fig.axes:
         (points,) = ax.collections
@@ -61,7 +61,7 @@ def test_every_point_is_drawn_and_line_is_the_smoothed_curve(sample_figure):
         np.testing.assert_allclose(ax.lines[0].get_ydata(), prepared.smoothed[0][index].y)
 
 
-def test_percent_axis_with_five_percent_gridlines(sample_figure):
+def test_accuracy_axis_is_percent_with_five_point_gridlines(sample_figure):
     fig, _ = sample_figure
     ax = fig.axes[0]
     formatter = ax.yaxis.get_major_formatter()
@@ -73,7 +73,7 @@ def test_percent_axis_with_five_percent_gridlines(sample_figure):
     assert formatter(0.35, 0) == "35.0%"
 
 
-def test_parallelism_integer_gridlines_and_limits_on_gridlines(sample_figure):
+def test_parallelism_axis_has_integer_gridlines_and_limits_on_them(sample_figure):
     fig, prepared = sample_figure
     ax = fig.axes[1]
     np.testing.assert_allclose(np.diff(ax.get_yticks()), 1.0)
@@ -83,7 +83,7 @@ def test_parallelism_integer_gridlines_and_limits_on_gridlines(sample_figure):
     assert low <= y.min() and high >= y.max() and high - y.max() < 1.5
 
 
-def test_x_ticks_scientific(sample_figure):
+def test_x_ticks_are_scientific_with_a_shared_offset(sample_figure):
     fig, _ = sample_figure
     formatter = fig.axes[0].xaxis.get_major_formatter()
     assert isinstance(formatter, ticker.ScalarFormatter)

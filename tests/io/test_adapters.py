@@ -8,13 +8,11 @@ import numpy as np
 import pytest
 
 from rlplot.columns import band_columns, default_x
-from rlplot.config.schema import Config, DataSpec, PanelStyle
 from rlplot.errors import InputError
 from rlplot.io import FORMATS, detect_format, read_log, read_tables
 from rlplot.io.sources import read_source
-from rlplot.pipeline import load_runs, prepare
-
-from .conftest import DATA
+from rlplot.pipeline import prepare
+from tests.conftest import DATA, one_panel
 
 
 @pytest.mark.parametrize("name, fmt", [
@@ -41,7 +39,7 @@ def test_format_is_detected_from_content(name, fmt, tmp_path):
 
 def test_every_registry_entry_has_a_fixture():
     fixtures = {read_tables(str(p))[0].format for p in DATA.iterdir()}
-    assert set(FORMATS) - fixtures == {"json"}  # plain JSON lists are covered in test_io
+    assert set(FORMATS) - fixtures == {"json"}  # plain JSON lists: tests/io/test_readers.py
 
 
 def test_monitor_adds_cumulative_timesteps_and_episode():
@@ -74,7 +72,7 @@ def test_sb3_interleaved_eval_rows_are_sparse_cells():
     assert int((~table.columns["rollout/ep_rew_mean"].missing).sum()) == 4
 
 
-def test_tensorboard_download():
+def test_tensorboard_download_is_read_as_plain_csv_with_step():
     table = read_log(str(DATA / "tb_download.csv"))
     assert table.names == ["Wall time", "Step", "Value"] and default_x(table) == "Step"
 
@@ -179,63 +177,6 @@ def test_unknown_format_lists_the_registry():
 def test_forcing_plain_csv_skips_the_adapter():
     table = read_log(str(DATA / "monitor.csv"), format="csv")
     assert table.format == "csv" and "timesteps" not in table.names
-
-
-# ---------------------------------------------------------------- through the pipeline and render
-
-
-def one_panel(metric: str, **data) -> Config:
-    return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))
-
-
-def test_multi_run_file_expands_into_runs_labelled_by_run_name():
-    prepared = prepare([str(DATA / "tb_long.csv")], one_panel("train/reward", x="step"))
-    assert [r.label for r in prepared.runs] == ["ppo_seed1", "ppo_seed2"]
-    assert [len(r.series[0]) for r in prepared.runs] == [3, 2]
-
-
-def test_multi_run_labels_are_prefixed_by_a_given_label():
-    runs = load_runs(str(DATA / "wandb_panel.csv"), one_panel("train/reward"), label="exp")
-    assert [r.label for r in runs] == ["exp: ppo-seed-1", "exp: sac run"]
-
-
-def test_restart_policy_reaches_the_run_and_warns():
-    (run,) = load_runs(str(DATA / "restarted.csv"), Config())
-    assert len(run.series[0]) == 5
-    assert any("went back 1 time" in n.what for n in run.notices)
-    (run,) = load_runs(str(DATA / "restarted.csv"), Config(data=DataSpec(restarts="keep-all",
-                                                                         duplicates="keep")))
-    assert len(run.series[0]) == 8
-
-
-def test_render_flags(invoke, tmp_path):
-    out = tmp_path / "r.png"
-    result = invoke("render", DATA / "restarted.csv", "-o", out, "--restarts", "keep-all",
-                    "--duplicates", "mean")
-    assert result.exit_code == 0, result.output
-    assert "both kept (--restarts keep-all)" in result.stderr
-    assert "averaged (--duplicates mean)" in result.stderr
-    result = invoke("render", DATA / "restarted.csv", "-o", out, "--restarts", "error")
-    assert result.exit_code == 1
-    assert result.stderr.startswith("rlplot: error: ") and ":6: 'step' goes back" in result.stderr
-    assert "Traceback" not in result.stderr
-
-
-def test_render_format_flag(invoke, tmp_path):
-    out = tmp_path / "m.png"
-    ok = invoke("render", DATA / "monitor.csv", "--y", "r", "-o", out)
-    assert ok.exit_code == 0 and "timesteps" not in ok.stderr  # adapter notes are for inspect
-    forced = invoke("render", DATA / "monitor.csv", "--format", "csv", "--x", "timesteps",
-                    "--y", "r", "-o", out)
-    assert forced.exit_code == 1 and "no column 'timesteps'" in forced.stderr
-
-
-def test_render_multi_run_file(invoke, tmp_path):
-    out = tmp_path / "p.png"
-    result = invoke("render", DATA / "wandb_panel.csv", "--x", "Step", "--y", "train/reward",
-                    "-o", out)
-    assert result.exit_code == 0, result.stderr
-    assert out.stat().st_size > 0
 
 
 # ---------------------------------------------------------------- quirks of the real logs, in small

@@ -17,7 +17,8 @@ import numpy as np
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from rlplot.clean import DUPLICATE_POLICIES, RESTART_POLICIES, clean_series
+from rlplot.choices import DUPLICATE_POLICIES, RESTART_POLICIES
+from rlplot.clean import clean_series
 from rlplot.columns import default_x, numeric_columns, x_candidates
 from rlplot.errors import RlplotError
 from rlplot.inspect import inspect_log
@@ -194,7 +195,7 @@ def test_undamaged_logs_read_as_their_format(case):
 
 @settings(FUZZ, max_examples=600)
 @given(st.binary(max_size=300), st.sampled_from([".csv", ".jsonl", ".json", ""]))
-def test_random_bytes(data, suffix):
+def test_random_bytes_read_or_raise_an_rlplot_error(data, suffix):
     exercise(data, suffix)
 
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import gzip
 import json
-import subprocess
 import sys
 
 import numpy as np
@@ -12,7 +11,7 @@ import pytest
 from rlplot.errors import InputError
 from rlplot.io import read_log, read_tables
 
-from .conftest import write_jsonl
+from tests.conftest import write_jsonl
 
 
 def write(path, text: str, encoding="utf-8"):
@@ -29,7 +28,7 @@ def test_csv_delimiter_is_sniffed(tmp_path, delimiter):
     np.testing.assert_allclose(table.columns["acc"].values, [0.1, 0.2, 0.3, 0.4, 0.5])
 
 
-def test_csv_bom_crlf_comments_and_quoted_headers(tmp_path):
+def test_csv_bom_crlf_comments_and_quoted_headers_are_handled(tmp_path):
     text = ('\ufeff#{"t_start": 1.5, "env_id": "X"}\r\n'
             '"% time spent exploring","mean 100 episode reward",steps\r\n'
             '99,9.8,1168\r\n# a comment in the middle\r\n98,10.7,2440\r\n')
@@ -39,7 +38,7 @@ def test_csv_bom_crlf_comments_and_quoted_headers(tmp_path):
     assert table.skipped == ()
 
 
-def test_csv_trailing_delimiters_and_empty_cells(tmp_path):
+def test_csv_trailing_delimiters_add_no_column(tmp_path):
     text = "a,b,\n1,,,,\n2,3,,,\n"
     table = read_log(str(write(tmp_path / "m.csv", text)))
     assert table.names == ["a", "b"]  # the blank, empty column of the trailing comma is dropped
@@ -55,13 +54,13 @@ def test_csv_wrong_field_count_is_skipped_with_its_line(tmp_path):
     assert table.skipped[0].line == 3 and "fields" in table.skipped[0].what
 
 
-def test_csv_partial_last_line(tmp_path):
+def test_csv_partial_last_line_is_skipped_with_its_line(tmp_path):
     table = read_log(str(write(tmp_path / "r.csv", "step,acc,par\n1,0.1,8\n2,0.2")))
     assert table.n_rows == 1
     assert table.skipped[0].line == 3 and "partial last line" in table.skipped[0].what
 
 
-def test_values_nan_inf_text_and_missing(tmp_path):
+def test_nan_inf_text_and_missing_cells_are_told_apart(tmp_path):
     text = "x,y\n1,nan\n2,inf\n3,abc\n4,\n5,0.5\n6,NULL\n"
     col = read_log(str(write(tmp_path / "r.csv", text))).columns["y"]
     assert np.isnan(col.values[0]) and not col.missing[0] and not col.nonnumeric[0]
@@ -71,7 +70,7 @@ def test_values_nan_inf_text_and_missing(tmp_path):
     assert col.values[4] == 0.5
 
 
-def test_jsonl_nested_data_wrapper_nulls_strings_sparse(tmp_path):
+def test_jsonl_nesting_data_wrappers_nulls_and_sparse_keys_are_flattened(tmp_path):
     log = write_jsonl(tmp_path / "r.jsonl", [
         {"step": 1, "data": {"acc": 0.5}, "metrics": {"parallelism": {"avg": 8}}},
         {"step": 2, "data": {"acc": "0.6"}, "eval": {"score": 3}},
@@ -104,7 +103,7 @@ def test_trailing_nul_padding_is_ignored(tmp_path):
     assert read_log(str(path)).n_rows == 2
 
 
-def test_nul_bytes_in_a_line(tmp_path):
+def test_a_line_of_nul_bytes_is_skipped_with_its_line(tmp_path):
     path = tmp_path / "r.jsonl"
     path.write_bytes(b'{"step": 1, "acc": 0.1}\n\x00\x00\x00\n{"step": 2, "acc": 0.2}\n')
     table = read_log(str(path))
@@ -118,7 +117,7 @@ def test_strict_turns_a_skip_into_an_error(tmp_path):
     assert info.value.line == 2 and info.value.file == str(log)
 
 
-def test_json_list_and_columns_and_gzip(tmp_path):
+def test_json_lists_column_objects_and_gzip_are_read(tmp_path):
     records = [{"step": i, "acc": i / 10} for i in range(4)]
     listed = tmp_path / "r.json"
     listed.write_text(json.dumps(records))
@@ -132,7 +131,7 @@ def test_json_list_and_columns_and_gzip(tmp_path):
     assert table.format == "jsonl" and table.n_rows == 4
 
 
-def test_json_extension_holding_jsonl(tmp_path):
+def test_a_json_extension_holding_jsonl_is_read_as_jsonl(tmp_path):
     path = write_jsonl(tmp_path / "metrics.json", [{"step": 1}, {"step": 2}])
     assert read_log(str(path)).n_rows == 2
 
@@ -150,7 +149,7 @@ def test_unreadable_files_raise_input_error(tmp_path, content, what):
     assert what in str(info.value)
 
 
-def test_missing_file_and_folder(tmp_path):
+def test_a_missing_file_or_a_folder_is_an_input_error(tmp_path):
     with pytest.raises(InputError, match="no such file"):
         read_log(str(tmp_path / "nope.csv"))
     with pytest.raises(InputError, match="folder"):
@@ -176,7 +175,7 @@ def test_row_line_numbers_are_kept(tmp_path):
     assert read_log(str(jsonl)).first_line == (1, 4)
 
 
-def test_old_mac_cr_line_endings(tmp_path):
+def test_old_mac_cr_line_endings_split_lines(tmp_path):
     table = read_log(str(write(tmp_path / "r.csv", "step,acc\r1,0.1\r2,0.2\r")))
     np.testing.assert_allclose(table.columns["acc"].values, [0.1, 0.2])
 
@@ -197,12 +196,3 @@ def test_single_run_formats_return_one_table(tmp_path):
     path = write(tmp_path / "r.csv", "step,acc\n1,0.1\n")
     (table,) = read_tables(str(path))
     assert table.run is None
-
-
-@pytest.mark.parametrize("module", ["rlplot.io", "rlplot.clean", "rlplot.columns", "rlplot.inspect"])
-def test_reading_never_imports_matplotlib(module):
-    code = (f"import sys, {module}; "
-            "bad = [m for m in sys.modules if m.split('.')[0] in ('matplotlib', 'statsmodels')]; "
-            "print(bad); sys.exit(1 if bad else 0)")
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    assert result.returncode == 0, result.stdout + result.stderr

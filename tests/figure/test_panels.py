@@ -1,5 +1,8 @@
-"""Residual bands drawn by panels.draw_panel, and byte-determinism with a rasterised big scatter."""
+"""Bands drawn by panels.draw_panel (residual, and the min/max a W&B panel export logs), and
+byte-determinism with a rasterised big scatter."""
 from __future__ import annotations
+
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -7,15 +10,17 @@ from matplotlib.collections import PathCollection, PolyCollection
 from matplotlib.colors import to_rgba
 
 from rlplot.config import load_config
+from rlplot.config.schema import Config, DataSpec, PanelStyle
+from rlplot.figure.text import LOGGED_BAND_LABEL
 from rlplot.pipeline import render
-from tests.conftest import seed_like_records, write_jsonl
+from tests.conftest import DATA, seed_like_records, write_jsonl
 
 
 def bands(ax):
     return [c for c in ax.collections if isinstance(c, PolyCollection)]
 
 
-def test_default_figure_has_no_band(seed_log):
+def test_the_default_figure_draws_no_band(seed_log):
     fig = render([str(seed_log)]).figure
     for ax in fig.axes:
         assert bands(ax) == []
@@ -75,3 +80,54 @@ def test_big_rasterised_scatter_with_band_is_byte_deterministic(tmp_path, suffix
     assert len(scatter.get_offsets()) <= 4000
     if suffix == ".svg":
         assert b"<image" in first.read_bytes()   # the points went in as one bitmap
+
+
+def wandb_config(**data) -> Config:
+    return Config(panels=(PanelStyle(metric="eval/accuracy"),), data=DataSpec(**data))
+
+
+def test_wandb_min_max_is_drawn_as_the_run_band_with_a_legend_entry():
+    result = render([str(DATA / "wandb_panel_one_run.csv")], config=wandb_config())
+    (ax,) = result.figure.axes
+    (band,) = bands(ax)
+    (line,) = ax.get_lines()
+    logged = result.prepared.runs[0].series[0].band
+    vertices = band.get_paths()[0].vertices
+    # The fill spans exactly the logged min/max over the logged steps, in the line's colour.
+    assert vertices[:, 0].min() == logged.x.min() and vertices[:, 0].max() == logged.x.max()
+    assert vertices[:, 1].min() == pytest.approx(logged.low.min())
+    assert vertices[:, 1].max() == pytest.approx(logged.high.max())
+    assert band.get_facecolor()[0][:3] == pytest.approx(to_rgba(line.get_color())[:3])
+    assert band.get_alpha() == pytest.approx(0.2) and band.get_zorder() < line.get_zorder()
+    assert LOGGED_BAND_LABEL in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert result.figure.get_supxlabel() == ""
+    # The limits leave room for the band, not only for the points.
+    low, high = ax.get_ylim()
+    assert low <= logged.low.min() and high >= logged.high.max()
+
+
+def test_each_wandb_run_gets_its_band_in_its_colour_and_a_footnote_says_what_it_is():
+    result = render([str(DATA / "wandb_panel.csv")],
+                    config=Config(panels=(PanelStyle(metric="train/reward"),)))
+    (ax,) = result.figure.axes
+    drawn = bands(ax)
+    assert len(drawn) == 2
+    assert [tuple(p.get_facecolor()[0][:3]) for p in drawn] == \
+        [tuple(to_rgba(line.get_color())[:3]) for line in ax.get_lines()]
+    for band, run in zip(drawn, result.prepared.runs):
+        vertices = band.get_paths()[0].vertices
+        assert vertices[:, 1].min() == pytest.approx(run.series[0].band.low.min())
+        assert vertices[:, 1].max() == pytest.approx(run.series[0].band.high.max())
+    assert LOGGED_BAND_LABEL not in [t.get_text() for t in ax.get_legend().get_texts()]
+    assert result.figure.get_supxlabel() == f"shaded: {LOGGED_BAND_LABEL}"
+    quiet = replace(Config(panels=(PanelStyle(metric="train/reward"),)),
+                    runs=replace(Config().runs, footnote=False))
+    assert render([str(DATA / "wandb_panel.csv")], config=quiet).figure.get_supxlabel() == ""
+
+
+def test_aggregating_wandb_runs_draws_the_aggregate_band_not_the_logged_ones():
+    config = Config(panels=(PanelStyle(metric="train/reward"),),
+                    runs=replace(Config().runs, aggregate="mean", band="none", x_range="union"))
+    result = render([str(DATA / "wandb_panel.csv")], config=config)
+    assert bands(result.figure.axes[0]) == []
+    assert "shaded" not in result.figure.get_supxlabel()

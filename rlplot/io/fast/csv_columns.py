@@ -1,0 +1,104 @@
+"""The fast path's CSV reader: the wanted columns of a big delimited log, via pyarrow."""
+from __future__ import annotations
+
+import csv
+import itertools
+
+from ...columns import could_match
+from ...data import Table
+from ..cells import MISSING_WORDS, unique_names
+from ..csv_reader import read_csv, sniff_delimiter
+from ..lines import Lines
+from . import arrow, files
+from .files import BigFile
+
+_SNIFF_ROWS = 20
+
+
+def _case_variants(word: str) -> list[str]:
+    return ["".join(chars) for chars in itertools.product(*({c.lower(), c.upper()} for c in word))]
+
+
+# The tolerant reader compares stripped, lower-cased cells with MISSING_WORDS; pyarrow
+# compares exact strings, so list every spelling (padded ones fail and fall back).
+NULL_SPELLINGS = sorted({v for word in MISSING_WORDS for v in _case_variants(word)})
+
+
+def _header(big: BigFile) -> tuple[str, list[str], int] | None:
+    """The header line, the first rows (to sniff the delimiter) and where the body starts."""
+    lines = big.head[big.start:big.end].splitlines(keepends=True)  # CRLF, CR or LF, as split_lines does
+    if big.end > len(big.head):
+        lines = lines[:-1]  # cut by HEAD_BYTES, maybe mid-line
+    offset, header, sample, body_start = big.start, None, [], None
+    for raw in lines:
+        stripped = raw.strip()
+        if header is None:
+            if stripped and not stripped.startswith(b"#"):
+                header = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
+                body_start = offset + len(raw)
+        elif stripped and len(sample) < _SNIFF_ROWS:
+            sample.append(raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
+        offset += len(raw)
+    if header is None or "\ufffd" in header or header.count('"') % 2 or not sample:
+        return None
+    return header, sample, body_start
+
+
+def _options(n_fields: int, picked: dict[str, str], delimiter: str) -> dict:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    return dict(
+        read_options=pacsv.ReadOptions(column_names=[f"f{i}" for i in range(n_fields)],
+                                       block_size=arrow.BLOCK_BYTES),
+        parse_options=pacsv.ParseOptions(delimiter=delimiter),
+        convert_options=pacsv.ConvertOptions(
+            include_columns=list(picked), column_types={c: pa.float64() for c in picked},
+            null_values=NULL_SPELLINGS, strings_can_be_null=True, quoted_strings_can_be_null=True))
+
+
+def read_csv_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | None:
+    """The columns of a big CSV that could match the ``wanted`` (lower-case) names, or None."""
+    import pyarrow.csv as pacsv
+
+    found = _header(big)
+    if found is None:
+        return None
+    header, sample, body_start = found
+    delimiter = sniff_delimiter(header, sample)
+    names = next(csv.reader([header], delimiter=delimiter))
+    picked = {f"f{i}": name for i, name in enumerate(unique_names(names)) if could_match(name, wanted)}
+    if not picked:
+        return None  # nothing asked for is here: the tolerant read gives the full error hint
+    path, end = big.path, big.end
+    body_end = files.last_newline(path, body_start, end)
+    # Comment lines and NUL bytes inside the body are skipped line by line by the tolerant
+    # reader; a single-byte scan finds them at memchr speed.
+    clean, lf_count, has_cr = files.scan(path, body_start, end, b"\x00#")
+    if not clean:
+        return None
+    tail = files.read_bytes(path, body_end, end)
+    if tail.strip() and has_cr:
+        return None  # line numbers of a partial line need LF-only line breaks
+    options = _options(len(names), picked, delimiter)
+    parts = arrow.read_pieces(path, body_start, body_end, lambda stream: pacsv.read_csv(stream, **options),
+                              lambda table: {name: arrow.column(name, table.column(f))
+                                             for f, name in picked.items()})
+    if parts is None:
+        return None
+    columns = {name: arrow.joined(name, parts.pop(name)) for name in picked.values()}
+    n_rows = len(next(iter(columns.values())).values)
+    # A header column with a blank name and no values is the trace of a trailing delimiter.
+    for arrow_name, name in picked.items():
+        if not names[int(arrow_name[1:])].strip() and columns[name].missing.all():
+            del columns[name]
+    notices: tuple = ()
+    if tail.strip():
+        line_no = files.lines_before(path, body_start) + lf_count + 1
+        skips = arrow.ShiftedSkipLog(path, strict, 2, line_no)
+        last = read_csv(path, Lines([header, tail.decode("utf-8", "replace").rstrip("\r\n")],
+                                    complete=False, nul_padded=False), skips)
+        columns = arrow.appended(columns, last)
+        n_rows += last.n_rows
+        notices = tuple(skips.notices)
+    return Table(source=path, format="csv", n_rows=n_rows, columns=columns, skipped=notices)

@@ -1,0 +1,95 @@
+"""Byte-level work on a big log: its bounds, line breaks, pieces to parse and cheap scans."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+SEGMENT_BYTES = 256 * 1024 * 1024  # read this much at a time, so pyarrow's buffers never hold the whole file
+SCAN_BYTES = 16 * 1024 * 1024    # chunk of the cheap validation scan
+
+
+@dataclass(frozen=True)
+class BigFile:
+    """A big log read column-wise: its first bytes, and where its content starts and ends.
+
+    ``start`` skips a UTF-8 BOM; ``end`` drops trailing NUL padding (a file cut off while
+    being written).
+    """
+
+    path: str
+    head: bytes
+    start: int
+    end: int
+
+
+def content_end(fh, size: int) -> int | None:
+    """The file's length without trailing NUL padding (None if the padding is huge)."""
+    tail_len = min(size, 1024 * 1024)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    stripped = tail.rstrip(b"\x00")
+    if not stripped and tail_len < size:
+        return None
+    return size - (len(tail) - len(stripped))
+
+
+def segments(path: str, start: int, stop: int) -> list[tuple[int, int]]:
+    """[start, stop) cut into pieces of about SEGMENT_BYTES that end at a line break."""
+    bounds, pos = [start], start + SEGMENT_BYTES
+    with open(path, "rb") as fh:
+        while pos < stop:
+            fh.seek(pos)
+            chunk = fh.read(min(1024 * 1024, stop - pos))
+            hit = chunk.find(b"\n")
+            if hit < 0:
+                break  # a huge line (or CR-only breaks): keep the rest in one piece
+            pos += hit + 1
+            if pos < stop:
+                bounds.append(pos)
+            pos += SEGMENT_BYTES
+    bounds.append(stop)
+    return list(zip(bounds[:-1], bounds[1:]))
+
+
+def scan(path: str, start: int, stop: int, forbidden: bytes) -> tuple[bool, int, bool]:
+    """One pass over [start, stop): (no forbidden byte, number of LFs, any CR)."""
+    lf, cr = 0, False
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        left = stop - start
+        while left > 0:
+            chunk = fh.read(min(SCAN_BYTES, left))
+            if not chunk:
+                break
+            left -= len(chunk)
+            if any(chunk.find(b) >= 0 for b in (forbidden[i:i + 1] for i in range(len(forbidden)))):
+                return False, lf, cr
+            lf += chunk.count(b"\n")
+            cr = cr or chunk.find(b"\r") >= 0
+    return True, lf, cr
+
+
+def last_newline(path: str, start: int, end: int) -> int:
+    """Offset just after the last line break in [start, end) (``start`` if there is none)."""
+    with open(path, "rb") as fh:
+        pos = end
+        while pos > start:
+            block_start = max(start, pos - 65536)
+            fh.seek(block_start)
+            block = fh.read(pos - block_start)
+            hit = max(block.rfind(b"\n"), block.rfind(b"\r"))
+            if hit >= 0:
+                return block_start + hit + 1
+            pos = block_start
+    return start
+
+
+def read_bytes(path: str, start: int, stop: int) -> bytes:
+    """The bytes [start, stop) of a file."""
+    with open(path, "rb") as fh:
+        fh.seek(start)
+        return fh.read(stop - start)
+
+
+def lines_before(path: str, offset: int) -> int:
+    """Line breaks before ``offset`` (the header and comment lines above the body)."""
+    return read_bytes(path, 0, offset).count(b"\n")

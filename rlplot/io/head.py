@@ -1,0 +1,91 @@
+"""The start of a log, parsed just enough to recognise its format (what every ``detect`` looks at)."""
+from __future__ import annotations
+
+import csv
+from dataclasses import dataclass
+from functools import cached_property
+
+from .csv_reader import sniff_delimiter
+from .json_reader import parse_json_document
+from .lines import split_lines
+from .sources import Source
+
+_HEAD_CHARS = 1 << 16   # detection reads at most this much of a file
+_HEAD_RECORDS = 50
+
+
+@dataclass(frozen=True)
+class Head:
+    """The start of a source, parsed just enough to recognise its format."""
+
+    source: Source
+    kind: str  # "csv", "jsonl" or "json": the generic reader the content calls for
+
+    @cached_property
+    def text(self) -> str:
+        return self.source.text[:_HEAD_CHARS]
+
+    @cached_property
+    def lines(self) -> list[str]:
+        lines = split_lines(self.text).lines
+        return lines[:-1] if len(self.source.text) > _HEAD_CHARS and lines else lines
+
+    @cached_property
+    def comments(self) -> list[str]:
+        """The ``#`` lines before the header."""
+        out = []
+        for line in self.lines:
+            if line.lstrip().startswith("#"):
+                out.append(line.strip())
+            elif line.strip():
+                break
+        return out
+
+    @cached_property
+    def _header_and_sample(self) -> tuple[str, list[str]]:
+        body = [t for t in self.lines if t.strip() and not t.lstrip().startswith("#")]
+        return (body[0], body[1:21]) if body else ("", [])
+
+    @cached_property
+    def delimiter(self) -> str:
+        """The delimiter the CSV reader would sniff."""
+        header, sample = self._header_and_sample
+        return sniff_delimiter(header, sample)
+
+    @cached_property
+    def fields(self) -> list[str]:
+        """The header's fields (first non-blank, non-comment line), stripped."""
+        header, _ = self._header_and_sample
+        try:
+            return [f.strip() for f in next(csv.reader([header], delimiter=self.delimiter), [])]
+        except csv.Error:
+            return []
+
+    @cached_property
+    def records(self) -> list[dict]:
+        """The first JSON Lines records that parse."""
+        out = []
+        for line in self.lines[:_HEAD_RECORDS * 2]:
+            value = parse_json_document(line.strip("\x00 \t"))
+            if isinstance(value, dict):
+                out.append(value)
+                if len(out) >= _HEAD_RECORDS:
+                    break
+        return out
+
+
+def kind_of(source: Source) -> str:
+    """The generic reader a source's content calls for: ``json``, ``jsonl`` or ``csv``."""
+    head = source.text[:_HEAD_CHARS].lstrip("\ufeff \t\r\n\x00")
+    if head.startswith("["):
+        return "json"
+    if head.startswith("{"):
+        if source.suffix == ".json":
+            return "json"
+        first_line = head.split("\n", 1)[0].strip()
+        if parse_json_document(first_line) is not None:
+            return "jsonl"
+        return "json" if parse_json_document(source.text) is not None else "jsonl"
+    if source.suffix in (".jsonl", ".ndjson"):
+        return "jsonl"
+    return "csv"

@@ -1,0 +1,50 @@
+"""Smoothing every run: the panel's spec over the figure's, raw runs when the aggregate is smoothed,
+bad parameters refused before any reading, notices located in the run's file."""
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from rlplot.config import load_config
+from rlplot.config.schema import Config, SmoothingSpec
+from rlplot.data import Run, Series
+from rlplot.errors import ConfigError
+from rlplot.pipeline import prepare
+from rlplot.runs.smooth import check_smoothing, smooth_runs, smoothing_params
+
+
+def run_of(n: int = 30, source: str = "r.jsonl") -> Run:
+    x = np.arange(n, dtype=float)
+    return Run("r", source, (Series("accuracy", x, np.sin(x)), Series("parallelism", x, x)))
+
+
+def test_a_panel_smoothing_replaces_the_figure_smoothing_for_that_panel():
+    config = load_config(sets=["panels.1.smoothing.method=ema"]).config
+    (per_panel,) = smooth_runs([run_of()], config)
+    assert [s.method for s in per_panel] == ["lowess", "ema"]
+
+
+def test_raw_runs_are_left_unsmoothed():
+    (per_panel,) = smooth_runs([run_of()], Config(), raw=True)
+    assert {s.method for s in per_panel} == {"none"}
+    np.testing.assert_array_equal(per_panel[0].y, np.sin(np.arange(30.0)))
+
+
+def test_smoother_notices_name_the_run_file():
+    config = load_config(sets=["smoothing.method=rolling", "smoothing.window=99"]).config
+    (per_panel,) = smooth_runs([run_of(5, source="logs/a.csv")], config)
+    notices = [n for s in per_panel for n in s.notices]
+    assert notices and all(n.file == "logs/a.csv" for n in notices)
+
+
+def test_bad_parameters_fail_before_any_log_is_read(tmp_path):
+    config = Config(smoothing=SmoothingSpec(method="rolling", window=-3))
+    with pytest.raises(ConfigError):
+        check_smoothing(config)
+    with pytest.raises(ConfigError):      # not "no such file": nothing was read
+        prepare([str(tmp_path / "missing.jsonl")], config)
+
+
+def test_smoothing_params_are_every_field_but_the_method():
+    params = smoothing_params(SmoothingSpec())
+    assert "method" not in params and params["frac"] == 0.2 and params["window"] == 21
