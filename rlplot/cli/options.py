@@ -23,7 +23,7 @@ SHARED: dict[str, str] = {}     # flag -> its help, for the one-wording test
 
 def input_formats() -> tuple[str, ...]:
     """The names of the input (log) formats: the io registry, imported only when needed."""
-    from ..io import FORMATS
+    from ..io.registry import FORMATS
 
     return tuple(FORMATS)
 

@@ -39,7 +39,7 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 def figure_outputs(logs: Sequence[str], outputs: Sequence[str], formats: Sequence[str],
                    config) -> list[str]:
     """The files to write: ``-o`` as given, else ``<log name>.<format>`` per output.formats."""
-    from ..pipeline import run_label
+    from ..names import run_label
 
     if outputs and formats:
         raise click.UsageError("-o names the files (the extension picks the format); --formats is "

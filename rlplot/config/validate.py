@@ -27,7 +27,7 @@ _INVALID = object()   # a value that was reported: its option keeps its default
 
 def input_formats() -> Mapping:
     """The input-format registry (``data.format``), read when a value is validated: it imports the readers."""
-    from ..io import FORMATS
+    from ..io.registry import FORMATS
     return FORMATS
 
 
