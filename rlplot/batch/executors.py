@@ -1,0 +1,175 @@
+"""Executors run tasks and yield their outcomes as they finish: in this process, or in a pool
+of worker processes that survives a worker dying. (A Dask cluster: ``rlplot.batch.dask``.)"""
+from __future__ import annotations
+
+import gc
+import os
+from collections import deque
+from typing import Callable, Iterable, Iterator
+
+from ..choices import EXECUTORS
+from .outcomes import FAILED, Outcome, outcome_of
+from .worker import Task, run_job, warm_up
+
+
+def make_executor(name: str = "process", workers: int | None = None, **options):
+    """An executor by name (see ``rlplot.choices.EXECUTORS``); ``process`` with one worker runs
+    in this process. An unknown name is a ConfigError with a did-you-mean hint."""
+    EXECUTORS.check(name)
+    if name == "process" and (workers or os.cpu_count() or 1) == 1:
+        return SerialExecutor()
+    return EXECUTORS.load(name)(workers=workers, **options)
+
+
+class SerialExecutor:
+    """Run jobs one after another in this process (``-j 1``)."""
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Yield each task's outcome as it finishes (nothing to render: no matplotlib import)."""
+        for number, task in enumerate(tasks):
+            if number == 0:
+                warm_up()
+            yield run_job(task)
+
+    def close(self) -> None:
+        """Nothing to release."""
+
+
+class ProcessExecutor:
+    """A pool of worker processes, each importing matplotlib once; a bounded number of jobs in flight.
+
+    If a worker process dies (a crash, the OOM killer), every job that was in flight is
+    retried alone in a fresh pool, so only the job that really kills a worker fails.
+    ``func`` replaces ``run_job`` (a module-level function: workers import it by name).
+    """
+
+    def __init__(self, workers: int | None = None, func: Callable[[Task], Outcome] | None = None,
+                 **_) -> None:
+        self.workers = workers or os.cpu_count() or 1
+        self.func = func or run_job
+        self._pool = None
+
+    def _start(self, workers: int):
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
+
+        # spawn: the parent may hold threads (a progress bar, a test runner, Dask) that fork
+        # would copy mid-lock; each worker pays the imports once, in warm_up.
+        context = multiprocessing.get_context("spawn")
+        return ProcessPoolExecutor(max_workers=workers, mp_context=context,
+                                   initializer=_pool_worker_init)
+
+    def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
+        """Yield outcomes as jobs finish."""
+        tasks = list(tasks)
+        if len(tasks) <= 1:   # starting a worker would cost more than the one figure
+            if tasks:
+                warm_up()
+            yield from (self.func(task) for task in tasks)
+            return
+        size = min(self.workers, len(tasks))
+        dispatch = _Dispatch(tasks, self.func, limit=2 * self.workers)
+        self._pool = self._start(size)
+        try:
+            while True:
+                # A worker can die between two waits; the pool then refuses new jobs at once.
+                healthy = dispatch.submit(self._pool)
+                if dispatch.in_flight:
+                    outcomes, died = dispatch.collect()
+                    yield from outcomes
+                elif healthy:
+                    return
+                else:
+                    died = True
+                if died:
+                    dispatch.requeue_in_flight()
+                    self._pool.shutdown(wait=False, cancel_futures=True)
+                    self._pool = self._start(size)
+        finally:
+            self.close()
+
+    def close(self) -> None:
+        """Stop the workers; jobs not started yet are cancelled."""
+        if self._pool is not None:
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+
+class _Dispatch:
+    """The jobs of one ``ProcessExecutor.run``: waiting, in flight, or suspected of killing a worker.
+
+    Suspects (in flight when a worker died) run one at a time, so that a job which kills
+    its worker again fails alone while the others are retried and render.
+    """
+
+    def __init__(self, tasks: list[Task], func: Callable[[Task], Outcome], limit: int) -> None:
+        self.func = func
+        self.limit = limit
+        self.waiting: deque[Task] = deque(tasks)   # not started yet
+        self.suspects: deque[Task] = deque()
+        self.in_flight: dict = {}                  # future -> (task, submitted alone?)
+
+    def submit(self, pool) -> bool:
+        """Fill the pool: one suspect alone once nothing is in flight, else waiting jobs up to
+        the limit. False if the pool is broken (the job it refused goes back in its queue)."""
+        from concurrent.futures.process import BrokenProcessPool
+
+        queue, alone = (self.suspects, True) if self.suspects else (self.waiting, False)
+        room = (0 if self.in_flight else 1) if alone else self.limit - len(self.in_flight)
+        while queue and room > 0:
+            task = queue.popleft()
+            try:
+                self.in_flight[pool.submit(self.func, task)] = (task, alone)
+            except BrokenProcessPool:
+                queue.appendleft(task)
+                return False
+            room -= 1
+        return True
+
+    def collect(self) -> tuple[list[Outcome], bool]:
+        """Wait for at least one job in flight to end: its outcomes, and whether a worker died.
+
+        A job in flight when its worker died is a suspect; a suspect run alone has failed."""
+        from concurrent.futures import FIRST_COMPLETED, wait
+        from concurrent.futures.process import BrokenProcessPool
+
+        done, _ = wait(self.in_flight, return_when=FIRST_COMPLETED)
+        outcomes, died = [], False
+        for future in done:
+            task, alone = self.in_flight.pop(future)
+            try:
+                outcomes.append(future.result())
+            except BrokenProcessPool:
+                died = True
+                if alone:
+                    outcomes.append(_died(task))
+                else:
+                    self.suspects.append(task)
+        return outcomes, died
+
+    def requeue_in_flight(self) -> None:
+        """The pool died: every job still in flight dies with it, so each is retried alone."""
+        self.suspects.extend(task for task, _ in self.in_flight.values())
+        self.in_flight.clear()
+
+
+def _died(task: Task) -> Outcome:
+    return outcome_of(task.job, FAILED,
+                      error=f"{task.job.where}: the worker process died while rendering this "
+                            "run (out of memory, or a crash in a library)")
+
+
+def _pool_worker_init() -> None:
+    import signal
+
+    # A terminal's Ctrl-C reaches the whole process group. Only the parent acts on it (it
+    # cancels what has not started and waits for the figures in progress): a
+    # KeyboardInterrupt inside a worker could strike while it holds the result queue's lock,
+    # and then the parent waits for that worker forever.
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    warm_up()
+    # The imported modules live as long as the worker: keep them out of every later garbage
+    # collection, which otherwise re-scans them every few figures (a ~10 % pause each time).
+    # Only here: in the caller's own process (-j 1, a notebook) the heap is not ours to freeze.
+    gc.collect()
+    gc.freeze()

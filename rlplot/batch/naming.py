@@ -1,0 +1,97 @@
+"""Naming: ``--name`` templates -> output paths that can never leave the output folder.
+
+``strip_log_suffix`` is a third spelling of the log-suffix rule (``pipeline.run_label``,
+``io.LOG_SUFFIXES``); it stays here until one module owns it.
+"""
+from __future__ import annotations
+
+import hashlib
+import os
+import re
+import string
+from pathlib import PurePosixPath
+
+from ..choices import FIGURE_FORMATS
+from ..errors import OutputError
+from .discovery import log_suffixes, relative_to_root
+
+NAME_FIELDS = ("stem", "name", "ext", "parent", "relparent", "relpath")   # what name_fields gives
+GROUP_FIELD = "group"          # one more field with --group-by: the group's safe name
+DEFAULT_NAME = "{relpath}"     # the default --name
+GROUP_NAME = "{group}"         # the default --name with --group-by
+MAX_GROUP_NAME = 100
+
+# A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
+# characters only (no '/', so a group is never a folder).
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
+
+
+def strip_log_suffix(name: str) -> str:
+    """A file name without its log extensions (``metrics.jsonl.gz`` -> ``metrics``)."""
+    lowered = name.lower()
+    for suffix in sorted(log_suffixes(), key=len, reverse=True):
+        if lowered.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def name_fields(path: str, root: str) -> dict[str, str]:
+    """The fields a ``--name`` template may use for one log (keys: ``NAME_FIELDS``)."""
+    rel = PurePosixPath(relative_to_root(path, root))
+    stem = strip_log_suffix(rel.name)
+    return {
+        "stem": stem,                                             # metrics
+        "name": rel.name,                                         # metrics.jsonl
+        "ext": rel.name[len(stem):].lstrip("."),                  # jsonl
+        "parent": os.path.basename(os.path.dirname(os.path.abspath(path))),   # lr1e-3_seed1
+        "relparent": rel.parent.as_posix(),   # sweep/lr1e-3_seed1 ('.' at the root)
+        "relpath": (rel.parent / stem).as_posix(),                # sweep/lr1e-3_seed1/metrics
+    }
+
+
+def safe_name(text: str) -> str:
+    """A group name as a safe file name: other characters become '_', no leading '.' or '-'."""
+    name = _UNSAFE.sub("_", text).lstrip(".-").rstrip(".")
+    if len(name) > MAX_GROUP_NAME:   # keep long names apart by a hash of the full text
+        name = name[:MAX_GROUP_NAME - 9] + "_" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return name or "_"
+
+
+def check_template(template: str, grouped: bool = False) -> None:
+    """Refuse a ``--name`` template with unknown or malformed fields, before anything is read."""
+    known = NAME_FIELDS + (GROUP_FIELD,) if grouped else NAME_FIELDS
+    try:
+        used = [f for _, f, _, _ in string.Formatter().parse(template) if f is not None]
+    except ValueError as exc:
+        raise OutputError(f"bad --name template '{template}': {exc}",
+                          hint="use {field} with fields " + ", ".join(known)) from None
+    for item in used:
+        if item == GROUP_FIELD and not grouped:
+            raise OutputError("the field '{group}' in --name needs --group-by",
+                              hint="e.g. --group-by 'lr([^_]+)_seed' --name '{group}'")
+        if item not in known:
+            raise OutputError(f"unknown field '{{{item}}}' in --name",
+                              hint="fields: " + ", ".join("{%s}" % f for f in known))
+    if not used:
+        raise OutputError(f"--name '{template}' has no field, so every run would get the same name",
+                          hint="e.g. --name '{group}'" if grouped else "e.g. --name '{parent}_{stem}'")
+
+
+def output_base(template: str, path: str, root: str, group: str | None = None) -> str:
+    """The output path (relative to the output folder, no extension) of one log or group
+    (``path`` is then its first member; ``{group}`` is the group's safe name).
+
+    Raises OutputError when the name is empty, absolute or climbs out with ``..``.
+    """
+    fields = name_fields(path, root)
+    if group is not None:
+        fields[GROUP_FIELD] = safe_name(group)
+    name = template.format(**fields).replace("\\", "/")
+    for fmt in FIGURE_FORMATS:
+        if name.lower().endswith("." + fmt):
+            name = name[: -len(fmt) - 1]
+    parts = [p for p in name.split("/") if p not in ("", ".")]
+    if name.startswith("/") or re.match(r"^[A-Za-z]:", name) or ".." in parts or not parts:
+        raise OutputError(f"--name gives '{name}', which is outside the output folder",
+                          file=path, hint="a name must be a relative path without '..'")
+    return "/".join(parts)

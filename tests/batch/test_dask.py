@@ -1,0 +1,91 @@
+"""rlplot.batch.dask: jobs on a real Dask cluster; the client records only what it can see."""
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+
+from rlplot.batch.dask import DaskExecutor
+from rlplot.batch.discovery import discover
+from rlplot.batch.manifest import MANIFEST_NAME
+from rlplot.batch.planning import plan
+from rlplot.batch.run import run_batch
+from rlplot.config import Config, load_config
+
+from .sweeps import LR, SEEDS, last_line, make_sweep, outputs_of, png_complete
+
+
+@pytest.fixture(scope="module")
+def dask_cluster():
+    """A real two-process Dask cluster (skipped without the dask extra)."""
+    distributed = pytest.importorskip(
+        "distributed", reason="the 'dask' extra is not installed (pip install 'rlplot[dask]')")
+    cluster = distributed.LocalCluster(n_workers=2, threads_per_worker=1, processes=True,
+                                       dashboard_address=None, silence_logs=40)
+    yield cluster
+    cluster.close()
+
+
+def test_dask_executor_renders_on_a_real_cluster(tmp_path, invoke, dask_cluster):
+    sweep = make_sweep(tmp_path / "sweep", names=("a", "b", "c", "d"), bad=("c",))
+    out = tmp_path / "out"
+    args = ("batch", sweep, "--out-dir", out, "--executor", "dask",
+            "--scheduler", dask_cluster.scheduler_address, "--format", "png,svg")
+    result = invoke(*args)
+    assert result.exit_code == 1
+    assert last_line(result) == "3 rendered, 0 up to date, 1 failed"
+    assert outputs_of(out) == ["a/metrics.png", "b/metrics.png", "d/metrics.png"]
+    assert all(png_complete(out / p) for p in outputs_of(out))
+    entries = json.loads((out / MANIFEST_NAME).read_text())["outputs"]   # written by the client
+    assert len(entries) == 6
+    assert last_line(invoke(*args)) == "0 rendered, 3 up to date, 1 failed"
+
+
+def test_dask_jobs_run_in_the_worker_processes(tmp_path, dask_cluster):
+    from distributed import Client
+
+    sweep = make_sweep(tmp_path / "sweep", names=("a", "b", "c", "d"))
+    jobs = plan(discover([str(sweep)]), str(tmp_path / "out"))
+    with Client(dask_cluster) as client:
+        outcomes = list(run_batch(jobs, str(tmp_path / "out"), Config(),
+                                  executor=DaskExecutor(client=client)))
+        worker_pids = set(client.run(os.getpid).values())
+    assert [o.status for o in outcomes] == ["rendered"] * 4
+    assert {o.worker for o in outcomes} <= worker_pids and os.getpid() not in worker_pids
+
+
+def test_dask_renders_groups(tmp_path, dask_cluster):
+    from distributed import Client
+
+    sweep = make_sweep(tmp_path / "sweep", names=SEEDS, n=20)
+    out = tmp_path / "out"
+    config = load_config([], [], {"runs": {"group_by": LR}}).config
+    jobs = plan(discover([str(sweep)]), str(out), group_by=LR)
+    with Client(dask_cluster) as client:
+        outcomes = list(run_batch(jobs, str(out), config, executor=DaskExecutor(client=client)))
+    assert sorted((o.group, len(o.members), o.status) for o in outcomes) == \
+        [("1e-3", 2, "rendered"), ("3e-4", 3, "rendered")]
+    assert outputs_of(out) == ["1e-3.png", "3e-4.png"] and all(png_complete(out / p)
+                                                               for p in outputs_of(out))
+
+
+def test_dask_needs_a_scheduler(tmp_path, invoke):
+    pytest.importorskip("distributed", reason="the 'dask' extra is not installed")
+    sweep = make_sweep(tmp_path / "sweep", names=("a",))
+    result = invoke("batch", sweep, "--out-dir", tmp_path / "out", "--executor", "dask")
+    assert result.exit_code == 1
+    assert "rlplot: error: --executor dask needs --scheduler ADDRESS" in result.stderr
+
+
+def test_outputs_a_worker_wrote_where_the_client_cannot_see_them_fail(tmp_path):
+    from rlplot.batch.dask import _check_visible
+    from rlplot.batch.outcomes import Outcome
+
+    seen = tmp_path / "seen.png"
+    seen.write_bytes(b"png")
+    ok = Outcome("a.jsonl", "a", "rendered", written=(str(seen),))
+    assert _check_visible(ok) is ok
+    lost = _check_visible(Outcome("b.jsonl", "b", "rendered", written=(str(tmp_path / "no.png"),)))
+    assert lost.status == "failed" and lost.written == ()
+    assert "not visible here" in lost.error
