@@ -29,6 +29,17 @@ def strip_log_suffix(name: str) -> str:
     return stem
 
 
+def is_log_name(name: str) -> bool:
+    """Whether a file name ends in a log extension, plain or gzipped (``metrics.jsonl.gz``)."""
+    lowered = name.lower().removesuffix(GZIP_SUFFIX)
+    return lowered.endswith(LOG_SUFFIXES) and lowered not in LOG_SUFFIXES
+
+
+def log_name_patterns() -> str:
+    """``*.csv, *.jsonl, …``: the log extensions as a hint."""
+    return ", ".join("*" + s for s in LOG_SUFFIXES)
+
+
 def run_label(path: str) -> str:
     """A run's default label: the file name without its log extension (``-`` is 'stdin')."""
     if path == STDIN:

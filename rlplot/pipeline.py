@@ -25,7 +25,6 @@ from .data import Notice, Run, Smoothed
 from .errors import InputError, OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
-from .names import run_label  # noqa: F401  (moved to rlplot.names; cli.render/watch and batch import it here)
 from .runs.checks import check_same_x, log_scale_notices
 from .runs.discover import expand_paths
 from .runs.load import load_all

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rlplot.io import LOG_SUFFIXES
-from rlplot.names import distinct_labels, run_label, strip_log_suffix
+from rlplot.names import distinct_labels, is_log_name, run_label, strip_log_suffix
 
 
 @pytest.mark.parametrize("suffix", LOG_SUFFIXES)
@@ -35,3 +35,9 @@ def test_labels_use_the_differing_path_parts():
     assert distinct_labels(["sweep/lr1_s1/metrics.jsonl", "sweep/lr1_s2/metrics.jsonl"]) == ["lr1_s1",
                                                                                               "lr1_s2"]
     assert distinct_labels(["r/a/s1/m.csv", "r/b/s1/m.csv"]) == ["a", "b"]
+
+
+@pytest.mark.parametrize("name, is_log", [("metrics.jsonl", True), ("m.CSV.gz", True), ("notes.md", False),
+                                          (".jsonl", False), ("run.gz", False)])
+def test_log_names_are_known_extensions_plain_or_gzipped(name, is_log):
+    assert is_log_name(name) is is_log

@@ -10,6 +10,7 @@ from pathlib import Path, PurePosixPath
 from typing import Sequence
 
 from ..errors import InputError
+from ..names import is_log_name, log_name_patterns
 
 GLOB_CHARS = re.compile(r"[*?\[]")
 
@@ -20,13 +21,6 @@ class Discovered:
 
     paths: tuple[str, ...]
     root: str
-
-
-def log_suffixes() -> tuple[str, ...]:
-    """Every known log extension, plain and gzipped (``.jsonl``, ``.jsonl.gz``, ...)."""
-    from ..io import LOG_SUFFIXES
-
-    return tuple(LOG_SUFFIXES) + tuple(s + ".gz" for s in LOG_SUFFIXES)
 
 
 def relative_to_root(path: str, root: str) -> str:
@@ -52,7 +46,7 @@ def discover(inputs: Sequence[str], patterns: Sequence[str] | None = None,
         if exclude is None or not os.path.realpath(path).startswith(exclude + os.sep):
             unique.setdefault(os.path.realpath(path), path)
     if not unique:
-        shown = ", ".join(patterns) if patterns else "*" + ", *".join(log_suffixes())
+        shown = ", ".join(patterns) if patterns else log_name_patterns() + " (or .gz)"
         raise InputError("no logs found", file=" ".join(inputs), hint=f"looked for {shown}")
     root = os.path.commonpath([os.path.abspath(b) for b in bases])
     paths = sorted(unique.values(), key=lambda p: relative_to_root(p, root))
@@ -82,7 +76,7 @@ def _expand(item: str, patterns, exclude: str | None) -> tuple[list[str], str]:
 def _matches(name: str, patterns: Sequence[str] | None) -> bool:
     if patterns:
         return any(fnmatch.fnmatch(name, p) for p in patterns)
-    return name.lower().endswith(log_suffixes())
+    return is_log_name(name)
 
 
 def _walk(folder: str, patterns, exclude: str | None) -> list[str]:

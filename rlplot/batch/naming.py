@@ -1,7 +1,4 @@
 """Naming: ``--name`` templates -> output paths that can never leave the output folder.
-
-``strip_log_suffix`` is a third spelling of the log-suffix rule (``pipeline.run_label``,
-``io.LOG_SUFFIXES``); it stays here until one module owns it.
 """
 from __future__ import annotations
 
@@ -13,7 +10,8 @@ from pathlib import PurePosixPath
 
 from ..choices import FIGURE_FORMATS
 from ..errors import OutputError
-from .discovery import log_suffixes, relative_to_root
+from ..names import strip_log_suffix
+from .discovery import relative_to_root
 
 NAME_FIELDS = ("stem", "name", "ext", "parent", "relparent", "relpath")   # what name_fields gives
 GROUP_FIELD = "group"          # one more field with --group-by: the group's safe name
@@ -24,15 +22,6 @@ MAX_GROUP_NAME = 100
 # A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
 # characters only (no '/', so a group is never a folder).
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
-
-
-def strip_log_suffix(name: str) -> str:
-    """A file name without its log extensions (``metrics.jsonl.gz`` -> ``metrics``)."""
-    lowered = name.lower()
-    for suffix in sorted(log_suffixes(), key=len, reverse=True):
-        if lowered.endswith(suffix) and len(name) > len(suffix):
-            return name[: -len(suffix)]
-    return name
 
 
 def name_fields(path: str, root: str) -> dict[str, str]:

@@ -88,11 +88,6 @@ class Outcome:
             return self.source
         return f"group '{self.group}' ({len(self.members)} run{'s' * (len(self.members) != 1)})"
 
-    @property
-    def summary(self) -> dict:
-        """The notes as JSON data (``{}`` without notes), as ``rlplot.cli.batch`` reads them."""
-        return self.notes.to_json() if self.notes is not None else {}
-
 
 def outcome_of(job: Job, status: JobStatus, **fields) -> Outcome:
     """An Outcome for ``job``, carrying its group and members."""

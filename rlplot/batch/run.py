@@ -24,13 +24,11 @@ class Started:
 
 def run_batch(jobs: Sequence[Job], out_dir: str, config, *, executor=None, force: bool = False,
               fail_fast: bool = False, strict: bool = False,
-              shard: tuple[int, int] | None = None,
               on_start: Callable[[Started], None] | None = None) -> Iterator[Outcome]:
     """Render ``jobs`` (skipping those the manifest shows current), yielding each Outcome.
 
     Up-to-date runs come first. The manifest is updated as outputs land and is always
     replaced atomically; closing the generator early (``--fail-fast``) still writes it.
-    ``shard`` is unused (``select_shard`` picks the jobs); ``rlplot batch`` still passes it.
     """
     if any(job.group is not None for job in jobs) and not config.runs.group_by:
         # The pipeline groups a job's runs by config.runs.group_by: without it a group's

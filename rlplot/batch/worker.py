@@ -108,7 +108,7 @@ def _labels_for(job: Job, config) -> list[str] | None:
     # unless runs.labels names it.
     if job.group is None or job.matched:
         return None
-    from ..pipeline import run_label
+    from ..names import run_label
 
     mapping = config.runs.labels
     return None if job.source in mapping or run_label(job.source) in mapping else [job.group]

@@ -49,10 +49,10 @@ class Progress:
             if outcome.status == RENDERED:
                 where += " -> " + ", ".join(outcome.written)
             click.echo(where, err=True)
-            summary = outcome.summary if outcome.status == RENDERED else {}
-            for text in summary.get("warnings", [])[:WARNINGS_SHOWN_PER_RUN]:
+            notes = outcome.notes if outcome.status == RENDERED else None
+            for text in (notes.warnings if notes else ())[:WARNINGS_SHOWN_PER_RUN]:
                 warn(text)
-            more = summary.get("warning_count", 0) - WARNINGS_SHOWN_PER_RUN
+            more = ((notes.warning_count or 0) if notes else 0) - WARNINGS_SHOWN_PER_RUN
             if more > 0:
                 warn(f"{outcome.label}: … and {more} more warnings")
         if self._bar is not None:
@@ -151,7 +151,7 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
                    "interrupted run", err=True)
     try:
         for outcome in run_batch(todo, out_dir, config, executor=pool, force=force,
-                                 fail_fast=fail_fast, strict=strict, shard=shard_spec,
+                                 fail_fast=fail_fast, strict=strict,
                                  on_start=progress.start):
             report.add(outcome)
             if outcome.written and sys.stdout.isatty():

@@ -8,7 +8,7 @@ from hypothesis import given, settings, strategies as st
 
 from rlplot.batch.discovery import discover
 from rlplot.batch.naming import (MAX_GROUP_NAME, NAME_FIELDS, check_template, name_fields,
-                                 output_base, safe_name, strip_log_suffix)
+                                 output_base, safe_name)
 from rlplot.batch.planning import plan
 from rlplot.errors import OutputError
 
@@ -43,12 +43,6 @@ def test_unknown_malformed_or_fieldless_templates_are_refused(template, match):
 
 def test_every_name_field_is_listed():
     assert tuple(name_fields("sweep/a/m.jsonl", "sweep")) == NAME_FIELDS
-
-
-@pytest.mark.parametrize("name, stem", [("metrics.jsonl.gz", "metrics"), ("run.CSV", "run"),
-                                        ("notes.md", "notes.md"), (".jsonl", ".jsonl")])
-def test_log_suffixes_are_stripped_from_names(name, stem):
-    assert strip_log_suffix(name) == stem
 
 
 @settings(max_examples=80, deadline=None)

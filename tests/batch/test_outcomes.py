@@ -47,7 +47,7 @@ def test_an_outcome_shows_its_notes_as_json_and_its_group_by_size():
     outcome = outcome_of(job, RENDERED, notes=notes)
     assert outcome.outputs == ("o/g.png",) and outcome.members == ("s/a.jsonl",)
     assert outcome.label == "group 'g' (1 run)"
-    assert outcome.summary == {"rows": 3, "warning_count": 1, "warnings": ["w"],
-                               "final": [{"panel": "acc", "final": 0.5}]}
-    assert Outcome("a.jsonl", "a", FAILED, error="boom").summary == {}
+    assert outcome.notes.to_json() == {"rows": 3, "warning_count": 1, "warnings": ["w"],
+                                       "final": [{"panel": "acc", "final": 0.5}]}
+    assert Outcome("a.jsonl", "a", FAILED, error="boom").notes is None
     assert Outcome("a.jsonl", "a", FAILED).label == "a.jsonl"

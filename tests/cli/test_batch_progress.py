@@ -1,13 +1,10 @@
-"""``rlplot batch`` as a command: what it prints, and what it refuses before any work.
-
-(These test ``rlplot/cli/batch.py``; they belong with the CLI tests once those mirror the package.)
-"""
+"""``rlplot batch`` as a command: progress, what it prints, and what it refuses before any work."""
 from __future__ import annotations
 
 from rlplot.batch.outcomes import FAILED, RENDERED, Outcome
 from rlplot.batch.run import Started
 
-from .sweeps import make_sweep
+from ..batch.sweeps import make_sweep
 
 
 def test_quiet_prints_only_errors(tmp_path, invoke):
