@@ -7,7 +7,7 @@ Entry points: ``evaluate`` (runs -> everything), or step by step ``score_cells``
 ``from_cells`` / ``from_rliable`` -> ``normalize`` -> ``compare`` (+ ``sample_efficiency``),
 then ``rlplot.stats.tables.write_table``.
 """
-from .compare import (compare, interval_estimates, performance_profiles,
+from .engine import (compare, interval_estimates, performance_profiles,
                       probability_of_improvement, tau_grid)
 from .curves import sample_efficiency
 from .evaluate import evaluate

@@ -15,7 +15,7 @@ from ..data import Notice, Run, Series
 from ..errors import InputError
 from .bootstrap import chunks, percentile_interval, resample_index, streams
 from .choices import AGGREGATE_METRICS
-from .compare import check_settings
+from .engine import check_settings
 from .normalize import Normalizer
 from .results import Curves
 

@@ -11,7 +11,7 @@ from dataclasses import replace
 from typing import Mapping, Sequence
 
 from ..data import Run, Series
-from .compare import compare
+from .engine import compare
 from .curves import sample_efficiency
 from .matrix import score_cells
 from .normalize import normalize as normalize_matrix
