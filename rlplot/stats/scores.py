@@ -76,8 +76,11 @@ def score_last(x: np.ndarray, y: np.ndarray, spec: ScoreSpec) -> float:
     if spec.points is not None:
         return float(np.mean(y[-spec.points:]))
     if spec.percent is not None:
-        start = x[-1] - (x[-1] - x[0]) * spec.percent / 100.0
-        return float(np.mean(y[x >= start]))
+        # Measured from the first x, with a relative tolerance, so that a point exactly on
+        # the window's edge (x = 90 of 0..100 for 10 %) and all of x for 100 % are kept.
+        span = x[-1] - x[0]
+        edge = span * (100.0 - spec.percent) / 100.0
+        return float(np.mean(y[(x - x[0]) >= edge - 1e-9 * span]))
     return float(y[-1])
 
 

@@ -25,12 +25,16 @@ SCHEMA_VERSION = 1
 CSV_HEADER = ("section", "algorithm", "versus", "task", "statistic", "value", "ci_low", "ci_high", "runs")
 
 
-def decimals(values, digits: int = 3) -> int:
-    """Decimals that give the largest finite |value| ``digits`` significant digits (0 to 6)."""
+def decimals(values) -> int:
+    """Decimals for a column of numbers from its largest finite |value|: 3 up to 10 (normalized
+    scores: 0.512, 1.000), one fewer per power of ten above (3512), more below 0.01 (0 to 6)."""
     finite = [abs(float(v)) for v in np.ravel(values) if math.isfinite(float(v)) and v != 0]
     if not finite:
-        return digits
-    return int(min(6, max(0, digits - 1 - math.floor(math.log10(max(finite))))))
+        return 3
+    power = math.floor(math.log10(max(finite)))
+    if power >= 0:
+        return max(0, 3 - power)
+    return 3 if power >= -2 else min(6, 1 - power)
 
 
 def _runs_text(counts) -> str:
