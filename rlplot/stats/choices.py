@@ -28,20 +28,20 @@ NORMALIZATIONS = Registry("normalization", (
 # The aggregate metrics of interval estimates; the order is the figure's column order.
 AGGREGATE_METRICS = Registry("aggregate metric", (
     Choice("median", "median over tasks of each task's mean score", "Median",
-           "rlplot.stats.estimators:median"),
+           "rlplot.stats.metrics:MEDIAN"),
     Choice("iqm", "interquartile mean: mean of the middle 50 % of all runs' scores, every task "
-           "weighing the same", "IQM", "rlplot.stats.estimators:iqm"),
+           "weighing the same", "IQM", "rlplot.stats.metrics:IQM"),
     Choice("mean", "mean over tasks of each task's mean score", "Mean",
-           "rlplot.stats.estimators:mean"),
+           "rlplot.stats.metrics:MEAN"),
     Choice("optimality_gap", "how far the mean score clipped at gamma (1) stays below gamma",
-           "Optimality Gap", "rlplot.stats.estimators:optimality_gap"),
+           "Optimality Gap", "rlplot.stats.metrics:OPTIMALITY_GAP"),
 ))
 
 PROFILE_KINDS = Registry("performance profile", (
     Choice("runs", "score distribution: the fraction of runs (each task weighing the same) with "
-           "score > tau", "Fraction of runs with score > τ", "rlplot.stats.estimators:run_profile"),
+           "score > tau", "Fraction of runs with score > τ", "rlplot.stats.metrics:RUN_PROFILE"),
     Choice("tasks", "average-score distribution: the fraction of tasks whose mean score is > tau",
-           "Fraction of tasks with mean score > τ", "rlplot.stats.estimators:task_profile"),
+           "Fraction of tasks with mean score > τ", "rlplot.stats.metrics:TASK_PROFILE"),
 ))
 
 TAU_SCALES = Registry("tau scale", (

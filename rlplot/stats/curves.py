@@ -67,7 +67,7 @@ def sample_efficiency(cells: Mapping[tuple[str, str], Sequence[Run | Series]],
     points some run does not reach are left out with a Notice.
     """
     settings = check_settings(reps, level, seed, gamma)
-    function = AGGREGATE_METRICS.load(AGGREGATE_METRICS.check(statistic))
+    function = AGGREGATE_METRICS.load(AGGREGATE_METRICS.check(statistic)).on_values
     algorithms, tasks, table = _ordered(cells, algorithms, tasks, panel)
     every = [s for runs in table.values() for s in runs]
     grid = common_grid([s.x for s in every], "intersection", points) if grid is None else \

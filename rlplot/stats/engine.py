@@ -17,6 +17,7 @@ from ..errors import ConfigError
 from ..registry import unknown_hint
 from .bootstrap import chunks, percentile_interval, resample_index, streams
 from .choices import AGGREGATE_METRICS, PROFILE_KINDS, TAU_SCALES
+from . import resampled
 from .estimators import improvement
 from .matrix import ScoreMatrix
 from .results import Comparison, Improvements, IntervalEstimates, Profiles, Settings
@@ -105,47 +106,48 @@ def compare(matrix: ScoreMatrix, *, metrics: Sequence[str] | None = None, reps: 
     return _assemble(matrix, plan, settings, points, draws, tau_scale)
 
 
-def _statistics(blocks: list[np.ndarray], counts: list[np.ndarray], plan: _Plan,
-                gamma: float) -> tuple[np.ndarray, np.ndarray | None, np.ndarray]:
-    # Every statistic of one set of blocks (one per algorithm, runs on the last axis):
-    # metrics (..., A, M), profiles (..., A, n_tau) or None, improvements (..., P).
-    metric_values = np.stack([
-        np.stack([AGGREGATE_METRICS.load(m)(b, c, gamma=gamma) for m in plan.metrics], axis=-1)
-        for b, c in zip(blocks, counts)], axis=-2)
-    profile_values = None
-    if plan.tau is not None:
-        function = PROFILE_KINDS.load(plan.profile)
-        profile_values = np.stack([function(b, c, plan.tau) for b, c in zip(blocks, counts)], axis=-2)
-    pair_values = np.stack([improvement(blocks[x], counts[x], blocks[y], counts[y])
-                            for x, y in plan.pairs], axis=-1) if plan.pairs else \
-        np.zeros(blocks[0].shape[:-1] + (0,))
-    return metric_values, profile_values, pair_values
-
-
 def _layout(matrix: ScoreMatrix) -> tuple[list[np.ndarray], list[np.ndarray]]:
     runs = [matrix.runs(a) for a in matrix.algorithms]
     return [values for values, _ in runs], [counts for _, counts in runs]
 
 
 def _estimates(matrix: ScoreMatrix, plan: _Plan, settings: Settings):
+    # Point estimates on the scores as they are: metrics (A, n_metrics), profiles (A, n_tau)
+    # or None, improvements (P,).
     values, counts = _layout(matrix)
-    return _statistics(values, counts, plan, settings.gamma)
+    metric_values = np.array([[AGGREGATE_METRICS.load(m).on_values(v, c, gamma=settings.gamma)
+                               for m in plan.metrics] for v, c in zip(values, counts)])
+    profile_values = None
+    if plan.tau is not None:
+        profile = PROFILE_KINDS.load(plan.profile)
+        profile_values = np.array([profile.on_values(v, c, plan.tau) for v, c in zip(values, counts)])
+    pair_values = np.array([improvement(values[x], counts[x], values[y], counts[y]) for x, y in plan.pairs])
+    return metric_values, profile_values, pair_values
 
 
 def _bootstrap(matrix: ScoreMatrix, plan: _Plan, settings: Settings):
+    # Replicates of every statistic: metrics (reps, A, n_metrics), profiles (reps, A, n_tau)
+    # or None, improvements (reps, P). A resample is a multiplicity per run (resampled.py).
     values, counts = _layout(matrix)
+    prepared = [resampled.prepare(v, c, settings.gamma, plan.tau) for v, c in zip(values, counts)]
+    tables = {(x, y): resampled.pair_table(values[x], counts[x], values[y], counts[y]) for x, y in plan.pairs}
+    metrics = [AGGREGATE_METRICS.load(m).on_resamples for m in plan.metrics]
+    profile = PROFILE_KINDS.load(plan.profile).on_resamples if plan.tau is not None else None
     rngs = streams(settings.seed, len(values))
     n_tau = 0 if plan.tau is None else len(plan.tau)
-    pair_size = max([int(np.max(counts[x]) * np.max(counts[y])) * len(counts[x])
-                     for x, y in plan.pairs] or [0])
-    per_rep = max(max(len(v) for v in values) * 2, n_tau + 1, pair_size)
+    per_rep = 3 * max(len(v) for v in values) + max(len(c) for c in counts) + 2 * n_tau
     parts: list[tuple] = []
     for part in chunks(settings.reps, per_rep):
         size = part.stop - part.start
-        blocks = [v[resample_index(c, rng, size)] for v, c, rng in zip(values, counts, rngs)]
-        parts.append(_statistics(blocks, counts, plan, settings.gamma))
-    return tuple(None if parts[0][i] is None else np.concatenate([p[i] for p in parts])
-                 for i in range(3))
+        m = [resampled.multiplicities(resample_index(c, rng, size), len(v))
+             for v, c, rng in zip(values, counts, rngs)]
+        parts.append((
+            np.stack([np.stack([f(m[a], prepared[a]) for f in metrics], axis=-1) for a in range(len(m))], axis=1),
+            None if profile is None else np.stack([profile(m[a], prepared[a]) for a in range(len(m))], axis=1),
+            np.stack([resampled.improvement(m[x], m[y], tables[x, y], counts[x], counts[y])
+                      for x, y in plan.pairs], axis=-1) if plan.pairs else np.zeros((size, 0)),
+        ))
+    return tuple(None if parts[0][i] is None else np.concatenate([p[i] for p in parts]) for i in range(3))
 
 
 def _assemble(matrix, plan, settings, points, draws, tau_scale) -> Comparison:

@@ -49,16 +49,22 @@ def optimality_gap(block: np.ndarray, counts: np.ndarray, gamma: float = 1.0, **
 
 
 @lru_cache(maxsize=64)
-def _trim_weights(counts: tuple[int, ...]) -> tuple[np.ndarray, int, int] | None:
-    # Each run of a task with n runs counts L / n times (L = lcm of the counts), so every task
-    # has L "virtual runs"; a quarter of those is cut from each end as scipy's trim_mean does
-    # (floor(0.25 * total)). Equal counts: weight 1 each, i.e. exactly rliable's IQM.
+def trim_plan(counts: tuple[int, ...]) -> tuple[np.ndarray, float, float]:
+    """IQM weights per run (N,), their total and the weight cut from each end.
+
+    Each run of a task with n runs counts L / n times (L = lcm of the counts), so every
+    task has L "virtual runs"; a quarter of those is cut from each end as scipy's
+    trim_mean does (floor(0.25 * total)). Equal counts: weight 1 each, rliable's IQM.
+    """
     lcm = math.lcm(*counts)
     total = lcm * len(counts)
-    if total > 2 ** 50:   # weights would lose integer precision: trim by fractions instead
-        return None
+    if total > 2 ** 50:   # integer weights would lose precision: cut exactly a quarter instead
+        weights = np.repeat([1.0 / n for n in counts], counts)
+        weights.flags.writeable = False     # cached: shared by every caller
+        return weights, float(len(counts)), len(counts) / 4.0
     weights = np.repeat([lcm // n for n in counts], counts).astype(float)
-    return weights, total, total // 4
+    weights.flags.writeable = False
+    return weights, float(total), float(total // 4)
 
 
 def iqm(block: np.ndarray, counts: np.ndarray, **_) -> np.ndarray:
@@ -73,22 +79,16 @@ def iqm(block: np.ndarray, counts: np.ndarray, **_) -> np.ndarray:
         total = ordered.shape[-1]
         cut = total // 4
         return ordered[..., cut:total - cut].mean(axis=-1)
-    plan = _trim_weights(counts)
-    if plan is None:
-        weights = np.repeat([1.0 / n for n in counts], counts)
-        total, cut = float(len(counts)), len(counts) / 4.0
-    else:
-        weights, total, cut = plan
-    order = np.argsort(block, axis=-1, kind="stable")
-    w = weights[order]
+    weights, total, cut = trim_plan(counts)
+    w = weights[np.argsort(block, axis=-1, kind="stable")]
     upper = np.cumsum(w, axis=-1)
     kept = np.clip(np.minimum(upper, total - cut) - np.maximum(upper - w, cut), 0.0, None)
     return (ordered * kept).sum(axis=-1) / (total - 2 * cut)
 
 
-def _exceed_fraction(block: np.ndarray, weights: np.ndarray, tau: np.ndarray) -> np.ndarray:
-    # For each tau, the summed weight of the values > tau: one bincount over tau bins per row
-    # instead of a (rows, N, n_tau) comparison.
+def exceed_fraction(block: np.ndarray, weights: np.ndarray, tau: np.ndarray) -> np.ndarray:
+    """For each tau (n_tau,), the summed ``weights`` (N,) of the values > tau: shape (..., n_tau)."""
+    # one bincount over tau bins per row instead of a (rows, N, n_tau) comparison
     lead = block.shape[:-1]
     rows = int(np.prod(lead)) if lead else 1
     flat = block.reshape(rows, block.shape[-1])
@@ -110,14 +110,14 @@ def run_profile(block: np.ndarray, counts: np.ndarray, tau: np.ndarray) -> np.nd
     """
     counts = np.asarray(counts)
     weights = np.repeat(1.0 / (len(counts) * counts), counts)
-    return _exceed_fraction(block, weights, np.asarray(tau, dtype=float))
+    return exceed_fraction(block, weights, np.asarray(tau, dtype=float))
 
 
 def task_profile(block: np.ndarray, counts: np.ndarray, tau: np.ndarray) -> np.ndarray:
     """Average-score distribution: fraction of tasks whose mean score is > tau; shape (..., n_tau)."""
     means = task_means(block, counts)
     weights = np.full(means.shape[-1], 1.0 / means.shape[-1])
-    return _exceed_fraction(means, weights, np.asarray(tau, dtype=float))
+    return exceed_fraction(means, weights, np.asarray(tau, dtype=float))
 
 
 def improvement(block_x: np.ndarray, counts_x: np.ndarray, block_y: np.ndarray,

@@ -167,8 +167,8 @@ def test_intervals_are_ordered_and_stay_within_the_scores(cells_a, _, seed):
 def test_constant_scores_give_zero_width_intervals(value, counts):
     cells = {("a", f"t{i}"): [value] * n for i, n in enumerate(counts)}
     est = compare(from_cells(cells), reps=30, pairs=()).intervals
-    np.testing.assert_array_equal(est.low, est.point)
-    np.testing.assert_array_equal(est.high, est.point)
+    np.testing.assert_allclose(est.low, est.point, atol=1e-12, rtol=0)    # up to float rounding
+    np.testing.assert_allclose(est.high, est.point, atol=1e-12, rtol=0)
     assert est.get("a", "iqm")[0] == pytest.approx(value)
 
 
@@ -176,8 +176,8 @@ def test_constant_scores_give_zero_width_intervals(value, counts):
 @given(hnp.arrays(np.float64, st.tuples(st.just(1), st.integers(1, 6)), elements=st.floats(-3, 3)))
 def test_one_run_per_task_has_nothing_to_resample(matrix):
     result = compare(from_rliable({"a": matrix, "b": matrix[:, ::-1]}), reps=30)
-    np.testing.assert_array_equal(result.intervals.low, result.intervals.point)
-    np.testing.assert_array_equal(result.improvements.high, result.improvements.point)
+    np.testing.assert_allclose(result.intervals.low, result.intervals.point, atol=1e-12, rtol=0)
+    np.testing.assert_allclose(result.improvements.high, result.improvements.point, atol=1e-12, rtol=0)
 
 
 @pytest.mark.parametrize("options, message", [
