@@ -70,8 +70,7 @@ def sample_efficiency(cells: Mapping[tuple[str, str], Sequence[Run | Series]],
     function = AGGREGATE_METRICS.load(AGGREGATE_METRICS.check(statistic)).on_values
     algorithms, tasks, table = _ordered(cells, algorithms, tasks, panel)
     every = [s for runs in table.values() for s in runs]
-    grid = common_grid([s.x for s in every], "intersection", points) if grid is None else \
-        np.sort(np.asarray(grid, dtype=float))
+    grid = _shared_grid(every, points) if grid is None else np.sort(np.asarray(grid, dtype=float))
     values = {a: run_grid(table, a, tasks, grid, normalizer) for a in algorithms}
     covered = np.all([np.all(np.isfinite(v), axis=0) for v, _ in values.values()], axis=0)
     notices = ()
@@ -85,6 +84,16 @@ def sample_efficiency(cells: Mapping[tuple[str, str], Sequence[Run | Series]],
     point, low, high = _curve_estimates(values, algorithms, function, settings)
     label = x_label if x_label is not None else every[0].x_name
     return Curves(algorithms, statistic, grid, label, point, low, high, settings, notices)
+
+
+def _shared_grid(every: list[Series], points: int) -> np.ndarray:
+    # common_grid's own hint names `render`'s option; say what helps here instead.
+    if any(len(s.x) == 0 for s in every):
+        raise InputError("a run has no points", hint="sample-efficiency curves need every run")
+    if max(float(s.x[0]) for s in every) > min(float(s.x[-1]) for s in every):
+        raise InputError("the runs share no x range, so there is no common grid for "
+                         "sample-efficiency curves", hint="leave the curves out, or give a grid")
+    return common_grid([s.x for s in every], "intersection", points)
 
 
 def _curve_estimates(values, algorithms, function, settings):

@@ -68,6 +68,17 @@ def test_grid_points_outside_a_run_are_left_out_with_a_notice():
         sample_efficiency(cells, grid=[150, 200], reps=10)
 
 
+def test_runs_without_a_shared_x_range_say_so():
+    cells = {("a", "t"): [line(1.0, 0, 10), line(1.0, 20, 30)]}
+    with pytest.raises(InputError, match="share no x range") as info:
+        sample_efficiency(cells, reps=10)
+    assert "leave the curves out" in info.value.hint
+    with pytest.raises(InputError, match="no grid point is covered by every run"):
+        sample_efficiency(cells, grid=[5.0, 25.0], reps=10)
+    with pytest.raises(InputError, match="no points"):
+        sample_efficiency({("a", "t"): [Series("r", np.array([]), np.array([]))]}, reps=10)
+
+
 def test_a_missing_cell_is_named():
     with pytest.raises(InputError, match="'a' has no runs on task 'u'"):
         sample_efficiency({("a", "t"): [line(1.0)], ("b", "u"): [line(1.0)]}, reps=10)
