@@ -98,7 +98,7 @@ def _experiment_runs(folder: str, source: str, notices: list[Notice]) -> tuple[l
     if meta.get("lifecycle_stage") == "deleted":
         return [], _count_runs(folder)
     experiment = str(meta.get("name") or os.path.basename(folder))
-    runs, deleted = [], 0
+    found, deleted = [], 0
     for sub in _subfolders(folder):
         try:
             run_meta = read_meta(sub)
@@ -110,8 +110,13 @@ def _experiment_runs(folder: str, source: str, notices: list[Notice]) -> tuple[l
         if run_meta.get("lifecycle_stage") == "deleted":
             deleted += 1
         else:
-            runs.append(_run(sub, run_meta, experiment, source))
-    return runs, deleted
+            found.append((_number(run_meta.get("start_time")), _run(sub, run_meta, experiment, source)))
+    found.sort(key=lambda pair: (pair[0], pair[1].run_id))    # run ids are random: order by start
+    return [run for _, run in found], deleted
+
+
+def _number(value) -> float:
+    return float(value) if isinstance(value, (int, float)) else 0.0
 
 
 def list_runs(path: str) -> RunListing:
@@ -127,8 +132,9 @@ def list_runs(path: str) -> RunListing:
         if meta.get("lifecycle_stage") == "deleted":
             return RunListing((), 1, (Notice("skipped 1 deleted run", file=path),))
         return RunListing((_run(path, meta, str(experiment.get("name") or ""), path),))
-    folders = [path] if kind == "experiment" else [
-        sub for sub in _subfolders(path) if store_kind(sub) == "experiment"]
+    folders = [path] if kind == "experiment" else sorted(
+        (sub for sub in _subfolders(path) if store_kind(sub) == "experiment"),
+        key=lambda sub: (_number((_meta_or_none(sub) or {}).get("creation_time")), sub))
     runs, deleted = [], 0
     for folder in folders:
         found, gone = _experiment_runs(folder, path, notices)
