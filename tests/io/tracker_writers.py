@@ -79,7 +79,7 @@ WANDB_RUNS = (
                                                              "net": {"hidden": 256, "act": "relu"}}},
 )
 WANDB_STEPS = 400          # enough records to fill several 32 KiB blocks
-LONG_TEXT = "x" * 40_000   # one record longer than a block: FIRST/MIDDLE/LAST chunks
+LONG_TEXT = "x" * 80_000   # one record over two blocks long: FIRST, MIDDLE and LAST chunks
 
 
 def write_wandb(out: str) -> None:
