@@ -255,6 +255,8 @@ class ConfigFile:
     pattern: str
     read: Callable[[str], dict]
     help: str
+    fallback: bool = False   # read only when nothing listed before it was found at this level
+    nearest_only: bool = False   # a subfolder pattern: above the log it would match sibling runs
 
 
 # At one level every file found is read; where two set the same key, the one listed first wins.
@@ -265,21 +267,26 @@ CONFIG_FILES: tuple[ConfigFile, ...] = (
     ConfigFile(".hydra/config.yaml", _yaml_config, "Hydra's composed config"),
     ConfigFile("config.yml", _yaml_config, "rl-zoo hyperparameters"),
     ConfigFile("args.yml", _yaml_config, "rl-zoo command-line arguments"),
-    ConfigFile("*/config.yml", _yaml_config, "rl-zoo hyperparameters (in the <env> subfolder)"),
-    ConfigFile("*/args.yml", _yaml_config, "rl-zoo command-line arguments (in the <env> subfolder)"),
+    ConfigFile("*/config.yml", _yaml_config, "rl-zoo hyperparameters (in the <env> subfolder)",
+               nearest_only=True),
+    ConfigFile("*/args.yml", _yaml_config, "rl-zoo command-line arguments (in the <env> subfolder)",
+               nearest_only=True),
     ConfigFile("config.json", _json_config, "a script's config (Spinning Up, many others)"),
     ConfigFile("params.json", _json_config, "a script's parameters"),
     ConfigFile("variant.json", _json_config, "rlkit's variant"),
     ConfigFile("hparams.yaml", _yaml_config, "PyTorch Lightning's hyperparameters"),
     ConfigFile("hparams.yml", _yaml_config, "hyperparameters"),
-    ConfigFile("run-*.wandb", _wandb_log_config, "W&B config inside the transaction log (needs rlplot[wandb])"),
+    ConfigFile("run-*.wandb", _wandb_log_config, "W&B config inside the transaction log (needs rlplot[wandb])",
+               fallback=True),
 )
 
 
-def _read_level(folder: str, notices: list[Notice]) -> tuple[dict, list[str]]:
+def _read_level(folder: str, nearest: bool, notices: list[Notice]) -> tuple[dict, list[str]]:
     values: dict[str, ConfigValue] = {}
     sources: list[str] = []
     for entry in CONFIG_FILES:
+        if (entry.fallback and sources) or (entry.nearest_only and not nearest):
+            continue
         found = sorted(glob.glob(os.path.join(glob.escape(folder), entry.pattern)))
         if len(found) > 1:
             notices.append(Notice(f"{len(found)} files match '{entry.pattern}'; read none of them",
@@ -310,8 +317,8 @@ def read_run_config(path: str, *, levels: int = CONFIG_LEVELS) -> RunConfig:
     folder = path if os.path.isdir(path) else os.path.dirname(os.path.abspath(path))
     folder = os.path.abspath(folder)
     notices: list[Notice] = []
-    for _ in range(levels):
-        values, sources = _read_level(folder, notices)
+    for level in range(levels):
+        values, sources = _read_level(folder, level == 0, notices)
         if sources:
             return RunConfig(values, tuple(sources), tuple(notices))
         parent = os.path.dirname(folder)

@@ -63,6 +63,17 @@ def _item_value(item):
     return json.loads(value) if kind == "json" else value
 
 
+def _item_values(items) -> list:
+    """The values of a record's items; one JSON parse for the whole record when they are all JSON."""
+    texts = [item.value_json for item in items]
+    if all(texts):
+        try:
+            return json.loads("[" + ",".join(texts) + "]")
+        except ValueError:
+            pass     # a bad value: parse one by one, so the error is about that value
+    return [_item_value(item) for item in items]
+
+
 def _path(item) -> list[str]:
     return list(item.nested_key) or [item.key]
 
@@ -110,9 +121,14 @@ class _Decoder:
 
     def on_history(self, msg) -> None:
         if self.keep_history:
+            items = msg.history.item
             row: dict = {}
-            for item in msg.history.item:
-                _put(row, _path(item), _item_value(item))
+            for item, value in zip(items, _item_values(items)):
+                nested = item.nested_key
+                if len(nested) == 1:      # the common case, without building a path
+                    row[nested[0]] = value
+                else:
+                    _put(row, _path(item), value)
             self.history.append(row)
 
     def on_exit(self, msg) -> None:

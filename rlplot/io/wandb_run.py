@@ -28,7 +28,7 @@ from .hparams import RunListing, TrackerRun, flatten_config, load_json, load_yam
 from .json_reader import flatten_record, parse_jsonl, table_from_records
 from .lines import SkipLog, split_lines
 from .sources import read_source
-from .wandb_log import read_wandb_log
+from .wandb_log import WandbLog, read_wandb_log
 
 RUN_FOLDER = re.compile(r"(?:offline-)?run-\d{8}_\d{6}-(?P<id>[A-Za-z0-9]+)")
 HISTORY = "wandb-history.jsonl"
@@ -89,11 +89,10 @@ def _legacy_run(folder: str, history: str, notices: list[Notice]) -> TrackerRun:
                       status=str(meta.get("state") or ""))
 
 
-def _current_run(folder: str, logs: list[str], strict: bool) -> TrackerRun:
-    info = read_wandb_log(logs[0], history=False, strict=strict)
-    return TrackerRun(source=folder, path=logs[0], tracker="wandb", run_id=info.run_id,
-                      name=info.name or info.run_id, experiment=info.project,
-                      config=info.config, status=info.status)
+def _run_of_log(folder: str, log: WandbLog) -> TrackerRun:
+    return TrackerRun(source=folder, path=log.path, tracker="wandb", run_id=log.run_id,
+                      name=log.name or log.run_id, experiment=log.project,
+                      config=log.config, status=log.status)
 
 
 def list_wandb_runs(path: str, *, strict: bool = False) -> RunListing:
@@ -109,7 +108,7 @@ def list_wandb_runs(path: str, *, strict: bool = False) -> RunListing:
             if len(logs) > 1:
                 notices.append(Notice(f"{len(logs)} .wandb files; reading {os.path.basename(logs[0])}",
                                       file=folder))
-            runs.append(_current_run(folder, logs, strict))
+            runs.append(_run_of_log(folder, read_wandb_log(logs[0], history=False, strict=strict)))
             continue
         history = _first(folder, HISTORY, os.path.join("files", HISTORY))
         if history:
@@ -168,8 +167,8 @@ def _read_legacy(run: TrackerRun, keys, strict: bool) -> Table:
     return _finish(table, run, note)
 
 
-def _read_current(run: TrackerRun, keys, strict: bool) -> Table:
-    log = read_wandb_log(run.path, history=True, strict=strict)
+def _read_current(run: TrackerRun, keys, strict: bool, log: WandbLog | None = None) -> Table:
+    log = log or read_wandb_log(run.path, history=True, strict=strict)
     if not log.history:
         raise InputError("the run logged no history", file=run.path,
                          hint="the run may not have called wandb.log() yet")
@@ -191,11 +190,15 @@ def read_wandb_run(run: TrackerRun | str, *, keys: Iterable[str] | None = None,
     ``_runtime`` and ``_timestamp`` are always kept.
     """
     if isinstance(run, str):
-        listing = list_wandb_runs(run, strict=strict)
-        if len(listing.runs) != 1:
-            raise InputError(f"holds {len(listing.runs)} runs", file=run,
+        folders = _run_folders(run)
+        if len(folders) != 1:
+            raise InputError(f"holds {len(folders)} runs", file=run,
                              hint="list them with list_wandb_runs() and read one at a time")
-        run = listing.runs[0]
+        logs = _logs_in(folders[0])
+        if logs:    # decode the log once, for the run's facts and its history
+            log = read_wandb_log(logs[0], history=True, strict=strict)
+            return _read_current(_run_of_log(folders[0], log), keys, strict, log)
+        (run,) = list_wandb_runs(folders[0], strict=strict).runs
     reader = _read_current if run.tracker == "wandb" else _read_legacy
     return reader(run, keys, strict)
 
