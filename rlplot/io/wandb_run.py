@@ -15,7 +15,6 @@ Every run reads into one Table: a row per ``log`` call, ``_step`` the default x,
 from __future__ import annotations
 
 import glob
-import json
 import os
 import re
 from dataclasses import replace
@@ -34,6 +33,7 @@ RUN_FOLDER = re.compile(r"(?:offline-)?run-\d{8}_\d{6}-(?P<id>[A-Za-z0-9]+)")
 HISTORY = "wandb-history.jsonl"
 TIME_KEYS = ("_step", "_runtime", "_timestamp")   # always read: the x axes
 MEDIA_MARK = "_type"                               # W&B's mark of a media object or histogram
+MEDIA_DEPTH = 32                                   # media sit near the top; no deeper search
 
 
 def _first(folder: str, *names: str) -> str | None:
@@ -122,26 +122,26 @@ def list_wandb_runs(path: str, *, strict: bool = False) -> RunListing:
     return RunListing(tuple(runs), 0, tuple(notices))
 
 
-def set_aside_media(record: dict, media: set[str]) -> dict:
+def set_aside_media(record: dict, media: set[str], depth: int = 0) -> dict:
     """Drop objects marked with ``_type`` (images, histograms, tables) from a nested record.
 
     Their dotted names are added to ``media``. Returns the record without them.
     """
     kept = {}
     for key, value in record.items():
-        if isinstance(value, dict):
+        if isinstance(value, dict) and depth < MEDIA_DEPTH:
             if MEDIA_MARK in value:
                 media.add(str(key))
                 continue
             inner: set[str] = set()
-            value = set_aside_media(value, inner)
+            value = set_aside_media(value, inner, depth + 1)
             media.update(f"{key}.{name}" for name in inner)
         kept[key] = value
     return kept
 
 
-def wide_rows(records: Iterable[dict], keys: Iterable[str] | None) -> tuple[list[dict], Notice | None]:
-    """Nested W&B history records -> flat rows with only the wanted keys, and a note on set-aside media."""
+def wide_rows(records: Iterable[dict], keys: Iterable[str] | None) -> tuple[list[dict], list[str]]:
+    """Nested W&B history records -> flat rows with only the wanted keys, and the media keys set aside."""
     wanted = None if keys is None else {k.lower() for k in keys}
     media: set[str] = set()
     rows = []
@@ -150,21 +150,16 @@ def wide_rows(records: Iterable[dict], keys: Iterable[str] | None) -> tuple[list
         if wanted is not None:
             flat = {k: v for k, v in flat.items() if k in TIME_KEYS or wants(k, wanted)}
         rows.append(flat)
-    note = None
-    if media:
-        names = sorted(media)
-        shown = ", ".join(names[:5]) + (", …" if len(names) > 5 else "")
-        note = Notice(f"set aside {len(names)} non-scalar keys (media, histograms): {shown}")
-    return rows, note
+    return rows, sorted(media)
 
 
 def _read_legacy(run: TrackerRun, keys, strict: bool) -> Table:
     source = read_source(run.path)
     skips = SkipLog(source.name, strict)
     records, numbers = parse_jsonl(source.name, split_lines(source.text), skips)
-    rows, note = wide_rows(records, keys)
+    rows, media = wide_rows(records, keys)
     table = table_from_records(source.name, "wandb-jsonl", rows, skips.notices, numbers)
-    return _finish(table, run, note)
+    return _finish(table, run, media)
 
 
 def _read_current(run: TrackerRun, keys, strict: bool, log: WandbLog | None = None) -> Table:
@@ -172,14 +167,18 @@ def _read_current(run: TrackerRun, keys, strict: bool, log: WandbLog | None = No
     if not log.history:
         raise InputError("the run logged no history", file=run.path,
                          hint="the run may not have called wandb.log() yet")
-    rows, note = wide_rows(log.history, keys)
+    rows, media = wide_rows(log.history, keys)
     table = table_from_records(run.path, "wandb", rows, log.notices)
-    return _finish(table, run, note)
+    return _finish(table, run, media)
 
 
-def _finish(table: Table, run: TrackerRun, note: Notice | None) -> Table:
-    notes = (Notice(note.what, file=table.source),) if note else ()
-    return replace(table, run=run.name, notes=table.notes + notes)
+def _finish(table: Table, run: TrackerRun, media: list[str]) -> Table:
+    notes = table.notes
+    if media:
+        shown = ", ".join(media[:5]) + (", …" if len(media) > 5 else "")
+        notes += (Notice(f"set aside {len(media)} non-scalar keys (media, histograms): {shown}",
+                         file=table.source),)
+    return replace(table, run=run.name, notes=notes)
 
 
 def read_wandb_run(run: TrackerRun | str, *, keys: Iterable[str] | None = None,
@@ -198,7 +197,11 @@ def read_wandb_run(run: TrackerRun | str, *, keys: Iterable[str] | None = None,
         if logs:    # decode the log once, for the run's facts and its history
             log = read_wandb_log(logs[0], history=True, strict=strict)
             return _read_current(_run_of_log(folders[0], log), keys, strict, log)
-        (run,) = list_wandb_runs(folders[0], strict=strict).runs
+        listing = list_wandb_runs(folders[0], strict=strict)
+        if not listing.runs:
+            raise InputError("the run folder holds no history", file=folders[0],
+                             hint="no wandb-history.jsonl or .wandb file: the run may have logged nothing")
+        run = listing.runs[0]
     reader = _read_current if run.tracker == "wandb" else _read_legacy
     return reader(run, keys, strict)
 

@@ -180,6 +180,8 @@ def test_a_run_folder_without_history_is_skipped_with_a_notice(tmp_path):
     listing = list_wandb_runs(str(tmp_path / "wandb"))
     assert [r.run_id for r in listing.runs] == ["abc123"]
     assert "no wandb-history.jsonl or .wandb file" in listing.notices[0].what
+    with pytest.raises(InputError, match="the run folder holds no history"):
+        read_wandb_run(str(tmp_path / "wandb" / "run-20200101_130000-empty1"))
     (tmp_path / "nothing").mkdir()
     with pytest.raises(InputError, match="no W&B run folders"):
         list_wandb_runs(str(tmp_path / "nothing"))

@@ -31,7 +31,8 @@ def resolve_store(path: str) -> tuple[str, str]:
     if os.path.isfile(path):
         if sqlite_store.is_sqlite(path):
             return "sqlite", path
-        raise InputError("not an SQLite database", file=path, hint="an MLflow store is an mlflow.db or an mlruns/ folder")
+        raise InputError("not an SQLite database", file=path,
+                         hint="an MLflow store is an mlflow.db or an mlruns/ folder")
     if file_store.store_kind(path) is not None:
         return "files", path
     for name, kind in ((FILE_STORE_NAME, "files"), (DATABASE_NAME, "sqlite")):
