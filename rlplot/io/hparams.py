@@ -37,7 +37,7 @@ class TrackerRun:
 
     source: str                            # the store or folder it was listed from
     path: str                              # where its metrics are: run folder, .wandb file, mlflow.db
-    tracker: str                           # mlflow-sqlite, mlflow-files, wandb-jsonl, wandb
+    tracker: str                           # mlflow-sqlite, mlflow-files, wandb-jsonl, wandb-binary
     run_id: str
     name: str                              # the run's name: its label
     experiment: str = ""                   # MLflow experiment, W&B project
@@ -94,21 +94,29 @@ def flatten_config(tree: Mapping, prefix: str = "") -> dict[str, ConfigValue]:
 
 _INT = re.compile(r"[-+]?\d+")
 _BOOLS = {"true": True, "false": False}
+_NON_FINITE = frozenset({"nan", "inf", "infinity"})
 
 
 def value_from_text(text: str) -> ConfigValue:
-    """A value stored as text (MLflow params) as the number or boolean it spells, else the text."""
+    """A value stored as text (MLflow params) as the number or boolean it spells, else the text.
+
+    ``"3"`` -> 3, ``"3e-4"`` -> 0.0003, ``"True"`` -> True, ``"[64, 64]"`` stays text; so does
+    anything float() reads loosely (``"1_000"``) or that overflows (``"1e999"``).
+    """
     stripped = text.strip()
     if _INT.fullmatch(stripped):
         return int(stripped)
     if stripped.lower() in _BOOLS:
         return _BOOLS[stripped.lower()]
+    if "_" in stripped:
+        return text
     try:
         number = float(stripped)
     except ValueError:
         return text
-    return number if math.isfinite(number) or stripped.lower().lstrip("+-") in ("nan", "inf", "infinity") \
-        else text
+    if math.isfinite(number) or stripped.lower().lstrip("+-") in _NON_FINITE:
+        return number
+    return text
 
 
 def unwrap_wandb_config(tree: Mapping) -> dict:

@@ -29,6 +29,8 @@ from .lines import SkipLog, split_lines
 from .sources import read_source
 from .wandb_log import WandbLog, read_wandb_log
 
+LEGACY_FORMAT = "wandb-jsonl"     # a legacy run's wandb-history.jsonl
+BINARY_FORMAT = "wandb-binary"    # a current run's run-<id>.wandb (not the "wandb" history CSV)
 RUN_FOLDER = re.compile(r"(?:offline-)?run-\d{8}_\d{6}-(?P<id>[A-Za-z0-9]+)")
 HISTORY = "wandb-history.jsonl"
 TIME_KEYS = ("_step", "_runtime", "_timestamp")   # always read: the x axes
@@ -84,13 +86,13 @@ def _legacy_run(folder: str, history: str, notices: list[Notice]) -> TrackerRun:
     except InputError as exc:
         notices.append(Notice(f"run metadata not read: {exc.what}", file=exc.file, line=exc.line))
     name = meta.get("display_name") or meta.get("displayName") or meta.get("name") or run_id
-    return TrackerRun(source=folder, path=history, tracker="wandb-jsonl", run_id=run_id, name=str(name),
+    return TrackerRun(source=folder, path=history, tracker=LEGACY_FORMAT, run_id=run_id, name=str(name),
                       experiment=str(meta.get("project") or ""), config=config,
                       status=str(meta.get("state") or ""))
 
 
 def _run_of_log(folder: str, log: WandbLog) -> TrackerRun:
-    return TrackerRun(source=folder, path=log.path, tracker="wandb", run_id=log.run_id,
+    return TrackerRun(source=folder, path=log.path, tracker=BINARY_FORMAT, run_id=log.run_id,
                       name=log.name or log.run_id, experiment=log.project,
                       config=log.config, status=log.status)
 
@@ -158,7 +160,7 @@ def _read_legacy(run: TrackerRun, keys, strict: bool) -> Table:
     skips = SkipLog(source.name, strict)
     records, numbers = parse_jsonl(source.name, split_lines(source.text), skips)
     rows, media = wide_rows(records, keys)
-    table = table_from_records(source.name, "wandb-jsonl", rows, skips.notices, numbers)
+    table = table_from_records(source.name, LEGACY_FORMAT, rows, skips.notices, numbers)
     return _finish(table, run, media)
 
 
@@ -168,7 +170,7 @@ def _read_current(run: TrackerRun, keys, strict: bool, log: WandbLog | None = No
         raise InputError("the run logged no history", file=run.path,
                          hint="the run may not have called wandb.log() yet")
     rows, media = wide_rows(log.history, keys)
-    table = table_from_records(run.path, "wandb", rows, log.notices)
+    table = table_from_records(run.path, BINARY_FORMAT, rows, log.notices)
     return _finish(table, run, media)
 
 
@@ -202,7 +204,7 @@ def read_wandb_run(run: TrackerRun | str, *, keys: Iterable[str] | None = None,
             raise InputError("the run folder holds no history", file=folders[0],
                              hint="no wandb-history.jsonl or .wandb file: the run may have logged nothing")
         run = listing.runs[0]
-    reader = _read_current if run.tracker == "wandb" else _read_legacy
+    reader = _read_current if run.tracker == BINARY_FORMAT else _read_legacy
     return reader(run, keys, strict)
 
 

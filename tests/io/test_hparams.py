@@ -60,6 +60,7 @@ def test_every_leaf_appears_once_under_its_dotted_path(tree):
 @pytest.mark.parametrize("text, value", [
     ("3", 3), ("-12", -12), ("0.0003", 3e-4), ("1e-05", 1e-5), ("True", True), ("false", False),
     ("inf", math.inf), ("ppo", "ppo"), ("[64, 64]", "[64, 64]"), ("1e999", "1e999"), ("None", "None"),
+    ("1_000", "1_000"),
 ])
 def test_text_values_read_back_as_the_numbers_they_spell(text, value):
     assert value_from_text(text) == value and type(value_from_text(text)) is type(value)

@@ -33,7 +33,7 @@ def test_offline_runs_are_listed_with_name_project_and_config(wandb_root):
     assert listing.notices == () and listing.deleted == 0
     assert len(listing.runs) == 3                       # latest-run (a link) is not a second copy
     for run, wanted in zip(_runs(wandb_root), spec.WANDB_RUNS):
-        assert run.tracker == "wandb" and run.experiment == wanted["project"]
+        assert run.tracker == "wandb-binary" and run.experiment == wanted["project"]
         assert run.path.endswith(f"run-{run.run_id}.wandb")
         assert os.path.basename(run.source).startswith("offline-run-") and run.source.endswith(run.run_id)
         net = wanted["config"]["net"]
@@ -47,7 +47,7 @@ def test_a_current_run_reads_one_row_per_log_call(wandb_root):
     for index, run in enumerate(_runs(wandb_root)):
         table = read_wandb_run(run)
         steps = range(spec.WANDB_STEPS)
-        assert table.run == run.name and table.format == "wandb" and table.n_rows == spec.WANDB_STEPS
+        assert table.run == run.name and table.format == "wandb-binary" and table.n_rows == spec.WANDB_STEPS
         assert table.columns["_step"].values.tolist() == list(steps)
         assert table.columns["train/reward"].values.tolist() == [spec.reward(index, s) for s in steps]
         assert table.columns["nested.depth"].values.tolist() == [2 * s for s in steps]
