@@ -105,21 +105,25 @@ class _Decoder:
     history: list[dict] = field(default_factory=list)
 
     def update_config(self, record) -> None:
+        """Apply a ConfigRecord's updates and removals to the config tree."""
         for item in record.update:
             _put(self.config, _path(item), json.loads(item.value_json) if item.value_json else None)
         for item in record.remove:
             _remove(self.config, _path(item))
 
     def on_run(self, msg) -> None:
+        """The run record: id, display name, project, group and the initial config."""
         run = msg.run
         self.facts.update(run_id=run.run_id, name=run.display_name, project=run.project,
                           group=run.run_group)
         self.update_config(run.config)
 
     def on_config(self, msg) -> None:
+        """A later ``run.config.update``."""
         self.update_config(msg.config)
 
     def on_history(self, msg) -> None:
+        """One ``log`` call: a nested row of its items."""
         if self.keep_history:
             items = msg.history.item
             row: dict = {}
@@ -132,6 +136,7 @@ class _Decoder:
             self.history.append(row)
 
     def on_exit(self, msg) -> None:
+        """The run finished: its exit code says how."""
         self.facts["status"] = "finished" if msg.exit.exit_code == 0 else f"failed ({msg.exit.exit_code})"
 
 
