@@ -22,7 +22,7 @@ from typing import Iterable, Mapping
 
 from ..data import Notice, Table
 from ..errors import InputError
-from .fast import wants
+from ..columns import could_match
 from .hparams import RunListing, TrackerRun, flatten_config, load_json, load_yaml, unwrap_wandb_config
 from .json_reader import flatten_record, parse_jsonl, table_from_records
 from .lines import SkipLog, split_lines
@@ -150,7 +150,7 @@ def wide_rows(records: Iterable[dict], keys: Iterable[str] | None) -> tuple[list
     for record in records:
         flat = flatten_record(set_aside_media(record, media))
         if wanted is not None:
-            flat = {k: v for k, v in flat.items() if k in TIME_KEYS or wants(k, wanted)}
+            flat = {k: v for k, v in flat.items() if k in TIME_KEYS or could_match(k, wanted)}
         rows.append(flat)
     return rows, sorted(media)
 

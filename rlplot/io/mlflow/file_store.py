@@ -18,7 +18,7 @@ import numpy as np
 from ...data import Notice, Table
 from ...errors import ColumnError, InputError
 from ...registry import unknown_hint
-from ..fast import wants
+from ...columns import could_match
 from ..hparams import RunListing, TrackerRun, load_yaml, mlflow_params
 from ..lines import SkipLog, split_lines
 from ..pivot import wide_from_long
@@ -189,7 +189,7 @@ def read_run(run: TrackerRun, *, keys: Iterable[str] | None = None, strict: bool
     chosen = present
     if keys is not None:
         keys = list(keys)
-        chosen = [k for k in present if wants(k, {k.lower() for k in keys})]
+        chosen = [k for k in present if could_match(k, {k.lower() for k in keys})]
         if not chosen:
             raise ColumnError(f"the run logged none of: {', '.join(keys)}", file=run.path,
                               hint=unknown_hint(keys[0], present) if keys else None)

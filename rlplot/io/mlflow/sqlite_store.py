@@ -25,7 +25,7 @@ import numpy as np
 from ...data import Notice, Table
 from ...errors import ColumnError, InputError
 from ...registry import unknown_hint
-from ..fast import wants
+from ...columns import could_match
 from ..hparams import RunListing, TrackerRun, value_from_text
 from ..pivot import wide_from_long
 
@@ -118,7 +118,7 @@ def _chosen_keys(present: list[str], keys: Iterable[str] | None, path: str) -> l
         return present
     keys = list(keys)
     wanted = {k.lower() for k in keys}
-    chosen = [k for k in present if wants(k, wanted)]
+    chosen = [k for k in present if could_match(k, wanted)]
     if not chosen:
         raise ColumnError(f"the run logged none of: {', '.join(keys)}", file=path,
                           hint=unknown_hint(keys[0], present) if keys else None)
