@@ -84,6 +84,12 @@ SUMMARY_FORMATS = Registry("summary format", (
     Choice("csv", "one row per run and metric", target="rlplot.summary:to_csv"),
 ))
 
+INSPECT_FORMATS = Registry("inspect format", (
+    Choice("text", "one readable block per file"),
+    Choice("json", "one JSON object with stable keys (json is what is printed; the JSON log format "
+                   "is --input-format json)"),
+))
+
 X_TICK_FORMATS = Registry("x tick format", (
     Choice("sci", "scientific notation with a shared ×10ⁿ offset (RL flops)",
            target="rlplot.figure.axes:x_sci"),

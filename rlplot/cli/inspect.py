@@ -3,21 +3,13 @@ from __future__ import annotations
 
 import click
 
-from ..registry import Choice, Registry
+from ..choices import INSPECT_FORMATS
 from . import options as opt
 from .command import Command
 from .exits import ExitCode
 
 # Skipped lines listed per file in the report; the rest are counted.
 SKIPPED_LINES_LISTED = 20
-
-# What `inspect -f` prints. TODO(lead): move to rlplot/choices.py beside SUMMARY_FORMATS.
-INSPECT_FORMATS = Registry("inspect format", (
-    Choice("text", "one readable block per file"),
-    Choice("json", "one JSON object with stable keys (json is what is printed; the JSON log format "
-                   "is --input-format json)"),
-))
-
 
 def _num(value) -> str:
     return "-" if value is None else f"{value:.6g}"

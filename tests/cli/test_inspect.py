@@ -5,7 +5,8 @@ import json
 
 import pytest
 
-from rlplot.cli.inspect import INSPECT_FORMATS, SKIPPED_LINES_LISTED
+from rlplot.choices import INSPECT_FORMATS
+from rlplot.cli.inspect import SKIPPED_LINES_LISTED
 
 from ..conftest import DATA, write_jsonl
 
