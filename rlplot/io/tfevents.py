@@ -1,0 +1,246 @@
+"""TensorBoard event files (``events.out.tfevents.*``) -> one Table per run, without TensorFlow.
+
+A run is the event files of one folder, read in TensorBoard's order (by the timestamp in
+the file name): a resumed job writes a new file, and the steps it logs again open new rows,
+so cleaning's restart and duplicate policies handle them. Scalars come in two encodings,
+both read: the legacy ``simple_value`` (tensorboardX, ``torch.utils.tensorboard``, SB3) and
+TF2 tensor summaries of the "scalars" plugin (``tf.summary.scalar``, Keras, flax/clu),
+whose dtype is read from the TensorProto. Every point keeps its step and wall time.
+
+Damage is reported as a ``Notice`` (with ``strict``, raised as ``InputError``): a record
+cut short (a job still writing, or killed), a checksum mismatch, a corrupt header. A run
+with no scalar at all raises ``NoScalarsError`` so a caller can report it and leave it out.
+
+The record framing is ``tfrecord``, the messages ``tfevents_proto`` (protobuf); both are
+imported on first use so that a missing dependency is one clear error, not an ImportError.
+"""
+from __future__ import annotations
+
+import os
+import re
+from array import array
+from dataclasses import dataclass
+from typing import Callable, Iterable, Iterator, Sequence
+
+import numpy as np
+
+from ..data import Notice, Table
+from ..errors import InputError
+from .pivot import wide_from_long
+
+FORMAT = "tfevents"
+INSTALL = "pip install 'protobuf>=4.21' 'google-crc32c>=1.5'"
+_STRICT_HINT = "--strict is on; drop it to skip damaged records with a warning"
+_NAME = re.compile(r"events\.out\.tfevents\.(\d+)")
+
+
+class NoScalarsError(InputError):
+    """A run whose event files hold no scalar (header-only, or only images, histograms, ...)."""
+
+
+def is_event_file(path: str | os.PathLike) -> bool:
+    """Whether a file name is a TensorBoard event file (``events.out.tfevents.*``).
+
+    TensorBoard's profiler placeholders (``*.profile-empty``) hold no summaries and are not.
+    """
+    name = os.path.basename(os.fspath(path))
+    return name.startswith("events.out.tfevents.") and not name.endswith(".profile-empty")
+
+
+def event_file_order(files: Iterable[str | os.PathLike]) -> list[str]:
+    """The files in the order TensorBoard reads them: by the creation timestamp in the name."""
+    def key(path: str) -> tuple[float, str, str]:
+        found = _NAME.match(os.path.basename(path))
+        return (int(found.group(1)) if found else float("inf"), os.path.basename(path), path)
+    return sorted((os.fspath(f) for f in files), key=key)
+
+
+def _codecs():
+    """The framing, message and value modules, or an InputError naming the command that installs them."""
+    try:
+        from . import tfevents_proto, tfevents_values, tfrecord
+    except ImportError as missing:
+        raise InputError(f"reading TensorBoard event files needs the Python package {missing.name!r}",
+                         hint=f"install it with: {INSTALL}") from None
+    return tfrecord, tfevents_proto, tfevents_values
+
+
+class _Damage:
+    """Collects damage notices of a run; with ``strict`` the first one raises instead."""
+
+    def __init__(self, strict: bool) -> None:
+        self.strict = strict
+        self.notices: list[Notice] = []
+
+    def report(self, path: str, what: str) -> None:
+        """Record (or raise, when strict) that ``path`` is damaged."""
+        if self.strict:
+            raise InputError(what, file=path, hint=_STRICT_HINT)
+        self.notices.append(Notice(what, file=path))
+
+    def in_file(self, path: str) -> Callable[[int, str], None]:
+        """A callback for the framing layer: damage at a byte offset of ``path``."""
+        return lambda offset, what: self.report(path, f"byte {offset}: {what}")
+
+
+# Non-ASCII letters whose lower case holds ASCII letters (KELVIN SIGN -> "k", CAPITAL I WITH
+# DOT ABOVE -> "i" + dot): a tag holding one can match a name case-insensitively although
+# its bytes, lowered, do not contain the name's bytes. No other code point does this.
+_FOLDS_TO_ASCII = ("\u212a".encode(), "\u0130".encode())
+
+Prefilter = Callable[[bytes], object]
+
+
+def _prefilter(tags: Iterable[str] | None) -> Prefilter | None:
+    """A test on a record's lowered bytes that every record holding a wanted tag passes; or None.
+
+    A tag matching a name (up to case, or by its last part) holds the lowered name, and
+    protobuf stores a tag's UTF-8 bytes verbatim, so a record whose lowered bytes contain
+    no such name (nor a letter in ``_FOLDS_TO_ASCII``) is skipped without decoding. None
+    (decode every record) for non-ASCII names, which ``bytes.lower`` cannot fold.
+    """
+    if tags is None:
+        return None
+    names = {str(tag).lower() for tag in tags}
+    if not all(name.isascii() for name in names) or "" in names:
+        return None
+    needles = [re.escape(name.encode()) for name in sorted(names)]
+    return re.compile(b"|".join(needles + [re.escape(s) for s in _FOLDS_TO_ASCII])).search
+
+
+def _events(files: Sequence[str], damage: _Damage, wanted: Prefilter | None = None
+            ) -> Iterator[tuple[str, object]]:
+    """Every decoded Event of the files, in order, as (file, event).
+
+    With ``wanted`` (see ``_prefilter``), only the events whose lowered record passes it.
+    """
+    tfrecord, proto, _ = _codecs()
+    parse = proto.Event.FromString
+    for path in files:
+        try:
+            for payload in tfrecord.read_records(path, damage.in_file(path)):
+                if wanted is not None and wanted(payload.lower()) is None:
+                    continue
+                try:
+                    event = parse(payload)
+                except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
+                    damage.report(path, "a record that is not an Event (its checksum is valid); skipped")
+                    continue
+                yield path, event
+        except OSError as error:
+            raise InputError(f"cannot read: {error.strerror or error}", file=path) from None
+
+
+def _tag_filter(tags: Iterable[str] | None) -> Callable[[str], bool]:
+    """Whether a tag could be what one of ``tags`` names, as ``columns.find_column`` matches.
+
+    That is: the same name up to case, or a namespaced tag whose last part is the name
+    (``rollout/ep_rew_mean`` for ``ep_rew_mean``). Pass role aliases (``step`` -> ``global_step``)
+    expanded, as ``pipeline.needed_columns`` does.
+    """
+    if tags is None:
+        return lambda tag: True
+    wanted = {str(tag).lower() for tag in tags}
+    return lambda tag: tag.lower() in wanted or re.split(r"[/.]", tag)[-1].lower() in wanted
+
+
+def _run_source(files: Sequence[str]) -> str:
+    """A run's name in messages: its one file, else the folder its files share."""
+    return files[0] if len(files) == 1 else os.path.commonpath(files)
+
+
+def _ordered(files: Iterable[str | os.PathLike]) -> list[str]:
+    ordered = event_file_order(files)
+    if not ordered:
+        raise InputError("no event files given", hint="pass the events.out.tfevents.* files of one run")
+    return ordered
+
+
+@dataclass
+class _Points:
+    """The scalar points kept so far, in file order (compact arrays: 32 bytes a point)."""
+
+    steps: array
+    walls: array
+    tag_ids: array
+    values: array
+
+    @classmethod
+    def empty(cls) -> "_Points":
+        return cls(array("q"), array("d"), array("q"), array("d"))
+
+
+def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | None = None,
+                   strict: bool = False, source: str | None = None) -> Table:
+    """Read the event files of one run into a Table: ``step``, ``wall_time``, then one column per tag.
+
+    ``tags`` keeps only the tags one of these names could match (see ``_tag_filter``):
+    records of other tags are skipped before decoding and memory grows with the selected
+    tags' points only. A name no tag matches is not an error here (``require_column``
+    reports it; ``scan_event_run`` lists the run's tags). Raises ``NoScalarsError`` when
+    the run holds no scalar at all, ``InputError`` on damage when ``strict``.
+    """
+    ordered = _ordered(files)
+    source = source or _run_source(ordered)
+    damage = _Damage(strict)
+    scalars = _codecs()[2].ScalarTags(damage.notices.append)
+    names, points, events = _collect(ordered, damage, scalars, _tag_filter(tags), _prefilter(tags))
+    if not names and (tags is None or not scan_event_run(ordered).tags):
+        raise _no_scalars(source, ordered, events, scalars.plugins, damage.notices)
+    return wide_from_long(source, FORMAT, np.frombuffer(points.steps, dtype=np.int64),
+                          np.frombuffer(points.tag_ids, dtype=np.int64), names,
+                          np.frombuffer(points.values, dtype=np.float64),
+                          np.frombuffer(points.walls, dtype=np.float64),
+                          skipped=tuple(damage.notices))
+
+
+def _collect(files: Sequence[str], damage: _Damage, scalars, keep: Callable[[str], bool],
+             wanted: Prefilter | None) -> tuple[list[str], _Points, int]:
+    """The scalar points of the kept tags, the kept tags in order of first point, the events read."""
+    kept: dict[str, bool] = {}
+    column: dict[str, int] = {}
+    names: list[str] = []
+    points = _Points.empty()
+    events = 0
+    for path, event in _events(files, damage, wanted):
+        events += 1
+        summary_values = event.summary.value
+        if not summary_values:
+            continue
+        step, wall = event.step, event.wall_time
+        for value in summary_values:
+            tag = value.tag
+            chosen = kept.get(tag)
+            if chosen is None:
+                chosen = kept[tag] = keep(tag)
+            if not chosen:
+                continue
+            number = scalars.value(path, tag, value)
+            if number is None:
+                continue
+            index = column.get(tag)
+            if index is None:
+                index = column[tag] = len(names)
+                names.append(tag)
+            points.steps.append(step)
+            points.walls.append(wall)
+            points.tag_ids.append(index)
+            points.values.append(number)
+    return names, points, events
+
+
+def _no_scalars(source: str, files: Sequence[str], events: int, plugins: dict[str, str],
+                notices: Sequence[Notice]) -> NoScalarsError:
+    """The error for a run without a single scalar, saying what it holds instead."""
+    if notices:
+        hint = f"{len(notices)} damaged part(s) skipped, first: {notices[0]}"
+    elif plugins:
+        kinds = sorted(set(plugins.values()))
+        hint = f"it logs only {', '.join(kinds)} ({len(plugins)} tag(s))"
+    elif events <= len(files):
+        hint = ("its event file holds only a header: the job stopped before logging anything"
+                if len(files) == 1 else
+                f"its {len(files)} event files hold only headers: the job stopped before logging")
+    else:
+        hint = f"{events} events, none a summary"
+    return NoScalarsError("no scalars in this run", file=source, hint=hint)
