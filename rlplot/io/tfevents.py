@@ -185,8 +185,8 @@ def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | 
     damage = _Damage(strict)
     scalars = _codecs()[2].ScalarTags(damage.notices.append)
     names, points, events = _collect(ordered, damage, scalars, _tag_filter(tags), _prefilter(tags))
-    if not names and (tags is None or not scan_event_run(ordered).tags):
-        raise _no_scalars(source, ordered, events, scalars.plugins, damage.notices)
+    if not names:
+        _check_has_scalars(source, ordered, events, scalars.plugins, damage.notices, tags is None)
     return wide_from_long(source, FORMAT, np.frombuffer(points.steps, dtype=np.int64),
                           np.frombuffer(points.tag_ids, dtype=np.int64), names,
                           np.frombuffer(points.values, dtype=np.float64),
@@ -229,6 +229,17 @@ def _collect(files: Sequence[str], damage: _Damage, scalars, keep: Callable[[str
     return names, points, events
 
 
+def _check_has_scalars(source: str, files: Sequence[str], events: int, plugins: dict[str, str],
+                       notices: Sequence[Notice], read_all: bool) -> None:
+    """Raise NoScalarsError when a run holds no scalar; when only some tags were read, scan it."""
+    if not read_all:   # the prefilter skipped records undecoded: look at all of them (rare path)
+        summary = scan_event_run(files)
+        if summary.tags:
+            return
+        events, plugins = summary.events, dict(summary.other_tags)
+    raise _no_scalars(source, files, events, plugins, notices)
+
+
 def _no_scalars(source: str, files: Sequence[str], events: int, plugins: dict[str, str],
                 notices: Sequence[Notice]) -> NoScalarsError:
     """The error for a run without a single scalar, saying what it holds instead."""
@@ -244,3 +255,114 @@ def _no_scalars(source: str, files: Sequence[str], events: int, plugins: dict[st
     else:
         hint = f"{events} events, none a summary"
     return NoScalarsError("no scalars in this run", file=source, hint=hint)
+
+
+@dataclass(frozen=True)
+class TagSummary:
+    """One scalar tag of a run: how many points, its step range, steps that went back or repeat."""
+
+    name: str
+    points: int
+    min_step: int
+    max_step: int
+    restarts: int = 0   # points whose step is below the tag's previous step (a resumed job)
+    repeats: int = 0    # points whose step equals the tag's previous step
+
+
+@dataclass(frozen=True)
+class EventRunSummary:
+    """What ``rlplot inspect`` shows of a run of event files, read without keeping the points."""
+
+    source: str
+    files: tuple[str, ...]
+    events: int
+    tags: tuple[TagSummary, ...]               # scalar tags, in order of first appearance
+    other_tags: tuple[tuple[str, str], ...]    # (tag, what it holds: "images", "histograms", ...)
+    first_wall: float | None
+    last_wall: float | None
+    notices: tuple[Notice, ...] = ()
+
+
+def scan_event_run(files: Iterable[str | os.PathLike], *, source: str | None = None
+                   ) -> EventRunSummary:
+    """Summarise a run's event files (tags, point counts, step ranges, damage) in one pass.
+
+    Decodes every scalar but keeps only per-tag counters. Never raises for damage or
+    for a run without scalars: both are what an inspection reports.
+    """
+    ordered = _ordered(files)
+    damage = _Damage(strict=False)
+    scalars = _codecs()[2].ScalarTags(damage.notices.append)
+    stats: dict[str, list[int]] = {}   # tag -> [points, min, max, last, restarts, repeats]
+    events, first_wall, last_wall = 0, None, None
+    for path, event in _events(ordered, damage):
+        events += 1
+        summary_values = event.summary.value
+        if not summary_values:
+            continue
+        step = event.step
+        first_wall = event.wall_time if first_wall is None else first_wall
+        last_wall = event.wall_time
+        for value in summary_values:
+            if scalars.value(path, value.tag, value) is None:
+                continue
+            seen = stats.get(value.tag)
+            if seen is None:
+                stats[value.tag] = [1, step, step, step, 0, 0]
+                continue
+            seen[0] += 1
+            seen[1], seen[2] = min(seen[1], step), max(seen[2], step)
+            seen[4 if step < seen[3] else 5] += step <= seen[3]
+            seen[3] = step
+    tags = tuple(TagSummary(tag, s[0], s[1], s[2], s[4], s[5]) for tag, s in stats.items())
+    others = tuple((tag, what) for tag, what in scalars.plugins.items() if tag not in stats)
+    return EventRunSummary(source or _run_source(ordered), tuple(ordered), events, tags, others,
+                           first_wall, last_wall, tuple(damage.notices))
+
+
+HPARAMS_PLUGIN = "hparams"
+_SESSION_START = b"_hparams_/session_start_info"   # the tag the hparams plugin writes them under
+
+
+def read_event_hparams(files: Iterable[str | os.PathLike]) -> dict[str, object]:
+    """The hyperparameters of the hparams plugin's session-start record, flattened; {} if none.
+
+    Nested values get dotted keys (``optimizer.lr``); numbers are floats, as the plugin
+    stores them. Damage is ignored here (the reading of the scalars reports it). When
+    several files hold one, the last file's values win, as a resumed job rewrites them.
+    """
+    _, proto, _ = _codecs()
+    found: dict[str, object] = {}
+    for _path, event in _events(_ordered(files), _Damage(strict=False),
+                                re.compile(re.escape(_SESSION_START)).search):
+        for value in event.summary.value:
+            meta = value.metadata.plugin_data
+            if meta.plugin_name != HPARAMS_PLUGIN or not meta.content:
+                continue
+            try:
+                data = proto.HParamsPluginData.FromString(meta.content)
+            except Exception:   # protobuf's DecodeError: not the plugin's message after all
+                continue
+            if data.HasField("session_start_info"):
+                for entry in data.session_start_info.hparams:
+                    _flatten(entry.key, entry.value, found)
+    return found
+
+
+def _flatten(key: str, value, into: dict[str, object]) -> None:
+    """Store a google.protobuf.Value under ``key`` (a struct as dotted keys, a list as a list)."""
+    kind = value.WhichOneof("kind")
+    if kind == "struct_value":
+        for name, inner in value.struct_value.fields.items():
+            _flatten(f"{key}.{name}", inner, into)
+    else:
+        into[key] = _plain(value)
+
+
+def _plain(value) -> object:
+    kind = value.WhichOneof("kind")
+    if kind == "list_value":
+        return [_plain(item) for item in value.list_value.values]
+    if kind == "struct_value":
+        return {name: _plain(inner) for name, inner in value.struct_value.fields.items()}
+    return None if kind in (None, "null_value") else getattr(value, kind)

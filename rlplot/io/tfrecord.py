@@ -21,7 +21,7 @@ import google_crc32c
 HEADER = struct.Struct("<QI")   # payload length, masked CRC32C of the length bytes
 FOOTER = struct.Struct("<I")    # masked CRC32C of the payload
 FRAME = HEADER.size + FOOTER.size
-CHUNK = 1 << 22                 # bytes read at a time: memory stays bounded, whatever the file size
+CHUNK = 1 << 20                 # bytes read at a time: memory stays bounded, whatever the file size
 MAX_HEADERS = 4096              # distinct verified record headers remembered per file
 
 Damaged = Callable[[int, str], None]
