@@ -83,10 +83,10 @@ class _Damage:
         return lambda offset, what: self.report(path, f"byte {offset}: {what}")
 
 
-# Non-ASCII letters whose lower case holds ASCII letters (KELVIN SIGN -> "k", CAPITAL I WITH
-# DOT ABOVE -> "i" + dot): a tag holding one can match a name case-insensitively although
-# its bytes, lowered, do not contain the name's bytes. No other code point does this.
-_FOLDS_TO_ASCII = ("\u212a".encode(), "\u0130".encode())
+# KELVIN SIGN is the one non-ASCII code point whose lower case is ASCII ("k"), so a tag
+# holding it can equal an ASCII name up to case although its bytes, lowered, do not hold
+# the name. (U+0130's lower case keeps a combining dot: never an ASCII name.)
+_FOLDS_TO_ASCII = ("\u212a".encode(),)
 
 Prefilter = Callable[[bytes], object]
 
@@ -248,6 +248,8 @@ def _no_scalars(source: str, files: Sequence[str], events: int, plugins: dict[st
     elif plugins:
         kinds = sorted(set(plugins.values()))
         hint = f"it logs only {', '.join(kinds)} ({len(plugins)} tag(s))"
+    elif events == 0:
+        hint = "its event file is empty" if len(files) == 1 else "its event files are empty"
     elif events <= len(files):
         hint = ("its event file holds only a header: the job stopped before logging anything"
                 if len(files) == 1 else
