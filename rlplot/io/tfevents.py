@@ -11,8 +11,9 @@ Damage is reported as a ``Notice`` (with ``strict``, raised as ``InputError``): 
 cut short (a job still writing, or killed), a checksum mismatch, a corrupt header. A run
 with no scalar at all raises ``NoScalarsError`` so a caller can report it and leave it out.
 
-The record framing is ``tfrecord``, the messages ``tfevents_proto`` (protobuf); both are
-imported on first use so that a missing dependency is one clear error, not an ImportError.
+Layers: ``tfrecord`` (record framing, CRC32C), ``tfevents_proto`` (the protobuf messages),
+``tfevents_stream`` (decoded events, damage, which records to decode), ``tfevents_values``
+(the number in a summary value), and here what a caller reads: tables, scans, hparams.
 """
 from __future__ import annotations
 
@@ -27,10 +28,9 @@ import numpy as np
 from ..data import Notice, Table
 from ..errors import InputError
 from .pivot import wide_from_long
+from .tfevents_stream import Damage, Prefilter, codecs, decoded_events, prefilter, tag_filter
 
 FORMAT = "tfevents"
-INSTALL = "pip install 'protobuf>=4.21' 'google-crc32c>=1.5'"
-_STRICT_HINT = "--strict is on; drop it to skip damaged records with a warning"
 _NAME = re.compile(r"events\.out\.tfevents\.(\d+)")
 
 
@@ -53,95 +53,6 @@ def event_file_order(files: Iterable[str | os.PathLike]) -> list[str]:
         found = _NAME.match(os.path.basename(path))
         return (int(found.group(1)) if found else float("inf"), os.path.basename(path), path)
     return sorted((os.fspath(f) for f in files), key=key)
-
-
-def _codecs():
-    """The framing, message and value modules, or an InputError naming the command that installs them."""
-    try:
-        from . import tfevents_proto, tfevents_values, tfrecord
-    except ImportError as missing:
-        raise InputError(f"reading TensorBoard event files needs the Python package {missing.name!r}",
-                         hint=f"install it with: {INSTALL}") from None
-    return tfrecord, tfevents_proto, tfevents_values
-
-
-class _Damage:
-    """Collects damage notices of a run; with ``strict`` the first one raises instead."""
-
-    def __init__(self, strict: bool) -> None:
-        self.strict = strict
-        self.notices: list[Notice] = []
-
-    def report(self, path: str, what: str) -> None:
-        """Record (or raise, when strict) that ``path`` is damaged."""
-        if self.strict:
-            raise InputError(what, file=path, hint=_STRICT_HINT)
-        self.notices.append(Notice(what, file=path))
-
-    def in_file(self, path: str) -> Callable[[int, str], None]:
-        """A callback for the framing layer: damage at a byte offset of ``path``."""
-        return lambda offset, what: self.report(path, f"byte {offset}: {what}")
-
-
-# KELVIN SIGN is the one non-ASCII code point whose lower case is ASCII ("k"), so a tag
-# holding it can equal an ASCII name up to case although its bytes, lowered, do not hold
-# the name. (U+0130's lower case keeps a combining dot: never an ASCII name.)
-_FOLDS_TO_ASCII = ("\u212a".encode(),)
-
-Prefilter = Callable[[bytes], object]
-
-
-def _prefilter(tags: Iterable[str] | None) -> Prefilter | None:
-    """A test on a record's lowered bytes that every record holding a wanted tag passes; or None.
-
-    A tag matching a name (up to case, or by its last part) holds the lowered name, and
-    protobuf stores a tag's UTF-8 bytes verbatim, so a record whose lowered bytes contain
-    no such name (nor a letter in ``_FOLDS_TO_ASCII``) is skipped without decoding. None
-    (decode every record) for non-ASCII names, which ``bytes.lower`` cannot fold.
-    """
-    if tags is None:
-        return None
-    names = {str(tag).lower() for tag in tags}
-    if not all(name.isascii() for name in names) or "" in names:
-        return None
-    needles = [re.escape(name.encode()) for name in sorted(names)]
-    return re.compile(b"|".join(needles + [re.escape(s) for s in _FOLDS_TO_ASCII])).search
-
-
-def _events(files: Sequence[str], damage: _Damage, wanted: Prefilter | None = None
-            ) -> Iterator[tuple[str, object]]:
-    """Every decoded Event of the files, in order, as (file, event).
-
-    With ``wanted`` (see ``_prefilter``), only the events whose lowered record passes it.
-    """
-    tfrecord, proto, _ = _codecs()
-    parse = proto.Event.FromString
-    for path in files:
-        try:
-            for payload in tfrecord.read_records(path, damage.in_file(path)):
-                if wanted is not None and wanted(payload.lower()) is None:
-                    continue
-                try:
-                    event = parse(payload)
-                except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
-                    damage.report(path, "a record that is not an Event (its checksum is valid); skipped")
-                    continue
-                yield path, event
-        except OSError as error:
-            raise InputError(f"cannot read: {error.strerror or error}", file=path) from None
-
-
-def _tag_filter(tags: Iterable[str] | None) -> Callable[[str], bool]:
-    """Whether a tag could be what one of ``tags`` names, as ``columns.find_column`` matches.
-
-    That is: the same name up to case, or a namespaced tag whose last part is the name
-    (``rollout/ep_rew_mean`` for ``ep_rew_mean``). Pass role aliases (``step`` -> ``global_step``)
-    expanded, as ``pipeline.needed_columns`` does.
-    """
-    if tags is None:
-        return lambda tag: True
-    wanted = {str(tag).lower() for tag in tags}
-    return lambda tag: tag.lower() in wanted or re.split(r"[/.]", tag)[-1].lower() in wanted
 
 
 def _run_source(files: Sequence[str]) -> str:
@@ -174,7 +85,7 @@ def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | 
                    strict: bool = False, source: str | None = None) -> Table:
     """Read the event files of one run into a Table: ``step``, ``wall_time``, then one column per tag.
 
-    ``tags`` keeps only the tags one of these names could match (see ``_tag_filter``):
+    ``tags`` keeps only the tags one of these names could match (see ``tfevents_stream.tag_filter``):
     records of other tags are skipped before decoding and memory grows with the selected
     tags' points only. A name no tag matches is not an error here (``require_column``
     reports it; ``scan_event_run`` lists the run's tags). Raises ``NoScalarsError`` when
@@ -182,9 +93,9 @@ def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | 
     """
     ordered = _ordered(files)
     source = source or _run_source(ordered)
-    damage = _Damage(strict)
-    scalars = _codecs()[2].ScalarTags(damage.notices.append)
-    names, points, events = _collect(ordered, damage, scalars, _tag_filter(tags), _prefilter(tags))
+    damage = Damage(strict)
+    scalars = codecs()[2].ScalarTags(damage.notices.append)
+    names, points, events = _collect(ordered, damage, scalars, tag_filter(tags), prefilter(tags))
     if not names:
         _check_has_scalars(source, ordered, events, scalars.plugins, damage.notices, tags is None)
     return wide_from_long(source, FORMAT, np.frombuffer(points.steps, dtype=np.int64),
@@ -194,7 +105,7 @@ def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | 
                           skipped=tuple(damage.notices))
 
 
-def _collect(files: Sequence[str], damage: _Damage, scalars, keep: Callable[[str], bool],
+def _collect(files: Sequence[str], damage: Damage, scalars, keep: Callable[[str], bool],
              wanted: Prefilter | None) -> tuple[list[str], _Points, int]:
     """The scalar points of the kept tags, the kept tags in order of first point, the events read."""
     kept: dict[str, bool] = {}
@@ -202,7 +113,7 @@ def _collect(files: Sequence[str], damage: _Damage, scalars, keep: Callable[[str
     names: list[str] = []
     points = _Points.empty()
     events = 0
-    for path, event in _events(files, damage, wanted):
+    for path, event in decoded_events(files, damage, wanted):
         events += 1
         summary_values = event.summary.value
         if not summary_values:
@@ -293,11 +204,11 @@ def scan_event_run(files: Iterable[str | os.PathLike], *, source: str | None = N
     for a run without scalars: both are what an inspection reports.
     """
     ordered = _ordered(files)
-    damage = _Damage(strict=False)
-    scalars = _codecs()[2].ScalarTags(damage.notices.append)
+    damage = Damage(strict=False)
+    scalars = codecs()[2].ScalarTags(damage.notices.append)
     stats: dict[str, list[int]] = {}   # tag -> [points, min, max, last, restarts, repeats]
     events, first_wall, last_wall = 0, None, None
-    for path, event in _events(ordered, damage):
+    for path, event in decoded_events(ordered, damage):
         events += 1
         summary_values = event.summary.value
         if not summary_values:
@@ -313,8 +224,14 @@ def scan_event_run(files: Iterable[str | os.PathLike], *, source: str | None = N
                 stats[value.tag] = [1, step, step, step, 0, 0]
                 continue
             seen[0] += 1
-            seen[1], seen[2] = min(seen[1], step), max(seen[2], step)
-            seen[4 if step < seen[3] else 5] += step <= seen[3]
+            if step < seen[1]:
+                seen[1] = step
+            elif step > seen[2]:
+                seen[2] = step
+            if step < seen[3]:
+                seen[4] += 1
+            elif step == seen[3]:
+                seen[5] += 1
             seen[3] = step
     tags = tuple(TagSummary(tag, s[0], s[1], s[2], s[4], s[5]) for tag, s in stats.items())
     others = tuple((tag, what) for tag, what in scalars.plugins.items() if tag not in stats)
@@ -333,9 +250,9 @@ def read_event_hparams(files: Iterable[str | os.PathLike]) -> dict[str, object]:
     stores them. Damage is ignored here (the reading of the scalars reports it). When
     several files hold one, the last file's values win, as a resumed job rewrites them.
     """
-    _, proto, _ = _codecs()
+    _, proto, _ = codecs()
     found: dict[str, object] = {}
-    for _path, event in _events(_ordered(files), _Damage(strict=False),
+    for _path, event in decoded_events(_ordered(files), Damage(strict=False),
                                 re.compile(re.escape(_SESSION_START)).search):
         for value in event.summary.value:
             meta = value.metadata.plugin_data

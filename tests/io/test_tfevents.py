@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from rlplot.errors import InputError
-from rlplot.io import tfevents, tfevents_values
+from rlplot.io import tfevents_stream, tfevents_values
 from rlplot.io.tfevents import (NoScalarsError, event_file_order, is_event_file, read_event_hparams,
                                 read_event_run, scan_event_run)
 
@@ -255,7 +255,7 @@ def test_a_missing_dependency_names_the_install_command(monkeypatch):
     monkeypatch.delitem(sys.modules, "rlplot.io.tfrecord", raising=False)
     monkeypatch.delattr(rlplot.io, "tfrecord", raising=False)
     with pytest.raises(InputError, match="google_crc32c") as error:
-        tfevents._codecs()
+        tfevents_stream.codecs()
     assert "pip install" in error.value.hint and "google-crc32c" in error.value.hint
 
 

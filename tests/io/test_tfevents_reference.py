@@ -8,8 +8,8 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings, strategies as st
 
-from rlplot.io.tfevents import (NoScalarsError, _prefilter, _tag_filter, is_event_file,
-                                read_event_run, scan_event_run)
+from rlplot.io.tfevents import NoScalarsError, is_event_file, read_event_run, scan_event_run
+from rlplot.io.tfevents_stream import prefilter, tag_filter
 
 from .tb_fixtures import legacy_run, tf2_run
 
@@ -91,17 +91,17 @@ def test_the_prefilter_never_drops_a_record_of_a_wanted_tag(tag, wanted, pick):
     # whose tag the filter keeps passes the byte-level prefilter.
     if pick:
         wanted = wanted + [tag.split("/")[-1].upper()]
-    prefilter = _prefilter(wanted)
-    if _tag_filter(wanted)(tag) and prefilter is not None:
-        assert prefilter(_event_payload(tag).lower()) is not None
+    test = prefilter(wanted)
+    if tag_filter(wanted)(tag) and test is not None:
+        assert test(_event_payload(tag).lower()) is not None
 
 
 @pytest.mark.parametrize("tag, wanted", [("\u212a/loss", "k/loss"), ("WAR\u212a", "wark"),
                                          ("Loss", "loss"), ("x/LOSS", "loss"), ("\u0130/loss", "loss")])
 def test_letters_whose_lower_case_is_ascii_pass_the_prefilter(tag, wanted):
     wanted = [wanted]
-    assert _tag_filter(wanted)(tag)
-    assert _prefilter(wanted)(_event_payload(tag).lower()) is not None
+    assert tag_filter(wanted)(tag)
+    assert prefilter(wanted)(_event_payload(tag).lower()) is not None
 
 
 def _real_runs() -> list[Path]:
