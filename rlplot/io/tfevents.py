@@ -126,7 +126,8 @@ def _collect(files: Sequence[str], damage: Damage, scalars, keep: Callable[[str]
                 chosen = kept[tag] = keep(tag)
             if not chosen:
                 continue
-            number = scalars.value(path, tag, value)
+            # the legacy encoding inline: most files hold nothing else
+            number = value.simple_value if value.HasField("simple_value") else scalars.value(path, tag, value)
             if number is None:
                 continue
             index = column.get(tag)
@@ -217,11 +218,12 @@ def scan_event_run(files: Iterable[str | os.PathLike], *, source: str | None = N
         first_wall = event.wall_time if first_wall is None else first_wall
         last_wall = event.wall_time
         for value in summary_values:
-            if scalars.value(path, value.tag, value) is None:
+            tag = value.tag
+            if not value.HasField("simple_value") and scalars.value(path, tag, value) is None:
                 continue
-            seen = stats.get(value.tag)
+            seen = stats.get(tag)
             if seen is None:
-                stats[value.tag] = [1, step, step, step, 0, 0]
+                stats[tag] = [1, step, step, step, 0, 0]
                 continue
             seen[0] += 1
             if step < seen[1]:
