@@ -88,16 +88,17 @@ def tree(runs: int, events: int, jobs: int) -> Path:
 
 @dataclass(frozen=True)
 class Timing:
-    """Median wall time (s), largest peak RSS (bytes) and the reader's printed result."""
+    """Median wall and CPU time (s), largest peak RSS (bytes) and the reader's printed result."""
 
     seconds: float
+    cpu: float     # user + system: what the reader itself costs on a machine others share
     rss: int
     result: str
     ok: bool
 
 
-def run_once(argv: list[str]) -> tuple[float, int, str, bool]:
-    """Run one process; return (wall s, its own peak RSS in bytes, its stdout, exit ok)."""
+def run_once(argv: list[str]) -> tuple[float, float, int, str, bool]:
+    """Run one process; return (wall s, CPU s, its own peak RSS in bytes, its stdout, exit ok)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
         proc = subprocess.Popen(argv, stdout=out, stderr=err)
@@ -110,20 +111,23 @@ def run_once(argv: list[str]) -> tuple[float, int, str, bool]:
         printed, complaint = out.read().decode().strip(), err.read().decode(errors="replace")
     if proc.returncode != 0:
         print(f"  ! {' '.join(argv[1:4])}: {complaint.strip()[-300:]}", file=sys.stderr)
-    return seconds, usage.ru_maxrss * 1024, printed, proc.returncode == 0
+    return (seconds, usage.ru_utime + usage.ru_stime, usage.ru_maxrss * 1024, printed,
+            proc.returncode == 0)
 
 
 def measure(argv: list[str], reps: int, label: str) -> Timing:
     runs = [run_once(argv) for _ in range(reps)]
-    timing = Timing(statistics.median(r[0] for r in runs), max(r[1] for r in runs), runs[-1][2],
-                    all(r[3] for r in runs))
-    print(f"  {label}: {timing.seconds:.2f} s, {timing.rss / MB:.0f} MB, {timing.result}",
-          file=sys.stderr)
+    timing = Timing(statistics.median(r[0] for r in runs), statistics.median(r[1] for r in runs),
+                    max(r[2] for r in runs), runs[-1][3], all(r[4] for r in runs))
+    print(f"  {label}: {timing.seconds:.2f} s ({timing.cpu:.2f} s CPU), {timing.rss / MB:.0f} MB, "
+          f"{timing.result}", file=sys.stderr)
     return timing
 
 
 def fmt_s(timing: Timing | None) -> str:
-    return "—" if timing is None else (f"{timing.seconds:.2f} s" if timing.ok else "failed")
+    if timing is None:
+        return "—"
+    return f"{timing.seconds:.2f} s ({timing.cpu:.2f} s CPU)" if timing.ok else "failed"
 
 
 def fmt_mb(timing: Timing | None) -> str:
@@ -133,7 +137,7 @@ def fmt_mb(timing: Timing | None) -> str:
 def ratio(theirs: Timing | None, ours: Timing) -> str:
     if theirs is None or not (theirs.ok and ours.ok):
         return "—"
-    return f"{theirs.seconds / ours.seconds:.1f}×"
+    return f"{theirs.seconds / ours.seconds:.1f}× ({theirs.cpu / ours.cpu:.1f}× CPU)"
 
 
 def single_part(args: argparse.Namespace, readers: list[str]) -> list[str]:
