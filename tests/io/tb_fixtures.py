@@ -41,7 +41,7 @@ def legacy_run(folder: Path, points: Iterable[Point]) -> Path:
 
     folder.mkdir(parents=True, exist_ok=True)
     before = set(os.listdir(folder))
-    with SummaryWriter(str(folder), flush_secs=3600) as writer:
+    with SummaryWriter(str(folder), max_queue=100_000, flush_secs=3600) as writer:
         for tag, step, value, wall in points:
             writer.add_scalar(tag, value, step, walltime=wall)
     return _only_event_file(folder, before)
