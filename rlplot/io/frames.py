@@ -28,6 +28,7 @@ from .cells import unique_names
 from .fast import wants
 from .frame_columns import RawColumn, codes_of, column_from_raw
 from .frame_long import long_tables, take
+from .json_reader import flatten_record
 
 ACCEPTED = "a pandas/polars DataFrame, a pyarrow Table, a dict of columns, or a list of these"
 LONG_KEYS = ("tag", "value", "step")   # all present (any case): the long form is assumed
@@ -92,7 +93,7 @@ def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: s
     wanted = None if columns is None else frozenset(c.lower() for c in columns)
     layout = Layout(runs, tag, value, step, True if tag is not None else long, wanted)
     tables: list[Table] = []
-    for name, part in _parts(data, source):
+    for name, part in frame_parts(data, source):
         opened = open_frame(part, source)
         tables.extend(_tables_of(opened, plan_of(opened, layout, source), layout, name, source))
     return tuple(tables)
@@ -103,13 +104,19 @@ def _is_frame(obj: Any) -> bool:
     return isinstance(native, (nw.DataFrame, nw.LazyFrame)) or hasattr(obj, "__arrow_c_stream__")
 
 
+def _is_column(value: Any) -> bool:
+    return isinstance(value, (list, tuple, range, np.ndarray)) or \
+        isinstance(nw.from_native(value, series_only=True, pass_through=True), nw.Series)
+
+
 def _is_records(obj: Any) -> bool:
-    return isinstance(obj, (list, tuple)) and bool(obj) and all(isinstance(r, Mapping) for r in obj) \
-        and not any(_is_frame(v) or isinstance(v, (list, tuple, np.ndarray))
-                    for r in obj[:1] for v in r.values())
+    """A list of dicts holding single values (``[{"step": 0, "acc": 0.5}, ...]``), not of columns."""
+    if not (isinstance(obj, (list, tuple)) and obj and all(isinstance(r, Mapping) for r in obj)):
+        return False
+    return any(not _is_column(v) and not isinstance(v, Mapping) for v in obj[0].values())
 
 
-def _parts(data: Any, source: str) -> list[tuple[str | None, Any]]:
+def frame_parts(data: Any, source: str) -> list[tuple[str | None, Any]]:
     """Split the input into (run name or None, one frame) pairs."""
     if isinstance(data, Mapping):
         if data and all(_is_frame(v) or _is_records(v) or isinstance(v, Mapping)
@@ -134,9 +141,10 @@ def open_frame(part: Any, source: str) -> Opened:
     """Wrap one frame (or dict of columns, or list of records) without converting any values."""
     if isinstance(part, Mapping):
         return _dict_frame(dict(part), source, "dict")
-    if _is_records(part):
-        keys = list(dict.fromkeys(k for record in part for k in record))
-        return _dict_frame({k: [record.get(k) for record in part] for k in keys}, source, "records")
+    if _is_records(part):   # as the JSON reader takes a list of records: nested keys dotted
+        records = [flatten_record(dict(record)) for record in part]
+        keys = list(dict.fromkeys(k for record in records for k in record))
+        return _dict_frame({k: [record.get(k) for record in records] for k in keys}, source, "records")
     frame = _narwhals_frame(part, source)
     notes: tuple[Notice, ...] = ()
     if isinstance(frame, nw.DataFrame) and frame.implementation.is_pandas_like():
