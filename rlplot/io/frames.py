@@ -164,7 +164,8 @@ def _narwhals_frame(part: Any, source: str):
 
             frame = nw.from_native(pa.table(part))
     except nw.exceptions.DuplicateError:
-        keys = list(getattr(part, "columns", None) or getattr(part, "column_names", []))
+        keys = getattr(part, "column_names", None)   # pyarrow; pandas-likes have columns
+        keys = list(getattr(part, "columns", []) if keys is None else keys)
         repeated = [f"'{k}' ({n} times)" for k, n in Counter(map(str, keys)).items() if n > 1]
         raise ColumnError("repeated column names: " + (", ".join(repeated) or "some"), file=source,
                           hint="give each column its own name (rename them)") from None
