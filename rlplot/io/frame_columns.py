@@ -91,7 +91,7 @@ def column_from_array(name: str, array: np.ndarray) -> Column:
     elif kind in "Mm":
         column = _epoch(name, array, "us")
     elif kind in "USO":
-        column = column_from_cells(name, plain_cells(array.tolist()))
+        column = text_column(name, array)
     else:  # booleans, complex numbers, raw bytes
         column = _not_numbers(name, array.shape[0])
     return _with_nulls(column, mask)
@@ -107,10 +107,8 @@ def column_from_series(name: str, series: nw.Series) -> Column:
         column = _numbers(name, series.dt.timestamp("us").cast(nw.Float64).to_numpy() / _PER_SECOND)
     elif isinstance(dtype, nw.Duration):
         column = _numbers(name, series.dt.total_microseconds().cast(nw.Float64).to_numpy() / _PER_SECOND)
-    elif isinstance(dtype, (nw.String, nw.Categorical, nw.Enum)):
-        column = column_from_cells(name, plain_cells(series.cast(nw.String).to_list()))
-    elif isinstance(dtype, (nw.Object, nw.Unknown)):
-        column = column_from_cells(name, plain_cells(series.to_list()))
+    elif isinstance(dtype, (nw.String, nw.Categorical, nw.Enum, nw.Object, nw.Unknown)):
+        column = text_column(name, series)
     else:  # booleans, lists, structs, binary, times of day: not one number per row
         column = _not_numbers(name, len(series))
     return _with_nulls(column, nulls)
@@ -122,7 +120,7 @@ def column_from_raw(name: str, raw: RawColumn) -> Column:
         return column_from_series(name, raw)
     if isinstance(raw, np.ndarray):
         return column_from_array(name, raw)
-    return column_from_cells(name, plain_cells(raw))
+    return text_column(name, raw)
 
 
 def raw_cells(raw: RawColumn) -> list:
@@ -145,19 +143,88 @@ def label_of(cell) -> str:
     return str(cell).strip()
 
 
+def dictionary_of(raw: RawColumn, text_only: bool = False) -> tuple[np.ndarray, list] | None:
+    """Each row's index (n_rows,) into the column's distinct values (-1: null), and those values.
+
+    Arrow's dictionary encoding does it in native code (a text column of a million rows
+    holds a handful of labels: each is parsed once, not a million times). None when Arrow
+    cannot hold the column (mixed Python objects) or, with ``text_only``, it is not text.
+    """
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        if isinstance(raw, nw.Series) and not isinstance(raw.dtype, (nw.Object, nw.Unknown)):
+            if isinstance(raw.dtype, (nw.Categorical, nw.Enum)):
+                raw = raw.cast(nw.String)
+            array = raw.to_arrow()
+        elif isinstance(raw, np.ndarray) and raw.dtype.kind != "O":
+            array = pa.array(raw)
+        else:
+            # Python objects: Arrow would coerce mixed ones (False -> 0.0), so text only.
+            cells = raw_cells(raw)
+            if not {type(cell) for cell in cells} <= {str, type(None)}:
+                return None
+            array = pa.array(cells, type=pa.string())
+    except (pa.ArrowException, TypeError, ValueError, OverflowError):
+        return None
+    if isinstance(array, pa.ChunkedArray):
+        array = array.combine_chunks()
+    kind = array.type
+    if text_only and not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+        return None
+    if pa.types.is_nested(kind) or pa.types.is_dictionary(kind):
+        return None
+    encoded = pc.dictionary_encode(array)
+    indices = np.asarray(pc.fill_null(encoded.indices, -1).to_numpy(), dtype=np.int64)
+    return indices, encoded.dictionary.to_pylist()
+
+
+def text_column(name: str, raw: RawColumn) -> Column:
+    """A column of text (or mixed) cells, read as the CSV reader reads its cells.
+
+    Each distinct text is converted once; a column Arrow cannot hold goes cell by cell.
+    """
+    encoded = dictionary_of(raw, text_only=True)
+    if encoded is None:
+        return column_from_cells(name, raw_cells(raw))
+    indices, distinct = encoded
+    # One more entry for the nulls (index -1 picks the last one).
+    each = column_from_cells(name, [*plain_cells(distinct), None])
+    return Column(name, each.values[indices], each.missing[indices], each.nonnumeric[indices])
+
+
 def codes_of(raw: RawColumn, blank: str) -> tuple[np.ndarray, list[str]]:
     """Integer code (n_rows,) of each row's label and the labels in order of first appearance.
 
     A null or blank label is ``blank``; values whose labels are equal (1 and 1.0) share a code.
     """
-    cells = raw_cells(raw)
+    encoded = dictionary_of(raw)
+    if encoded is None:
+        encoded = _python_dictionary(raw_cells(raw))
+    indices, distinct = encoded
+    n = indices.shape[0]
+    if n == 0:
+        return indices, []
+    distinct = [*plain_cells(distinct), None]   # index -1: null
+    seen, first = np.unique(indices, return_index=True)
+    labels: dict[str, int] = {}
+    remap = np.zeros(len(distinct), dtype=np.int64)
+    for position in np.argsort(first, kind="stable"):
+        value = int(seen[position])
+        remap[value] = labels.setdefault(label_of(distinct[value]) or blank, len(labels))
+    return remap[indices], list(labels)
+
+
+def _python_dictionary(cells: list) -> tuple[np.ndarray, list]:
+    """``dictionary_of`` for cells Arrow cannot hold; keyed by type too (True is not 1)."""
+    first: dict = {}
     try:
-        first: dict = {}
-        raw_codes = np.fromiter((first.setdefault(cell, len(first)) for cell in cells), dtype=np.int64)
+        indices = np.fromiter((-1 if c is None else first.setdefault((type(c), c), len(first))
+                               for c in cells), dtype=np.int64, count=len(cells))
+        return indices, [value for _, value in first]
     except TypeError:  # unhashable cells (lists): go by their labels
         first = {}
-        raw_codes = np.fromiter((first.setdefault(label_of(c), len(first)) for c in cells), dtype=np.int64)
-    labels: dict[str, int] = {}
-    remap = np.array([labels.setdefault(label_of(cell) or blank, len(labels)) for cell in first],
-                     dtype=np.int64)
-    return remap[raw_codes] if raw_codes.size else raw_codes, list(labels)
+        indices = np.fromiter((first.setdefault(label_of(c), len(first)) for c in cells),
+                              dtype=np.int64, count=len(cells))
+        return indices, list(first)

@@ -405,6 +405,51 @@ def test_a_float_column_round_trips_through_a_csv_in_every_library(tmp_path_fact
         assert_same_columns(table, expected)
 
 
+text = st.one_of(st.none(), st.sampled_from(["", " ", "null", "None", "n/a", "0.5", " -3 ", "1e3",
+                                             "inf", "nan", "abc", "true"]), st.text(max_size=4))
+
+
+@given(st.lists(text, max_size=30))
+@settings(max_examples=100, deadline=None)
+def test_text_columns_read_as_the_csv_reader_reads_cells_in_every_library(cells):
+    expected = column_from_cells("c", cells)
+    for data in (pd.DataFrame({"c": pd.Series(cells, dtype="string")}),
+                 pd.DataFrame({"c": pd.Series(cells, dtype=object)}),
+                 pl.DataFrame({"c": cells}, schema={"c": pl.String}),
+                 pl.DataFrame({"c": cells}, schema={"c": pl.String}).with_columns(pl.col("c").cast(pl.Categorical)),
+                 pa.table({"c": pa.array(cells, pa.string())}),
+                 {"c": cells}, {"c": np.array(cells, dtype=object)}):
+        (table,) = tables_from_data(data)
+        column = table.columns["c"]
+        np.testing.assert_array_equal(column.values, expected.values)
+        np.testing.assert_array_equal(column.missing, expected.missing)
+        np.testing.assert_array_equal(column.nonnumeric, expected.nonnumeric)
+
+
+def reference_label(cell) -> str:
+    if cell is None or (isinstance(cell, float) and math.isnan(cell)):
+        return "run"
+    if isinstance(cell, float) and cell.is_integer():
+        cell = int(cell)
+    return str(cell).strip() or "run"
+
+
+run_cell = st.one_of(st.none(), st.sampled_from(["a", " b", "b", "", "1", "x y"]), st.integers(0, 2),
+                     st.sampled_from([1.0, 2.5, float("nan")]), st.booleans())
+
+
+@given(st.lists(run_cell, min_size=1, max_size=30), st.booleans())
+@settings(max_examples=100, deadline=None)
+def test_runs_split_by_their_labels_in_order_of_first_appearance(cells, as_text):
+    if as_text:   # text only: the Arrow path; mixed cells: cell by cell
+        cells = [None if c is None else str(c) for c in cells]
+    labels = [reference_label(c) for c in cells]
+    tables = tables_from_data({"run": cells, "i": list(range(len(cells)))}, runs="run")
+    assert [t.run for t in tables] == list(dict.fromkeys(labels))
+    for table in tables:
+        assert table.columns["i"].values.tolist() == [i for i, l in enumerate(labels) if l == table.run]
+
+
 # ---------------------------------------------------------------- import discipline
 
 def test_the_cli_path_never_imports_narwhals_and_frames_import_no_frame_library():
