@@ -15,6 +15,7 @@ from rlplot.export import COLUMNS, write_data_csv
 from rlplot.frames_out import frame_like, prepared_columns
 from rlplot.pipeline import prepare
 from tests.conftest import SAMPLE_CSV, SAMPLE_JSONL, seed_like_records, write_jsonl
+from tests.io.test_frames import ArrowStream
 
 COLS = {"run": np.array(["a", "b", "b"], dtype=object), "x": np.array([1.0, 2.0, np.nan]),
         "n": np.array([1, 2, 3])}
@@ -38,6 +39,7 @@ def read_csv_columns(path) -> dict[str, list]:
     (pa.table({"a": [1]}), pa.Table),
     ([pl.DataFrame({"a": [1]}), pd.DataFrame({"a": [1]})], pl.DataFrame),
     ({"ppo": pd.DataFrame({"a": [1]})}, pd.DataFrame),
+    (ArrowStream(pa.table({"a": [1]})), pa.Table),
     ({"a": [1.0]}, dict),
     ([{"a": 1.0}], dict),
 ])

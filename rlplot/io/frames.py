@@ -101,7 +101,10 @@ def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: s
 
 def _is_frame(obj: Any) -> bool:
     native = nw.from_native(obj, pass_through=True)
-    return isinstance(native, (nw.DataFrame, nw.LazyFrame)) or hasattr(obj, "__arrow_c_stream__")
+    if isinstance(native, (nw.DataFrame, nw.LazyFrame)):
+        return True
+    # Series export Arrow streams too: only a stream that is not a column is a frame.
+    return hasattr(obj, "__arrow_c_stream__") and not _is_column(obj)
 
 
 def _is_column(value: Any) -> bool:
@@ -159,10 +162,8 @@ def open_frame(part: Any, source: str) -> Opened:
 def _narwhals_frame(part: Any, source: str):
     try:
         frame = nw.from_native(part, pass_through=True)
-        if not isinstance(frame, (nw.DataFrame, nw.LazyFrame)) and hasattr(part, "__arrow_c_stream__"):
-            import pyarrow as pa  # any Arrow PyCapsule exporter (duckdb, ibis, ...)
-
-            frame = nw.from_native(pa.table(part))
+        if not isinstance(frame, (nw.DataFrame, nw.LazyFrame)) and _is_frame(part):
+            frame = nw.from_native(_arrow_table(part, source))
     except nw.exceptions.DuplicateError:
         keys = getattr(part, "column_names", None)   # pyarrow; pandas-likes have columns
         keys = list(getattr(part, "columns", []) if keys is None else keys)
@@ -173,6 +174,16 @@ def _narwhals_frame(part: Any, source: str):
         raise InputError(f"cannot read a {type(part).__name__} as data", file=source,
                          hint="pass " + ACCEPTED)
     return frame
+
+
+def _arrow_table(part: Any, source: str):
+    import pyarrow as pa  # any Arrow PyCapsule exporter (duckdb, ibis, ...)
+
+    try:
+        return pa.table(part)
+    except (pa.ArrowException, TypeError, ValueError) as exc:
+        raise InputError(f"cannot read a {type(part).__name__} as data (Arrow: {exc})", file=source,
+                         hint="pass " + ACCEPTED) from None
 
 
 def _with_named_index(frame: nw.DataFrame, source: str) -> tuple[nw.DataFrame, tuple[Notice, ...]]:
@@ -243,12 +254,9 @@ def plan_of(opened: Opened, layout: Layout, source: str) -> Plan:
         step = (_require(header, layout.step, "step") if layout.step
                 else _require(header, "step", "step", ROLE_ALIASES))
     structural = {n for n in (runs, tag, value, step) if n}
-    if layout.wanted is None or long:   # long form: tags are filtered, not the columns
-        kept = list(opened.names)
-        if long and layout.wanted is not None:
-            kept = [n for n in kept if n in structural or wants(n, layout.wanted)]
-    else:
-        kept = [n for n in opened.names if n in structural or wants(n, layout.wanted)]
+    # In long form the wanted names pick tags (in frame_long) and the other columns here.
+    kept = list(opened.names) if layout.wanted is None else \
+        [n for n in opened.names if n in structural or wants(n, layout.wanted)]
     return Plan(long, runs, tag, value, step, kept)
 
 

@@ -99,6 +99,33 @@ def test_the_same_lists_give_the_same_table_in_every_library():
         assert_same_columns(table, expected)
 
 
+def test_a_dict_of_series_from_any_library_is_a_dict_of_columns():
+    data = {"a": pd.Series([1.0, 2.0]), "b": pl.Series([2.0, None]), "c": pa.chunked_array([[3.0, 4.0]]),
+            "d": pa.array(["x", "5"])}
+    (table,) = tables_from_data(data)
+    assert table.names == ["a", "b", "c", "d"] and table.format == "dict"
+    assert table.columns["b"].missing.tolist() == [False, True]
+    assert table.columns["c"].values.tolist() == [3.0, 4.0]
+    assert table.columns["d"].nonnumeric.tolist() == [True, False]
+
+
+class ArrowStream:
+    """Any library's frame that only speaks the Arrow PyCapsule stream protocol."""
+
+    def __init__(self, table):
+        self.table = table
+
+    def __arrow_c_stream__(self, requested_schema=None):
+        return self.table.__arrow_c_stream__(requested_schema)
+
+
+def test_an_arrow_pycapsule_exporter_is_read_through_pyarrow():
+    (table,) = tables_from_data(ArrowStream(pa.table({"step": [1, 2], "acc": ["0.5", None]})))
+    assert table.format == "pyarrow" and table.columns["acc"].missing.tolist() == [False, True]
+    runs = tables_from_data({"a": ArrowStream(pa.table({"acc": [1.0]})), "b": pd.DataFrame({"acc": [2.0]})})
+    assert [t.run for t in runs] == ["a", "b"]
+
+
 def test_numpy_arrays_of_every_kind():
     when = np.array(["2024-01-01T00:00:00", "NaT"], dtype="datetime64[ns]")
     data = {"i": np.array([1, 2], dtype=np.uint8), "f": np.array([0.5, np.nan], dtype=np.float32),
