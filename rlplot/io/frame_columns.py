@@ -9,6 +9,7 @@ by ``rlplot.io.frames``: the CLI never loads narwhals.
 """
 from __future__ import annotations
 
+import sys
 from typing import Any, Sequence
 
 import narwhals.stable.v2 as nw
@@ -23,6 +24,10 @@ RawColumn = Any  # nw.Series | np.ndarray | list: a column as the caller handed 
 # Scalar types libraries use for "no value" inside object columns (pandas' NA and NaT).
 _NULL_TYPES = frozenset({"NAType", "NaTType"})
 _PER_SECOND = 1e6  # microseconds: every backend is asked for them, then divided alike
+# Arrow dictionary-encodes text ~10x faster than a Python pass, but importing pyarrow
+# costs 0.2-0.5 s: below this many rows (unless pyarrow is loaded already, as pandas
+# 3 does) the Python pass is the faster of the two.
+ARROW_MIN_ROWS = 1_000_000
 
 
 def plain_cell(cell):
@@ -143,13 +148,29 @@ def label_of(cell) -> str:
     return str(cell).strip()
 
 
+def use_arrow(n_rows: int) -> bool:
+    """Whether Arrow or a Python pass should find a column's distinct values."""
+    return n_rows >= ARROW_MIN_ROWS or "pyarrow" in sys.modules
+
+
 def dictionary_of(raw: RawColumn, text_only: bool = False) -> tuple[np.ndarray, list] | None:
     """Each row's index (n_rows,) into the column's distinct values (-1: null), and those values.
 
-    Arrow's dictionary encoding does it in native code (a text column of a million rows
-    holds a handful of labels: each is parsed once, not a million times). None when Arrow
-    cannot hold the column (mixed Python objects) or, with ``text_only``, it is not text.
+    A text column of a million rows holds a handful of labels: each is then parsed once,
+    not a million times. None, with ``text_only``, for a column that is not all text.
     """
+    if use_arrow(len(raw)):
+        encoded = _arrow_dictionary(raw, text_only)
+        if encoded is not None:
+            return encoded
+    cells = raw_cells(raw)
+    if text_only and not {type(cell) for cell in cells} <= {str, type(None)}:
+        return None
+    return _python_dictionary(cells)
+
+
+def _arrow_dictionary(raw: RawColumn, text_only: bool) -> tuple[np.ndarray, list] | None:
+    """``dictionary_of`` in Arrow's native code; None when Arrow cannot hold the column."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
@@ -183,7 +204,7 @@ def dictionary_of(raw: RawColumn, text_only: bool = False) -> tuple[np.ndarray, 
 def text_column(name: str, raw: RawColumn) -> Column:
     """A column of text (or mixed) cells, read as the CSV reader reads its cells.
 
-    Each distinct text is converted once; a column Arrow cannot hold goes cell by cell.
+    Each distinct text is converted once; mixed Python objects go cell by cell.
     """
     encoded = dictionary_of(raw, text_only=True)
     if encoded is None:
@@ -199,10 +220,7 @@ def codes_of(raw: RawColumn, blank: str) -> tuple[np.ndarray, list[str]]:
 
     A null or blank label is ``blank``; values whose labels are equal (1 and 1.0) share a code.
     """
-    encoded = dictionary_of(raw)
-    if encoded is None:
-        encoded = _python_dictionary(raw_cells(raw))
-    indices, distinct = encoded
+    indices, distinct = dictionary_of(raw)
     n = indices.shape[0]
     if n == 0:
         return indices, []
@@ -217,7 +235,7 @@ def codes_of(raw: RawColumn, blank: str) -> tuple[np.ndarray, list[str]]:
 
 
 def _python_dictionary(cells: list) -> tuple[np.ndarray, list]:
-    """``dictionary_of`` for cells Arrow cannot hold; keyed by type too (True is not 1)."""
+    """``dictionary_of`` in Python; cells are keyed by type too (True is not 1)."""
     first: dict = {}
     try:
         indices = np.fromiter((-1 if c is None else first.setdefault((type(c), c), len(first))

@@ -7,6 +7,7 @@ import math
 import subprocess
 import sys
 from pathlib import Path
+from unittest.mock import patch
 
 import numpy as np
 import pandas as pd
@@ -20,6 +21,7 @@ from rlplot.columns import require_column
 from rlplot.config import load_config
 from rlplot.errors import ColumnError, InputError
 from rlplot.io import read_tables
+from rlplot.io import frame_columns
 from rlplot.io.cells import column_from_cells
 from rlplot.io.frames import tables_from_data
 from rlplot.pipeline import merged_aliases, needed_columns, run_from_table
@@ -436,10 +438,15 @@ text = st.one_of(st.none(), st.sampled_from(["", " ", "null", "None", "n/a", "0.
                                              "inf", "nan", "abc", "true"]), st.text(max_size=4))
 
 
-@given(st.lists(text, max_size=30))
+@given(st.lists(text, max_size=30), st.booleans())
 @settings(max_examples=100, deadline=None)
-def test_text_columns_read_as_the_csv_reader_reads_cells_in_every_library(cells):
+def test_text_columns_read_as_the_csv_reader_reads_cells_in_every_library(cells, arrow):
     expected = column_from_cells("c", cells)
+    with patch.object(frame_columns, "use_arrow", lambda n: arrow):   # both ways of finding labels
+        check_text_columns(cells, expected)
+
+
+def check_text_columns(cells, expected):
     for data in (pd.DataFrame({"c": pd.Series(cells, dtype="string")}),
                  pd.DataFrame({"c": pd.Series(cells, dtype=object)}),
                  pl.DataFrame({"c": cells}, schema={"c": pl.String}),
@@ -465,13 +472,16 @@ run_cell = st.one_of(st.none(), st.sampled_from(["a", " b", "b", "", "1", "x y"]
                      st.sampled_from([1.0, 2.5, float("nan")]), st.booleans())
 
 
-@given(st.lists(run_cell, min_size=1, max_size=30), st.booleans())
-@settings(max_examples=100, deadline=None)
-def test_runs_split_by_their_labels_in_order_of_first_appearance(cells, as_text):
-    if as_text:   # text only: the Arrow path; mixed cells: cell by cell
+@given(st.lists(run_cell, min_size=1, max_size=30), st.booleans(), st.booleans())
+@settings(max_examples=150, deadline=None)
+def test_runs_split_by_their_labels_in_order_of_first_appearance(cells, as_text, arrow):
+    if as_text:   # text only: Arrow can take it; mixed cells: the Python pass
         cells = [None if c is None else str(c) for c in cells]
     labels = [reference_label(c) for c in cells]
-    tables = tables_from_data({"run": cells, "i": list(range(len(cells)))}, runs="run")
+    data = {"run": cells, "i": list(range(len(cells)))}
+    with patch.object(frame_columns, "use_arrow", lambda n: arrow):
+        tables = tables_from_data(data, runs="run")
+        assert [t.run for t in tables_from_data(pd.DataFrame(data), runs="run")] == [t.run for t in tables]
     assert [t.run for t in tables] == list(dict.fromkeys(labels))
     for table in tables:
         assert table.columns["i"].values.tolist() == [i for i, l in enumerate(labels) if l == table.run]
@@ -485,4 +495,15 @@ def test_the_cli_path_never_imports_narwhals_and_frames_import_no_frame_library(
             "import rlplot.io.frames, rlplot.frames_out\n"
             "assert 'narwhals' in sys.modules\n"
             "assert not {'pandas', 'polars', 'matplotlib'} & set(sys.modules), 'frames'\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_a_small_polars_frame_with_text_does_not_load_pyarrow():
+    # pyarrow's import costs more than the Python pass over a small column saves
+    code = ("import sys\nimport polars as pl\nfrom rlplot.io.frames import tables_from_data\n"
+            "frame = pl.DataFrame({'run': ['a', 'b', 'a'], 'note': ['1', 'x', None], 'acc': [1.0, 2.0, 3.0]})\n"
+            "tables = tables_from_data(frame, runs='run')\n"
+            "assert [t.run for t in tables] == ['a', 'b']\n"
+            "assert tables[0].columns['note'].values[0] == 1.0\n"
+            "assert 'pyarrow' not in sys.modules\n")
     subprocess.run([sys.executable, "-c", code], check=True)
