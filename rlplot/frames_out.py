@@ -1,11 +1,11 @@
 """Data out: plain columns -> a data frame of the library the user's data came in.
 
 A notebook user who passed a polars DataFrame gets polars back, pandas gets pandas, a
-pyarrow Table a pyarrow Table, and a dict (or records) a dict of numpy arrays. The
-columns go through one pyarrow Table (pyarrow is a core dependency) and narwhals'
-``from_arrow`` builds the user's library from it, so no library is special-cased.
-NaN in a float column is an empty cell (``--data-out`` writes none): it becomes null
-where the library has one (polars, pyarrow) and stays NaN in pandas and numpy.
+pyarrow Table a pyarrow Table, and a dict (or records) a dict of numpy arrays.
+narwhals' ``from_dict`` builds the user's library, so no library is special-cased
+(and a polars user's output does not load pyarrow). NaN in a float column is an
+empty cell (``--data-out`` writes none): it becomes null where the library has one
+(polars, pyarrow) and stays NaN in pandas and numpy.
 """
 from __future__ import annotations
 
@@ -34,26 +34,35 @@ def native_template(data: Any) -> Any:
 
 
 def _backend(native: Any) -> Any:
-    """The narwhals implementation to build the output with; None for a pyarrow Table."""
+    """The narwhals implementation to build the output with (a pyarrow Table when none fits)."""
     frame = nw.from_native(native, pass_through=True)
     if isinstance(frame, nw.DataFrame):
-        impl = frame.implementation
-    elif isinstance(frame, nw.LazyFrame) and frame.implementation is nw.Implementation.POLARS:
-        impl = frame.implementation   # a polars LazyFrame in: an eager polars DataFrame out
-    else:
-        return None   # another lazy engine or a PyCapsule exporter: a pyarrow Table
-    return None if impl is nw.Implementation.PYARROW else impl
+        return frame.implementation
+    if isinstance(frame, nw.LazyFrame) and frame.implementation is nw.Implementation.POLARS:
+        return frame.implementation   # a polars LazyFrame in: an eager polars DataFrame out
+    return nw.Implementation.PYARROW  # another lazy engine or a PyCapsule exporter
 
 
-def _arrow_column(values: ColumnValues):
-    import pyarrow as pa
-
+def _cells_and_type(values: ColumnValues) -> tuple[Any, Any]:
+    """A column as an array or Python cells (NaN -> None: an empty cell) and its narwhals dtype."""
     array = np.asarray(values)
-    if array.dtype.kind == "f":
-        return pa.array(array, from_pandas=True)   # NaN -> null
-    if array.dtype.kind in "USO":
-        return pa.array([None if v is None else str(v) for v in array.tolist()], type=pa.string())
-    return pa.array(array)
+    kind = array.dtype.kind
+    if kind == "f":
+        array = array.astype(np.float64, copy=False)
+        empty = np.isnan(array)
+        if not empty.any():
+            return array, nw.Float64()
+        if empty.all():   # no band: the whole column is empty
+            return [None] * array.shape[0], nw.Float64()
+        return [None if e else v for v, e in zip(array.tolist(), empty.tolist())], nw.Float64()
+    if kind in "iu":
+        return array.astype(np.int64, copy=False), nw.Int64()
+    if kind == "b":
+        return array, nw.Boolean()
+    cells = array.tolist()
+    if not {type(v) for v in cells} <= {str, type(None)}:
+        cells = [None if v is None else str(v) for v in cells]
+    return cells, nw.String()
 
 
 def frame_like(template: Any, columns: Mapping[str, ColumnValues]) -> Any:
@@ -68,13 +77,10 @@ def frame_like(template: Any, columns: Mapping[str, ColumnValues]) -> Any:
     native = native_template(template)
     if native is None:
         return {name: np.asarray(values) for name, values in columns.items()}
-    import pyarrow as pa
-
-    table = pa.table({name: _arrow_column(values) for name, values in columns.items()})
-    backend = _backend(native)
-    if backend is None:
-        return table
-    return nw.from_arrow(table, backend=backend).to_native()
+    typed = {name: _cells_and_type(values) for name, values in columns.items()}
+    return nw.from_dict({name: cells for name, (cells, _) in typed.items()},
+                        schema={name: dtype for name, (_, dtype) in typed.items()},
+                        backend=_backend(native)).to_native()
 
 
 def prepared_columns(prepared) -> dict[str, np.ndarray]:

@@ -3,6 +3,8 @@ from __future__ import annotations
 
 import csv
 import math
+import subprocess
+import sys
 
 import numpy as np
 import pandas as pd
@@ -111,3 +113,11 @@ def test_the_data_out_frame_holds_the_csvs_numbers_in_every_library(tmp_path, te
     for name in COLUMNS[2:]:   # null (polars, arrow) reads back as NaN, like the CSV's empty cell
         columns[name] = np.asarray(columns[name], dtype=np.float64)
     assert_columns_match_the_csv(columns, path)
+
+
+def test_polars_output_does_not_load_pyarrow():
+    code = ("import sys\nimport numpy as np, polars as pl\nfrom rlplot.frames_out import frame_like\n"
+            "out = frame_like(pl.DataFrame({'a': [1]}), {'run': np.array(['a'], dtype=object), 'x': np.array([np.nan])})\n"
+            "assert isinstance(out, pl.DataFrame) and out['x'].null_count() == 1\n"
+            "assert 'pyarrow' not in sys.modules\n")
+    subprocess.run([sys.executable, "-c", code], check=True)
