@@ -4,8 +4,13 @@
 collected, after keeping only the columns asked for), a pyarrow Table, any other
 frame narwhals knows or any Arrow PyCapsule exporter, a ``{name: array or list}``
 dict, a list of records, a list of any of these (one per run) or a ``{run: frame}``
-dict. Frames are read through narwhals, so no library is special-cased and none
-but narwhals is imported; it is imported only here, never on the CLI's path.
+dict. Frames are read through narwhals, so no library is special-cased; narwhals is
+imported only here, never on the CLI's path, and pyarrow only for a text column of a
+million rows or more (or when it is loaded already, as pandas 3 does).
+
+For the future ``rlplot.plot``: pass ``columns=pipeline.needed_columns(config, aliases)``
+and, when a name does not resolve, read again without ``columns`` so that the error
+lists every column (as ``pipeline._read_needed`` does for files).
 
 Wide form: one column per metric, one Table per run (``runs`` names the column whose
 values split the rows). Long form (``tag``/``value`` columns, as a TensorBoard scalar
