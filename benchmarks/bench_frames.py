@@ -59,9 +59,9 @@ else:
 from rlplot.config import load_config
 from rlplot.io import read_tables
 from rlplot.io.frames import tables_from_data
-from rlplot.pipeline import merged_aliases, needed_columns
+from rlplot.columns import merged_aliases, needed_columns
 config = load_config().config
-needed = needed_columns(config, merged_aliases(config))
+needed = needed_columns(config.data.x, [p.metric for p in config.panels], merged_aliases(config.data.aliases))
 
 def timed(call):
     times = []

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..data import Column, Notice, Table
 from .cells import unique_names
-from .fast import wants
+from ..columns import could_match
 from .pivot import wide_from_long
 
 _OPENER = "\x00opener"   # the pivot's wall-time column: the event that opened each row
@@ -83,7 +83,7 @@ def long_tables(groups: Sequence[np.ndarray], runs: Sequence[str | None], *, ste
     """One Table per run; ``groups[i]`` are run i's rows. ``wanted`` keeps only the matching tags."""
     keys = step_keys(step)
     if wanted is not None:
-        keep = np.array([wants(label, wanted) for label in tag_labels], dtype=bool)
+        keep = np.array([could_match(label, wanted) for label in tag_labels], dtype=bool)
         groups = [rows[keep[tag_codes[rows]]] if keep.size else rows[:0] for rows in groups]
     return [run_table(rows, step=step, keys=keys, values=values, tag_codes=tag_codes,
                       tag_labels=tag_labels, extras=extras, source=source, fmt=fmt, run=run,

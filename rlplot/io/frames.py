@@ -8,9 +8,9 @@ dict. Frames are read through narwhals, so no library is special-cased; narwhals
 imported only here, never on the CLI's path, and pyarrow only for a text column of a
 million rows or more (or when it is loaded already, as pandas 3 does).
 
-For the future ``rlplot.plot``: pass ``columns=pipeline.needed_columns(config, aliases)``
-and, when a name does not resolve, read again without ``columns`` so that the error
-lists every column (as ``pipeline._read_needed`` does for files).
+For the future ``rlplot.plot``: pass ``columns=columns.needed_columns(x, metrics, aliases)``
+and, when ``columns.resolves`` says a name does not resolve, read again without
+``columns`` so that the error lists every column (as ``runs.load._read_needed`` does).
 
 Wide form: one column per metric, one Table per run (``runs`` names the column whose
 values split the rows). Long form (``tag``/``value`` columns, as a TensorBoard scalar
@@ -26,11 +26,10 @@ from typing import Any, Iterable, Mapping, Sequence
 import narwhals.stable.v2 as nw
 import numpy as np
 
-from ..columns import ROLE_ALIASES, _columns_hint, find_column
+from ..columns import ROLE_ALIASES, _columns_hint, could_match, find_column
 from ..data import Column, Notice, Table
 from ..errors import ColumnError, InputError
 from .cells import unique_names
-from .fast import wants
 from .frame_columns import RawColumn, codes_of, column_from_raw
 from .frame_long import long_tables, take
 from .json_reader import flatten_record
@@ -48,7 +47,7 @@ class Layout:
     value: str | None = None
     step: str | None = None
     long: bool | None = None
-    wanted: frozenset[str] | None = None   # lower-case names as read_tables(columns=...) takes them
+    wanted: frozenset[str] | None = None   # lower-case names, aliases included (columns.could_match)
 
 
 @dataclass(frozen=True)
@@ -88,9 +87,10 @@ def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: s
                      long: bool | None = None, source: str = "<data>") -> tuple[Table, ...]:
     """Read in-memory data into one Table per run (see the module docstring for what it takes).
 
-    ``columns`` (names as ``find_column`` matches them, like ``read_tables(columns=...)``)
-    keeps only the matching columns, or tags in long form; None keeps them all. ``runs``
-    splits rows by that column's values (order of first appearance). Long form is used
+    ``columns`` (names with their aliases, as ``columns.needed_columns`` lists them for
+    ``read_tables``; matched by ``columns.could_match``) keeps only those columns, or
+    tags in long form; None keeps them all. ``runs`` splits rows by that column's
+    values (order of first appearance). Long form is used
     when ``tag`` is given, or ``long`` is True, or (``long`` None) the frame has tag,
     value and step columns; ``step`` names the step column (default: a step-like one).
     Run names: the ``runs`` values, ``run_<i>`` for the i-th frame of a list, a dict's keys.
@@ -261,7 +261,7 @@ def plan_of(opened: Opened, layout: Layout, source: str) -> Plan:
     structural = {n for n in (runs, tag, value, step) if n}
     # In long form the wanted names pick tags (in frame_long) and the other columns here.
     kept = list(opened.names) if layout.wanted is None else \
-        [n for n in opened.names if n in structural or wants(n, layout.wanted)]
+        [n for n in opened.names if n in structural or could_match(n, layout.wanted)]
     return Plan(long, runs, tag, value, step, kept)
 
 

@@ -17,14 +17,14 @@ import pyarrow.csv as pacsv
 import pytest
 from hypothesis import given, settings, strategies as st
 
-from rlplot.columns import require_column
+from rlplot.columns import merged_aliases, needed_columns, require_column
 from rlplot.config import load_config
 from rlplot.errors import ColumnError, InputError
 from rlplot.io import read_tables
 from rlplot.io import frame_columns
 from rlplot.io.cells import column_from_cells
 from rlplot.io.frames import tables_from_data
-from rlplot.pipeline import merged_aliases, needed_columns, run_from_table
+from rlplot.runs.load import run_from_table
 
 ROOT = Path(__file__).resolve().parents[2]
 SAMPLE_CSV = ROOT / "sample_runs" / "seed_like_run.csv"
@@ -73,7 +73,8 @@ def test_a_frame_read_from_a_csv_gives_the_csv_readers_table(tmp_path, library):
 def test_the_sample_run_cleans_to_the_same_series_as_from_the_file(library):
     config = load_config().config
     (from_file,) = read_tables(str(SAMPLE_CSV))
-    wanted = needed_columns(config, merged_aliases(config))
+    wanted = needed_columns(config.data.x, [p.metric for p in config.panels],
+                            merged_aliases(config.data.aliases))
     (table,) = tables_from_data(readers(SAMPLE_CSV)[library], columns=wanted)
     assert set(table.columns) == {"rl_flops", "accuracy", "avg_parallelism", "step"}
     expected = run_from_table(from_file, config, "seed")
@@ -490,7 +491,7 @@ def test_runs_split_by_their_labels_in_order_of_first_appearance(cells, as_text,
 # ---------------------------------------------------------------- import discipline
 
 def test_the_cli_path_never_imports_narwhals_and_frames_import_no_frame_library():
-    code = ("import sys\nimport rlplot.io, rlplot.pipeline\nfrom rlplot.cli import cli\n"
+    code = ("import sys\nimport rlplot.io, rlplot.pipeline, rlplot.runs.load\nfrom rlplot.cli import cli\n"
             "assert 'narwhals' not in sys.modules, 'cli'\n"
             "import rlplot.io.frames, rlplot.frames_out\n"
             "assert 'narwhals' in sys.modules\n"
