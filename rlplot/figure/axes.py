@@ -240,10 +240,10 @@ COUNT_UNITS = ((1e12, "T"), (1e9, "B"), (1e6, "M"), (1e3, "k"))   # short scale:
 
 
 def _shortest(value: float, step: float | None) -> str:
-    """``value`` with the fewest decimals (up to 6) that keep it within a millionth of ``step``
+    """``value`` with the fewest decimals (up to 15) that keep it within a millionth of ``step``
     (or of its own size) of the exact value."""
     tolerance = 1e-6 * (step if step else max(abs(value), 1e-300))
-    for decimals in range(7):
+    for decimals in range(16):
         if abs(round(value, decimals) - value) <= tolerance:
             break
     return f"{value:.{decimals}f}"
@@ -265,11 +265,20 @@ def count_label(value: float, step: float | None = None) -> str:
     return _shortest(value, step)
 
 
-class CountFormatter(ticker.Formatter):
+class _SpacingFormatter(ticker.Formatter):
+    """A formatter that keeps the tick locations it is given (``Formatter.locs`` is deprecated)."""
+
+    tick_locs: tuple = ()
+
+    def set_locs(self, locs):
+        self.tick_locs = tuple(float(v) for v in locs)
+
+
+class CountFormatter(_SpacingFormatter):
     """Tick labels as counts (``count_label``), decimals from the tick spacing."""
 
     def __call__(self, x, pos=None):
-        return count_label(float(x), _locs_step(self.locs))
+        return count_label(float(x), _locs_step(self.tick_locs))
 
 
 DURATION_UNITS = ((86400.0, "d"), (3600.0, "h"), (60.0, "min"), (1.0, "s"))
@@ -294,14 +303,13 @@ class DurationLocator(ticker.Locator):
         return np.arange(math.ceil(lo / step - 1e-9), math.floor(hi / step + 1e-9) + 1) * step
 
 
-class DurationFormatter(ticker.Formatter):
+class DurationFormatter(_SpacingFormatter):
     """Seconds in one unit for the whole axis: the largest that the ticks reach three times over."""
 
     def __call__(self, x, pos=None):
-        locs = self.locs if len(self.locs) else [x]
-        reach = max(abs(float(v)) for v in locs)
+        reach = max(abs(float(v)) for v in self.tick_locs or (x,))
         unit, suffix = next(((u, s) for u, s in DURATION_UNITS if reach >= 3 * u), (1.0, "s"))
-        step = _locs_step(self.locs)
+        step = _locs_step(self.tick_locs)
         return "0" if x == 0 else _shortest(float(x) / unit, step and step / unit) + suffix
 
 

@@ -23,6 +23,7 @@ from matplotlib import transforms
 from matplotlib.artist import Artist
 from matplotlib.collections import PathCollection
 from matplotlib.legend import Legend
+from matplotlib.transforms import Bbox
 
 CORNERS = ("upper left", "upper right", "lower left", "lower right")   # in order of preference
 OUTSIDE_GAP = 1.02            # axes fraction: where an outside-right legend starts (as before)
@@ -74,19 +75,31 @@ def _set_loc(legend: Legend, loc: str) -> None:
         legend._loc = Legend.codes[loc]
 
 
+def corner_boxes(legend: Legend, renderer=None) -> dict[str, Bbox]:
+    """The legend's box (display coordinates) in each of ``CORNERS``, from one measurement:
+    matplotlib pads a corner legend by the same amount on each side of its anchor box."""
+    _set_loc(legend, CORNERS[0])
+    box = legend.get_window_extent(renderer)
+    anchor = legend.get_bbox_to_anchor()
+    pad_x, pad_y = box.x0 - anchor.x0, anchor.y1 - box.y1
+    left, right = anchor.x0 + pad_x, anchor.x1 - pad_x - box.width
+    top, bottom = anchor.y1 - pad_y - box.height, anchor.y0 + pad_y
+    return {corner: Bbox.from_bounds(x, y, box.width, box.height) for corner, (x, y) in
+            zip(CORNERS, ((left, top), (right, top), (left, bottom), (right, bottom)))}
+
+
 def corner_counts(ax, legend: Legend, drawn_xy=None, renderer=None) -> list[int]:
     """Points (and crossing lines) under ``legend`` in each of ``CORNERS``, with the axes' current
-    geometry; ``drawn_xy`` (m, 2) in data coordinates, default: every point drawn in ``ax``."""
+    geometry. ``drawn_xy`` (m, 2) in data coordinates: only these points count; default: every
+    scatter marker and line vertex drawn in ``ax``, and every line crossing the box."""
     if drawn_xy is None:
-        points = drawn_points(ax)
+        points, paths = drawn_points(ax), _line_paths(ax)
     else:
         points = ax.transData.transform(np.asarray(drawn_xy, dtype=np.float64).reshape(-1, 2))
+        paths = []
     margin = _marker_radius(ax)
-    paths = _line_paths(ax)
     counts = []
-    for corner in CORNERS:
-        _set_loc(legend, corner)
-        box = legend.get_window_extent(renderer)
+    for box in corner_boxes(legend, renderer).values():
         crossing = sum(bool(path.intersects_bbox(box, filled=False)) for path in paths)
         counts.append(covered(box, points, margin) + crossing)
     return counts
@@ -111,7 +124,7 @@ class CornerKeeper(Artist):
 
     def draw(self, renderer):
         chosen = best_corner(corner_counts(self.ax, self.legend, self.drawn_xy, renderer))
-        _set_loc(self.legend, chosen)
+        _set_loc(self.legend, chosen)   # corner_counts measured it in the first corner
         self.stale = False
 
 
@@ -148,8 +161,9 @@ def place_legend(ax, style, figure_style, drawn_xy=None) -> Legend | None:
     """Draw the legend of a panel (``style``: its PanelStyle) where ``style.legend.loc`` says.
 
     ``auto``: the upper left if free, else a free corner, else outside (see the module).
-    ``drawn_xy`` (m, 2) in data coordinates: the points to keep free (default: every scatter
-    marker and line vertex drawn in ``ax``). Returns the Legend (None without entries).
+    ``drawn_xy`` (m, 2) in data coordinates: the only points to keep free (default: every
+    scatter marker and line vertex drawn in ``ax``, and the lines between them, re-read when
+    the figure is drawn). Returns the Legend (None without entries).
     """
     spec = style.legend
     size = spec.font_size or max(figure_style.font_size - 1, 1)
