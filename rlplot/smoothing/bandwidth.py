@@ -17,6 +17,7 @@ Deterministic (no randomness, ties go to the wider frac). No matplotlib.
 from __future__ import annotations
 
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 # Candidate fracs: an E-series from 1 % to 100 % of the points, so a chosen value reads well
 # ("frac=auto→0.012") and is exactly the value used.
@@ -50,16 +51,24 @@ def loo_errors(xc: np.ndarray, yc: np.ndarray, counts: np.ndarray, frac: float) 
     # statsmodels' window: slide right while x0 > (x[left] + x[left+k]) / 2.
     left = np.searchsorted(xc[:m - k] + xc[k:], 2.0 * xc, side="left") if k < m \
         else np.zeros(m, dtype=np.int64)
-    radius = np.maximum(xc - xc[left], xc[left + k - 1] - xc)
-    cols = left[:, None] + np.arange(k)
-    d = xc[cols] - xc[:, None]
+    rows = np.arange(m)
+    # Each bin's window as a row of k consecutive bins (windows of a sorted x are contiguous).
+    d = sliding_window_view(xc, k)[left] - xc[:, None]
+    radius = np.maximum(-d[:, 0], d[:, -1])
     with np.errstate(divide="ignore", invalid="ignore"):
-        u = np.minimum(np.abs(d) / np.where(radius > 0, radius, 1.0)[:, None], 1.0)
-    w = (1.0 - u ** 3) ** 3 * counts[cols]
-    w[cols == np.arange(m)[:, None]] = 0.0           # leave the bin itself out
-    s0, s1, s2 = w.sum(1), (w * d).sum(1), (w * d * d).sum(1)
-    wy = w * yc[cols]
-    sy, sdy = wy.sum(1), (wy * d).sum(1)
+        u = np.abs(d) * np.where(radius > 0, 1.0 / radius, 0.0)[:, None]
+    np.minimum(u, 1.0, out=u)
+    u *= u * u
+    np.subtract(1.0, u, out=u)
+    w = u * u * u                                     # tricube
+    w *= sliding_window_view(counts, k)[left]
+    own = rows - left                                 # the bin itself in its window (ties: maybe not)
+    inside = own < k
+    w[rows[inside], own[inside]] = 0.0                # leave the bin itself out
+    ys = sliding_window_view(yc, k)[left]
+    wd = w * d
+    s0, s1, s2 = w.sum(1), wd.sum(1), (wd * d).sum(1)
+    sy, sdy = (w * ys).sum(1), (wd * ys).sum(1)
     with np.errstate(divide="ignore", invalid="ignore"):
         det = s0 * s2 - s1 * s1
         line = det > 1e-12 * s0 * s2                  # else: a weighted mean (one x value)
