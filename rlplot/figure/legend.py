@@ -171,26 +171,23 @@ def place_legend(ax, style, figure_style, drawn_xy=None) -> Legend | None:
     if entries == 0:
         return None
     loc = spec.loc
-    if loc == "auto":
-        loc = "outside " + spec.outside if entries > spec.max_inside else "auto"
-    if loc == "outside right":
-        return _outside_right(ax, spec.frame, size, spec.columns)
-    if loc == "outside below":
-        return _outside_below(ax, spec.frame, size, spec.columns, entries)
+    if loc == "auto" and entries > spec.max_inside:
+        loc = "outside " + spec.outside
+    if loc.startswith("outside "):
+        return _outside(ax, loc, spec, size, entries)
     if loc != "auto":
         return _legend(ax, loc, spec.frame, size, spec.columns)
     legend = _legend(ax, CORNERS[0], spec.frame, size, spec.columns)
     counts = corner_counts(ax, legend, drawn_xy)
-    if min(counts) > 0:
+    if min(counts) > 0:   # no free corner: outside, decided now so the layout makes room
         legend.remove()
-        outside = "outside " + spec.outside
-        return place_legend(ax, _with_loc(style, outside), figure_style, drawn_xy)
+        return _outside(ax, "outside " + spec.outside, spec, size, entries)
     _set_loc(legend, best_corner(counts))
     ax.add_artist(CornerKeeper(ax, legend, drawn_xy))
     return legend
 
 
-def _with_loc(style, loc: str):
-    from dataclasses import replace
-
-    return replace(style, legend=replace(style.legend, loc=loc))
+def _outside(ax, loc: str, spec, size: float, entries: int) -> Legend:
+    if loc == "outside below":
+        return _outside_below(ax, spec.frame, size, spec.columns, entries)
+    return _outside_right(ax, spec.frame, size, spec.columns)
