@@ -12,7 +12,12 @@ Prints a Markdown table: median wall time of several runs for
     1,000,000 points, evaluated at 400 x values (``xvals``), as a share of the y range;
   * EMA / TWEMA / rolling / gaussian on 10,000,000 points, next to pandas' ``ewm``
     (adjust=True is TensorBoard's debiased EMA) and centred ``rolling`` when pandas is installed;
-  * the draw-time downsample of 1e6 / 1e7 points, next to tsdownsample when installed.
+  * ``frac: auto`` (cross-validated bandwidth) next to the fixed frac=0.2 on 10,000,000 points
+    (both panels), and the choice alone;
+  * the draw-time downsample of 1e6 / 1e7 points, next to tsdownsample when installed, and
+    the automatic legend place (three runs of 4,000 drawn points and their lines);
+  * with ``--e2e``: whole renders, also with ``--frac auto`` next to the default (``--rows N``
+    sets the log's size; 10,000,000 rows is the 10 % budget of docs/smoothing.md).
 pandas and tsdownsample are optional here and not dependencies of rlplot.
 """
 from __future__ import annotations
@@ -29,7 +34,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 
 from rlplot.data import Series  # noqa: E402
 from rlplot.figure.downsample import minmax_indices  # noqa: E402
-from rlplot.smoothing import smooth_series  # noqa: E402
+from rlplot.smoothing import choose_frac, smooth_series  # noqa: E402
 
 
 def timed(func, repeat: int, warm: bool = True) -> tuple[float, object]:
@@ -124,6 +129,53 @@ def bench_linear(n: int, repeat: int) -> list[str]:
     return lines
 
 
+def bench_auto_frac(n: int, repeat: int) -> list[str]:
+    """LOWESS with frac=auto versus the fixed default on both seed-like panels of n points."""
+    x, acc, par = seed_like(n)
+    series = [Series("accuracy", x, acc), Series("avg_parallelism", x, par)]
+    fixed, _ = timed(lambda: [smooth_series(s, "lowess", {"frac": 0.2}) for s in series], repeat)
+    auto, done = timed(lambda: [smooth_series(s, "lowess", {"frac": "auto"}) for s in series],
+                       repeat)
+    choose, _ = timed(lambda: [choose_frac(s.x, s.y) for s in series], repeat)
+    chosen = ", ".join(f"{s.name} {d.params['frac']:g}" for s, d in zip(series, done))
+    # The same fracs given by hand: what the fit itself costs at the chosen widths.
+    same, _ = timed(lambda: [smooth_series(s, "lowess", {"frac": d.params["frac"]})
+                             for s, d in zip(series, done)], repeat)
+    return [row(f"rlplot LOWESS frac=0.2, both panels, n={n:,}", fixed, "the default"),
+            row(f"rlplot LOWESS frac=auto, both panels, n={n:,}", auto,
+                f"{(auto / fixed - 1) * 100:+.1f} % over frac=0.2; chose {chosen}"),
+            row(f"rlplot LOWESS at those fracs given by hand, both panels, n={n:,}", same,
+                f"choosing costs {(auto / same - 1) * 100:+.1f} %"),
+            row(f"choose_frac alone, both panels, n={n:,}", choose,
+                f"{choose / fixed * 100:.1f} % of frac=0.2; 512 equal-count bins, 21 fracs, "
+                "leave-one-out")]
+
+
+def bench_legend(repeat: int) -> list[str]:
+    """Placing an auto legend: three runs of 4,000 scatter points and 4,000-vertex lines."""
+    from dataclasses import replace
+
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    from rlplot.config.schema import FigureStyle, PanelStyle
+    from rlplot.figure.legend import corner_counts, place_legend
+
+    fig = Figure(figsize=(6, 4.8), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    x = np.linspace(0, 1, 4000)
+    for run in range(3):
+        y = 10 * np.exp(-4 * x) + run + np.random.default_rng(run).normal(0, 0.2, 4000)
+        ax.scatter(x, y, s=14, label=f"run {run}")
+        ax.plot(x, y, label=f"run {run} smoothed")
+    style = replace(PanelStyle(), legend=replace(PanelStyle().legend, loc="auto"))
+    legend = place_legend(ax, style, FigureStyle())
+    seconds, _ = timed(lambda: corner_counts(ax, legend), repeat)
+    return [row("auto legend: count 24,000 drawn points and 3 lines under 4 corners", seconds,
+                "repeated at every draw (matplotlib's 'best' is not used)")]
+
+
 def bench_downsample(repeat: int, sizes) -> list[str]:
     lines = []
     for n in sizes:
@@ -161,9 +213,12 @@ fig.savefig(sys.argv[2], dpi=150)
 
 
 def bench_end_to_end(n: int, folder: Path) -> list[str]:
-    """rlplot render of an n-row CSV versus the pandas + statsmodels + matplotlib script."""
+    """rlplot render of an n-row CSV (frac 0.2 and auto) versus the pandas + statsmodels +
+    matplotlib script."""
     import subprocess
 
+    from rlplot.config import Config
+    from rlplot.config.schema import SmoothingSpec
     from rlplot.pipeline import prepare, render
 
     x, acc, par = seed_like(n)
@@ -175,6 +230,11 @@ def bench_end_to_end(n: int, folder: Path) -> list[str]:
     lines.append(row(f"rlplot prepare (read + clean + LOWESS both panels), {n:,}-row CSV", seconds))
     seconds, _ = timed(lambda: render([str(log)], [str(folder / "rlplot.png")]), 1, warm=False)
     lines.append(row(f"rlplot render to PNG, {n:,}-row CSV", seconds, "in-process"))
+    auto = Config(smoothing=SmoothingSpec(frac="auto"))
+    auto_seconds, _ = timed(lambda: render([str(log)], [str(folder / "auto.png")], auto), 1,
+                            warm=False)
+    lines.append(row(f"rlplot render to PNG with --frac auto, {n:,}-row CSV", auto_seconds,
+                     f"{(auto_seconds / seconds - 1) * 100:+.1f} % over the default render"))
     script = folder / "plain.py"
     script.write_text(PLAIN_SCRIPT)
     import importlib.util
@@ -194,17 +254,23 @@ def main() -> None:
     parser.add_argument("--repeat", type=int, default=5)
     parser.add_argument("--e2e", action="store_true",
                         help="also time whole renders against the plain pandas script")
+    parser.add_argument("--rows", type=int, default=None,
+                        help="rows of the --e2e log (default: 1,000,000; 100,000 with --quick)")
     args = parser.parse_args()
     lowess_n, linear_n = (100_000, 1_000_000) if args.quick else (1_000_000, 10_000_000)
     print("| what | median time | note |")
     print("|---|---|---|")
-    for line in (bench_lowess(lowess_n, args.repeat) + bench_linear(linear_n, args.repeat)
-                 + bench_downsample(args.repeat, (1_000_000, linear_n))):
-        print(line, flush=True)
+    for bench in (lambda: bench_lowess(lowess_n, args.repeat),
+                  lambda: bench_auto_frac(linear_n, args.repeat),
+                  lambda: bench_linear(linear_n, args.repeat),
+                  lambda: bench_downsample(args.repeat, (1_000_000, linear_n)),
+                  lambda: bench_legend(args.repeat)):
+        for line in bench():
+            print(line, flush=True)
     if args.e2e:
         import tempfile
         with tempfile.TemporaryDirectory() as folder:
-            for line in bench_end_to_end(lowess_n, Path(folder)):
+            for line in bench_end_to_end(args.rows or lowess_n, Path(folder)):
                 print(line, flush=True)
 
 

@@ -91,20 +91,31 @@ INSPECT_FORMATS = Registry("inspect format", (
 ))
 
 X_TICK_FORMATS = Registry("x tick format", (
+    Choice("auto", "from the x column: sci for FLOPs, count for steps and other counts, date for "
+           "Unix time, duration for elapsed seconds, else sci", target="rlplot.figure.axes:x_auto"),
     Choice("sci", "scientific notation with a shared ×10ⁿ offset (RL flops)",
            target="rlplot.figure.axes:x_sci"),
     Choice("eng", "engineering notation (200e18)", target="rlplot.figure.axes:x_eng"),
-    Choice("si", "SI prefixes (250k, 1.5M)", target="rlplot.figure.axes:x_si"),
+    Choice("si", "SI prefixes (250k, 1.5M, 3G, 200E)", target="rlplot.figure.axes:x_si"),
+    Choice("count", "counts as step counters show them: 250k, 1.5M, 2B (billion), 3T; plain "
+           "below 1,000", target="rlplot.figure.axes:x_count"),
+    Choice("date", "Unix seconds as UTC dates and times (concise; the date once, at the end)",
+           target="rlplot.figure.axes:x_date"),
+    Choice("duration", "seconds as a duration in the unit that reads best: 45s, 30min, 1.5h, 3d",
+           target="rlplot.figure.axes:x_duration"),
     Choice("plain", "plain numbers", target="rlplot.figure.axes:x_plain"),
     Choice("hidden", "no tick labels", target="rlplot.figure.axes:x_hidden"),
 ))
 
 Y_TICK_FORMATS = Registry("y tick format", (
-    Choice("auto", "plain numbers, scientific when very large or small",
+    Choice("auto", "count for count-like metrics (episode length, tokens) and integers from "
+           "10,000 up, else plain numbers, scientific when very large or small",
            target="rlplot.figure.axes:y_auto"),
     Choice("percent", "percent (0–1 or 0–100 data)", target="rlplot.figure.axes:y_percent"),
     Choice("plain", "plain numbers", target="rlplot.figure.axes:y_plain"),
     Choice("sci", "scientific notation", target="rlplot.figure.axes:y_sci"),
+    Choice("count", "counts: 250k, 1.5M, 2B (billion); plain below 1,000",
+           target="rlplot.figure.axes:y_count"),
 ))
 
 EXECUTORS = Registry("executor", (

@@ -20,8 +20,10 @@ from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BAN
 from ..registry import Registry
 from .paths import KeyPath
 
-LEGEND_LOCATIONS = ("upper left", "upper right", "lower left", "lower right", "upper center",
-                    "lower center", "center left", "center right", "center", "best", "outside right")
+LEGEND_LOCATIONS = ("auto", "upper left", "upper right", "lower left", "lower right", "upper center",
+                    "lower center", "center left", "center right", "center", "best", "outside right",
+                    "outside below")
+LEGEND_OUTSIDE = ("right", "below")
 LINE_STYLES = ("-", "--", ":", "-.", "solid", "dashed", "dotted", "dashdot")
 MARKERS = ("o", ".", "s", "^", "v", "D", "x", "+", "*", "d", "p", "h")
 LAYOUT_ENGINES = ("constrained", "tight", "none")
@@ -74,10 +76,17 @@ class LegendStyle:
     """The legend of a panel."""
 
     show: bool = opt(True, "draw a legend")
-    loc: str = opt("upper left", "legend location ('best' scans every point: slow on big logs)",
-                   choices=LEGEND_LOCATIONS)
+    loc: str = opt("upper left", "legend location; auto: the upper left when no drawn point is under it, "
+                           "else the free corner, else outside (legend.outside); 'best' scans every "
+                           "point: slow on big logs", choices=LEGEND_LOCATIONS)
     frame: bool = opt(True, "draw a frame around the legend")
     font_size: float | None = opt(None, "legend font size in points (default: figure.font_size - 1)", min=1, max=200)
+    max_inside: int = opt(6, "loc auto: with more entries than this the legend goes outside the axes",
+                          min=0)
+    outside: str = opt("right", "loc auto: where a legend that leaves the axes goes",
+                       choices=LEGEND_OUTSIDE)
+    columns: int | None = opt(None, "legend columns (default: 1; outside below: up to 4; outside "
+                                    "right: as many as keep it within the axes height)", min=1, max=50)
 
 
 @dataclass(frozen=True)
@@ -85,7 +94,9 @@ class SmoothingSpec:
     """How curves are smoothed: the method and every method's parameters."""
 
     method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS, kind="named")
-    frac: float = opt(0.2, "lowess: share of the points in each local fit", min=0, max=1, min_open=True)
+    frac: float | str = opt(0.2, "lowess: share of the points in each local fit, or 'auto': chosen "
+                                 "per series by cross-validation (docs/smoothing.md)",
+                            min=0, max=1, min_open=True)
     it: int = opt(0, "lowess: robustifying iterations (0 = plain least squares, fastest)", min=0, max=10)
     delta: float | str = opt("auto", "lowess: x distance within which fits are interpolated "
                                      "('auto' = 0.25 % of the x range above 5,000 points)", min=0)
@@ -122,7 +133,8 @@ class PanelStyle:
     title: str | None = opt(None, "panel title (default: '<metric> vs <x label>')")
     y_label: str | None = opt(None, "y axis label (default: the metric name)")
     label: str | None = opt(None, "legend label of the points (default: the y label)")
-    y_format: str = opt("auto", "y tick format: percent (0–1 or 0–100 data), plain, sci, auto",
+    y_format: str = opt("auto", "y tick format: percent (0–1 or 0–100 data), plain, sci, count "
+                                "(250k, 1.5M), auto (count for count-like metrics, else plain)",
                         choices=Y_TICK_FORMATS)
     y_min: float | None = opt(None, "lower y limit (default: data, rounded down to a gridline)")
     y_max: float | None = opt(None, "upper y limit (default: data, rounded up to a gridline)")
@@ -169,7 +181,9 @@ class FigureStyle:
     layout: str = opt("constrained", "layout engine", choices=LAYOUT_ENGINES)
     x_label: str | None = opt(None, "x axis label (default: 'RL flops' for a FLOPs column, else its name)")
     x_scale: str = opt("linear", "x axis scale", choices=AXIS_SCALES)
-    x_tick_format: str = opt("sci", "x tick labels", choices=X_TICK_FORMATS)
+    x_tick_format: str = opt("auto", "x tick labels; auto: sci for FLOPs, count (250k, 1.5M) for "
+                                     "steps and counts, date / duration for time columns",
+                             choices=X_TICK_FORMATS)
     x_min: float | None = opt(None, "lower x limit")
     x_max: float | None = opt(None, "upper x limit")
     grid: bool = opt(True, "draw major gridlines")

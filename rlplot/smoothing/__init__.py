@@ -7,7 +7,12 @@ x is sorted ascending and finite, arrays have shape (n,). Smoothing always sees 
 point; only drawing is downsampled. Nothing here imports matplotlib.
 
 Modules: ``method`` (what a method is, shared helpers), ``params`` (parameter checks),
-``lowess`` and ``lowess_engine``, ``ema`` (EMA, TWEMA), ``kernels`` (rolling, Gaussian, none).
+``lowess`` and ``lowess_engine``, ``bandwidth`` (``frac: auto`` by cross-validation),
+``ema`` (EMA, TWEMA), ``kernels`` (rolling, Gaussian, none), ``chosen`` (saying what ``auto`` chose).
+
+A parameter given as ``auto`` is resolved per series before smoothing; ``Smoothed.params``
+then holds the value used and, under ``AUTO_KEY``, the names that were chosen, so
+``describe`` says ``LOWESS frac=auto→0.05``.
 """
 from __future__ import annotations
 
@@ -15,6 +20,8 @@ import numpy as np
 
 from ..choices import PANEL_BANDS, SMOOTHING_METHODS
 from ..data import Notice, Series, Smoothed
+from .bandwidth import choose_frac
+from .chosen import AUTO_KEY, chosen_footnote, describe
 from .ema import EMA, TWEMA, smooth_ema, smooth_twema
 from .kernels import GAUSSIAN, NONE, ROLLING, smooth_gaussian, smooth_none, smooth_rolling
 from .lowess import LOWESS, smooth_lowess, statsmodels_lowess_kernel
@@ -45,7 +52,8 @@ def check_params(method: str, params: dict) -> None:
 def smooth_series(series: Series, method: str, params: dict, *, band: str = "none",
                   band_k: float = 2.0) -> Smoothed:
     """Smooth one series with a registered method (``params`` may hold other methods' keys too),
-    optionally with a band from ``PANEL_BANDS``; the notes about the window become ``Smoothed.notices``."""
+    optionally with a band from ``PANEL_BANDS``; the notes about the window become ``Smoothed.notices``.
+    ``auto`` parameters are chosen for this series; the band uses the same values."""
     entry = method_of(method)
     PANEL_BANDS.check(band)
     check_range("band", "band_k", band_k, is_number(band_k) and band_k >= 0, "a number >= 0")
@@ -53,6 +61,9 @@ def smooth_series(series: Series, method: str, params: dict, *, band: str = "non
     x, y = series.x, series.y
     if len(series) == 0:
         return Smoothed(x=x, y=y.copy(), method=method, params=used)
+    chosen: tuple[str, ...] = ()
+    if entry.resolve:
+        used, chosen = entry.resolve(x, y, used)
     smoothed = entry.func(x, y, **used)
     notes = entry.notes(x, y, **used) if entry.notes else ()
     low = high = None
@@ -60,20 +71,13 @@ def smooth_series(series: Series, method: str, params: dict, *, band: str = "non
         low, high = PANEL_BANDS.load(band)(x, y, smoothed, entry, used, float(band_k))
         if method == "none":
             notes += (f"band: {band} with smoothing 'none' has zero width",)
-    return Smoothed(x=x, y=smoothed, method=method, params=used, band_low=low, band_high=high,
+    shown = {**used, AUTO_KEY: chosen} if chosen else used
+    return Smoothed(x=x, y=smoothed, method=method, params=shown, band_low=low, band_high=high,
                     notices=tuple(Notice(f"{series.name}: {n}") for n in notes))
-
-
-def describe(method: str, params: dict) -> str:
-    """A short human description such as ``LOWESS frac=0.2`` (the label comes from the registry)."""
-    if method not in SMOOTHING_METHODS:   # an aggregate's curve ("mean") names no smoothing method
-        return method
-    shown = " ".join(f"{k}={params[k]}" for k in method_of(method).params
-                     if k in params and params[k] is not None)
-    return f"{SMOOTHING_METHODS[method].title} {shown}".strip()
 
 
 __all__ = ["Method", "LOWESS", "EMA", "TWEMA", "ROLLING", "GAUSSIAN", "NONE", "method_of",
            "check_params", "smooth_series", "residual_band", "describe", "smooth_lowess",
+           "choose_frac", "chosen_footnote", "AUTO_KEY",
            "smooth_ema", "smooth_twema", "smooth_rolling", "smooth_gaussian", "smooth_none",
            "statsmodels_lowess_kernel"]

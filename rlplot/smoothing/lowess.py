@@ -1,10 +1,12 @@
-"""LOWESS: statsmodels' compiled kernel up to 20,000 points, rlplot's engine above and for a bandwidth."""
+"""LOWESS: statsmodels' compiled kernel up to 20,000 points, rlplot's engine above and for a bandwidth;
+``frac='auto'`` is chosen per series by cross-validation (``bandwidth.choose_frac``)."""
 from __future__ import annotations
 
 import functools
 
 import numpy as np
 
+from .bandwidth import DEFAULT_FRAC, choose_frac
 from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta
 from .method import Method, on_finite, span
 from .params import check_range, is_integer, is_number
@@ -16,7 +18,7 @@ def lowess_notes(x, y, *, frac=0.2, it=0, delta="auto", bandwidth=None) -> tuple
     if bandwidth is not None and n > 1 and bandwidth > span(x):
         return (f"lowess: bandwidth={bandwidth:g} is wider than the x range ({span(x):g}); "
                 "the curve is close to a straight line fit",)
-    if bandwidth is None and n >= 3 and int(frac * n + 1e-10) < 3:
+    if bandwidth is None and n >= 3 and is_number(frac) and int(frac * n + 1e-10) < 3:
         return (f"lowess: frac={frac:g} leaves fewer than 3 of {n} points in each fit; "
                 "the curve follows the raw points",)
     return ()
@@ -24,7 +26,8 @@ def lowess_notes(x, y, *, frac=0.2, it=0, delta="auto", bandwidth=None) -> tuple
 
 def check_lowess(frac, it, delta, bandwidth) -> None:
     """Raise the ConfigError of the first LOWESS parameter out of range."""
-    check_range("lowess", "frac", frac, is_number(frac) and 0 < frac <= 1, "0 < frac <= 1")
+    check_range("lowess", "frac", frac, frac == "auto" or (is_number(frac) and 0 < frac <= 1),
+                "0 < frac <= 1, or 'auto' (chosen by cross-validation)")
     check_range("lowess", "it", it, is_integer(it) and 0 <= it <= 10, "an integer 0..10")
     check_range("lowess", "delta", delta, delta == "auto" or (is_number(delta) and delta >= 0),
                 "'auto' or a number >= 0 (x units)")
@@ -40,18 +43,35 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
     Up to 20,000 points with ``frac`` this is statsmodels' ``lowess``; above, and for
     ``bandwidth``, rlplot's engine (same regression; above 20,000 points it sums
     pre-binned moments, >= 256 bins per window; see docs/smoothing.md).
-    ``delta='auto'``: see ``lowess_engine.resolve_delta``.
+    ``delta='auto'``: see ``lowess_engine.resolve_delta``; ``frac='auto'``: see ``bandwidth``.
     """
     check_lowess(frac, it, delta, bandwidth)
 
     def fit(xs, ys):
         if len(xs) < 3 or span(xs) == 0:
             return ys.copy()
+        frac_used = auto_frac(xs, ys, bandwidth) if frac == "auto" else frac
         if bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE:
-            return _statsmodels_lowess(xs, ys, frac, it, delta)
-        return fit_lowess(xs, ys, frac=float(frac), it=int(it), delta=delta,
+            return _statsmodels_lowess(xs, ys, frac_used, it, delta)
+        return fit_lowess(xs, ys, frac=float(frac_used), it=int(it), delta=delta,
                           bandwidth=None if bandwidth is None else float(bandwidth))
     return on_finite(x, y, fit)
+
+
+def auto_frac(x: np.ndarray, y: np.ndarray, bandwidth=None) -> float:
+    """The frac ``frac='auto'`` means for finite, sorted x, y (n,); unused (0.2) beside a bandwidth."""
+    return DEFAULT_FRAC if bandwidth is not None else choose_frac(x, y)
+
+
+def resolve_lowess(x: np.ndarray, y: np.ndarray, params: dict) -> tuple[dict, tuple[str, ...]]:
+    """``params`` with ``frac='auto'`` replaced by the frac chosen for this series, and the names
+    chosen (``("frac",)``, or ``()`` when nothing was auto or a bandwidth makes frac unused)."""
+    if params.get("frac") != "auto":
+        return params, ()
+    finite = np.isfinite(y)
+    bandwidth = params.get("bandwidth")
+    chosen = auto_frac(np.asarray(x, dtype=np.float64)[finite], np.asarray(y)[finite], bandwidth)
+    return {**params, "frac": chosen}, (() if bandwidth is not None else ("frac",))
 
 
 def _statsmodels_lowess(x: np.ndarray, y: np.ndarray, frac, it, delta) -> np.ndarray:
@@ -95,4 +115,4 @@ def statsmodels_lowess_kernel():
     return lowess
 
 
-LOWESS = Method(smooth_lowess, ("frac", "it", "delta", "bandwidth"), lowess_notes)
+LOWESS = Method(smooth_lowess, ("frac", "it", "delta", "bandwidth"), lowess_notes, resolve_lowess)

@@ -3,7 +3,8 @@
 A method's function takes ``(x, y, **params)`` with x sorted ascending and finite,
 arrays of shape (n,), and returns the smoothed y, shape (n,). Its notes function says,
 without smoothing, when the parameters make little sense for a series (a window
-longer than the data...). The method's name, help and label live in
+longer than the data...). Its resolve function, if any, replaces parameters given as
+``auto`` by the values chosen for a series (LOWESS's ``frac: auto``). The method's name, help and label live in
 ``rlplot.choices.SMOOTHING_METHODS``; this module holds no list of methods.
 """
 from __future__ import annotations
@@ -16,11 +17,13 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Method:
-    """One smoothing method: its function, the parameters it reads, and its notes about a series."""
+    """One smoothing method: its function, the parameters it reads, its notes about a series, and
+    how it resolves ``auto`` parameters for a series (``(x, y, params) -> (params, chosen names)``)."""
 
     func: Callable[..., np.ndarray]
     params: tuple[str, ...]
     notes: Callable[..., tuple[str, ...]] | None = None
+    resolve: Callable[..., tuple[dict, tuple[str, ...]]] | None = None
 
     def used(self, params: Mapping) -> dict:
         """The entries of ``params`` this method reads (a config holds every method's keys)."""

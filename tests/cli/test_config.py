@@ -33,7 +33,7 @@ ERROR_CASES = {
                      ":3: panels[0].scatter.alpha: 2 is out of range (allowed: >= 0 and <= 1)"),
     "bad choice": ("figure:\n  x_tick_format: SI\n",
                    ":2: figure.x_tick_format: 'SI' is not allowed (did you mean 'si'? choose one of: "
-                   "sci, eng, si, plain, hidden)"),
+                   "auto, sci, eng, si, count, date, duration, plain, hidden)"),
     "bad rc": ("rc:\n  lines.linewidth: thick\n", ":2: rc.lines.linewidth: 'thick' is not allowed"),
     "syntax": ("figure:\n  width: 4\n   height: 3\n", ":3: YAML syntax error, column 10:"),
     "python tag": ("figure:\n  suptitle: !!python/name:os.system\n",

@@ -66,8 +66,11 @@ def test_starter_loads_back_to_the_defaults(tmp_path):
 
 def test_starter_puts_help_and_allowed_values_above_each_option():
     lines = starter_yaml(["header"]).splitlines()
-    index = lines.index("  x_tick_format: sci")
-    assert lines[index - 1] == "  # x tick labels [sci, eng, si, plain, hidden]"
+    index = lines.index("  x_scale: linear")
+    assert lines[index - 1] == "  # x axis scale [linear, log]"
+    index = lines.index("  x_tick_format: auto")
+    assert lines[index - 1].startswith("  # x tick labels; auto: ")
+    assert lines[index - 1].endswith(" [auto, sci, eng, si, count, date, duration, plain, hidden]")
 
 
 def test_show_sources_end_each_value_with_where_it_came_from():

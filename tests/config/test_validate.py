@@ -122,6 +122,26 @@ def test_delta_takes_auto_or_a_number():
     assert load_config(sets=["smoothing.delta=3"]).config.smoothing.delta == 3.0
 
 
+def test_frac_takes_auto_or_a_share_and_nothing_else():
+    assert load_config(sets=["smoothing.frac=auto"]).config.smoothing.frac == "auto"
+    loaded = load_config(sets=["panels.0.smoothing.frac=auto"]).config
+    assert loaded.panels[0].smoothing.frac == "auto" and loaded.smoothing.frac == 0.2
+    (message,) = messages("default", sets=["smoothing.frac=fast"])
+    assert "smoothing.frac: 'fast' is not allowed" in message and "'auto' or a number" in message
+
+
+def test_legend_placement_options_are_checked():
+    legend = load_config(sets=["panels.*.legend.loc=auto", "panels.0.legend.max_inside=3",
+                               "panels.0.legend.outside=below", "panels.0.legend.columns=2"]
+                         ).config.panels[0].legend
+    assert (legend.loc, legend.max_inside, legend.outside, legend.columns) == ("auto", 3, "below", 2)
+    assert messages("default", sets=["panels.0.legend.loc=outside below"]) == []
+    (bad_side,) = messages("default", sets=["panels.0.legend.outside=left"])
+    assert "right, below" in bad_side
+    (bad_columns,) = messages("default", sets=["panels.0.legend.columns=0"])
+    assert "panels[0].legend.columns: 0 is out of range" in bad_columns
+
+
 def test_invalid_values_leave_defaults_in_the_built_config(tmp_path):
     cfg = write(tmp_path / "x.yaml", "figure: {dpi: 5, width: 6}\n")
     config, problems = resolve(config_layers([str(cfg)]))

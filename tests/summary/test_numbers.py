@@ -53,3 +53,21 @@ def test_a_threshold_naming_no_panel_lists_the_metrics():
     with pytest.raises(ConfigError, match="no panel shows 'loss'") as info:
         summarize(prepare([str(SAMPLE_JSONL)]), [parse_threshold("loss=1")])
     assert "accuracy" in str(info.value)
+
+
+def test_an_auto_frac_is_reported_with_the_value_chosen_for_each_panel():
+    import json
+    import re
+
+    from rlplot.config.schema import Config, SmoothingSpec
+    from rlplot.pipeline import prepare
+    from rlplot.summary import to_json, to_text
+
+    result = summarize(prepare([str(SAMPLE_JSONL)], Config(smoothing=SmoothingSpec(frac="auto"))))
+    chosen = [m.smoothing for m in result.runs[0].metrics]
+    assert all(re.fullmatch(r"LOWESS frac=auto→0?\.?[0-9.]+ it=0 delta=auto", text) for text in chosen)
+    reported = [m["smoothing"] for m in json.loads(to_json(result))["runs"][0]["metrics"]]
+    assert reported == chosen
+    assert all(f"smoothed ({text})" in to_text(result) for text in chosen)
+    fixed = summarize(prepare([str(SAMPLE_JSONL)]))
+    assert fixed.runs[0].metrics[0].smoothing == "LOWESS frac=0.2 it=0 delta=auto"
