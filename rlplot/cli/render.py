@@ -10,6 +10,20 @@ from ..config.schema import option_help
 from . import options as opt
 from .command import Command
 
+class FracType(click.ParamType):
+    """``--frac``: a number, or ``auto`` (chosen by cross-validation; see docs/smoothing.md)."""
+
+    name = "frac"
+
+    def convert(self, value, param, ctx):
+        if isinstance(value, float) or str(value).strip().lower() == "auto":
+            return value if isinstance(value, float) else "auto"
+        try:
+            return float(value)
+        except ValueError:
+            self.fail(f"{value!r} is neither a number nor 'auto'", param, ctx)
+
+
 # Each dedicated flag and the config key it sets: the flags form the top config layer.
 FLAG_KEYS = {
     "x": "data.x", "restarts": "data.restarts", "duplicates": "data.duplicates",
@@ -59,7 +73,7 @@ def _smooth_help() -> str:
 @opt.config_options
 @opt.log_options
 @click.option("--smooth", metavar="METHOD", help=_smooth_help())
-@click.option("--frac", type=float, help=option_help("smoothing.frac"))
+@click.option("--frac", type=FracType(), metavar="F|auto", help=option_help("smoothing.frac"))
 @click.option("--ema-weight", type=float, help=option_help("smoothing.weight"))
 @click.option("--dpi", type=int, help=option_help("figure.dpi"))
 @click.option("--width", type=float, help=option_help("figure.width"))

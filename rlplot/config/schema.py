@@ -76,7 +76,7 @@ class LegendStyle:
     """The legend of a panel."""
 
     show: bool = opt(True, "draw a legend")
-    loc: str = opt("upper left", "legend location; auto: the upper left when no drawn point is under it, "
+    loc: str = opt("auto", "legend location; auto: the upper left when no drawn point is under it, "
                            "else the free corner, else outside (legend.outside); 'best' scans every "
                            "point: slow on big logs", choices=LEGEND_LOCATIONS)
     frame: bool = opt(True, "draw a frame around the legend")

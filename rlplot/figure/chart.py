@@ -4,6 +4,8 @@ from __future__ import annotations
 import contextlib
 
 from ..config.schema import Config
+from ..smoothing.chosen import chosen_footnote
+from .axes import resolve_x_format
 from .layout import make_figure
 from .panels import Trace, draw_panel
 from .text import LOGGED_BAND_LABEL, plain_text
@@ -85,14 +87,36 @@ def _pooled(runs, members, index):
     return Series(runs[members[0]].series[index].name, xs[order], ys[order])
 
 
+def x_tick_format(prepared, config: Config) -> str:
+    """``figure.x_tick_format`` resolved for the x column the runs share (``auto``: by its role)."""
+    from ..columns import is_flops, merged_aliases
+
+    first = prepared.runs[0].series[0] if prepared.runs and prepared.runs[0].series else None
+    name = first.x_name if first is not None else None
+    flops = name is not None and is_flops(name, merged_aliases(config.data.aliases))
+    return resolve_x_format(config.figure.x_tick_format, name, flops,
+                            values=first.x if first is not None else None)
+
+
+def chart_footnote(prepared, config: Config) -> str | None:
+    """The text under the panels: the config's, else what the pipeline and smoothing say."""
+    if config.figure.footnote:
+        return config.figure.footnote
+    names = [s.name for s in prepared.runs[0].series] if prepared.runs else []
+    curves = [*prepared.smoothed, *(g.curves for g in prepared.groups if g.curves)]
+    parts = [prepared.footnote, chosen_footnote(curves, names)]
+    return " · ".join(p for p in parts if p) or None
+
+
 def draw_chart(prepared, config: Config):
     """Create the figure and draw every panel of ``prepared``; returns the Figure."""
     fig, axes = make_figure(len(prepared.panels), config.figure,
-                            footnote=config.figure.footnote or prepared.footnote)
+                            footnote=chart_footnote(prepared, config))
+    x_format = x_tick_format(prepared, config)
     for index, ax in enumerate(axes):
         traces = traces_for_panel(prepared, index, config)
-        draw_panel(ax, traces, prepared.panels[index], config.figure,
-                   x_label=prepared.x_label, rasterize_above=config.output.rasterize_above)
+        draw_panel(ax, traces, prepared.panels[index], config.figure, x_label=prepared.x_label,
+                   rasterize_above=config.output.rasterize_above, x_format=x_format)
         if prepared.panels[index].annotate:
             from .annotate import annotate_traces
             annotate_traces(ax, traces, prepared.panels[index],

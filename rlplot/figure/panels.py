@@ -7,8 +7,9 @@ import numpy as np
 
 from ..config.schema import FigureStyle, PanelStyle
 from ..data import Series, Smoothed, percent_scale
-from .axes import snapped_limits, x_formatter, y_formatter
+from .axes import resolve_y_format, set_x_format, snapped_limits, x_formatter, y_formatter
 from .downsample import minmax_indices, scatter_indices
+from .legend import place_legend
 
 
 # Vertices of a drawn line (its envelope is kept): smooth curves need far fewer, and
@@ -49,8 +50,11 @@ def _bounds(traces: list[Trace]) -> tuple[float, float]:
 
 
 def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, *, x_label: str,
-               rasterize_above: int):
-    """Draw the points (downsampled, extremes kept), bands and smoothed line of every trace; format the axes."""
+               rasterize_above: int, x_format: str | None = None):
+    """Draw the points (downsampled, extremes kept), bands and smoothed line of every trace; format the axes.
+
+    ``x_format``: the x tick format resolved for this x column (default: ``figure.x_tick_format``).
+    """
     for trace in traces:
         _draw_trace(ax, trace, style, rasterize_above)
     ax.set_title(style.title, fontsize=figure.title_size)
@@ -61,7 +65,7 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
     ax.set_yscale(style.y_scale)
     _format_y(ax, traces, style)
     if figure.x_scale == "linear":
-        ax.xaxis.set_major_formatter(x_formatter(figure.x_tick_format))
+        set_x_format(ax.xaxis, x_format or figure.x_tick_format)
     elif figure.x_tick_format == "hidden":
         ax.xaxis.set_major_formatter(x_formatter("hidden"))
     if figure.x_min is not None or figure.x_max is not None:
@@ -70,7 +74,7 @@ def draw_panel(ax, traces: list[Trace], style: PanelStyle, figure: FigureStyle, 
         ax.grid(True, which="major", linewidth=0.6, alpha=0.5, zorder=0)
         ax.set_axisbelow(True)
     if style.legend.show and any(t.point_label or t.line_label for t in traces):
-        _legend(ax, style, figure)
+        place_legend(ax, style, figure)
     return ax
 
 
@@ -109,9 +113,11 @@ def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
     lo, hi = _bounds(traces)
     raw = [t.series.y for t in traces if t.series is not None] or [t.smoothed.y for t in traces]
     scale = percent_scale(*raw) if style.y_format == "percent" else 1.0
+    metric = next((t.series.name for t in traces if t.series is not None), style.metric)
+    kind = resolve_y_format(style.y_format, metric, np.concatenate(raw) if raw else None)
     if style.y_scale != "linear":
-        if style.y_format != "auto":
-            ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale))
+        if kind != "auto":
+            ax.yaxis.set_major_formatter(y_formatter(kind, scale))
         ax.set_ylim(style.y_min, style.y_max)
         return
     step = style.y_tick_step
@@ -121,14 +127,6 @@ def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
     low = style.y_min if style.y_min is not None else low
     high = style.y_max if style.y_max is not None else high
     ax.yaxis.set_major_locator(locator)
-    ax.yaxis.set_major_formatter(y_formatter(style.y_format, scale, span=high - low))
+    ax.yaxis.set_major_formatter(y_formatter(kind, scale, span=high - low))
     ax.set_ylim(low, high)
 
-
-def _legend(ax, style: PanelStyle, figure: FigureStyle) -> None:
-    size = style.legend.font_size or max(figure.font_size - 1, 1)
-    if style.legend.loc == "outside right":
-        ax.legend(loc="upper left", bbox_to_anchor=(1.02, 1.0), frameon=style.legend.frame,
-                  fontsize=size, borderaxespad=0)
-    else:
-        ax.legend(loc=style.legend.loc, frameon=style.legend.frame, fontsize=size)

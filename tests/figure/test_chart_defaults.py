@@ -1,0 +1,64 @@
+"""The chart's automatic choices, through a real render: legend place, tick labels, chosen bandwidth."""
+from __future__ import annotations
+
+import numpy as np
+
+from rlplot.config import load_config
+from rlplot.pipeline import render
+
+from ..conftest import SAMPLE_JSONL, write_jsonl
+
+
+def _render(path, tmp_path, *layers, sets=()):
+    config = load_config(list(layers), list(sets)).config
+    return render([str(path)], [str(tmp_path / "fig.png")], config).figure
+
+
+def _drawn_points_under_legend(ax) -> int:
+    box = ax.get_legend().get_window_extent()
+    xy = np.vstack([ax.transData.transform(c.get_offsets()) for c in ax.collections]
+                   + [ax.transData.transform(line.get_xydata()) for line in ax.lines])
+    return int(np.sum((xy[:, 0] >= box.x0) & (xy[:, 0] <= box.x1)
+                      & (xy[:, 1] >= box.y0) & (xy[:, 1] <= box.y1)))
+
+
+def test_a_falling_curve_keeps_every_drawn_point_clear_of_the_legend(tmp_path):
+    steps = np.arange(0, 200_000, 2_000)
+    loss = 1.0 - 0.9 * (steps / steps[-1]) ** 0.5   # falls from the upper left corner
+    log = write_jsonl(tmp_path / "loss.jsonl", [{"step": int(s), "loss": float(v)}
+                                                for s, v in zip(steps, loss)])
+    fig = _render(log, tmp_path, sets=["panels=[{metric: loss}]"])
+    fig.canvas.draw()
+    ax = fig.axes[0]
+    assert _drawn_points_under_legend(ax) == 0
+    assert ax.get_legend()._loc != 2        # not the upper left (2), which the curve fills
+
+
+def test_the_seed_sample_keeps_its_legend_at_the_upper_left(tmp_path):
+    fig = _render(SAMPLE_JSONL, tmp_path)
+    fig.canvas.draw()
+    assert [ax.get_legend()._loc for ax in fig.axes] == [2, 2]
+
+
+def test_step_columns_get_count_ticks_and_flops_keep_scientific_ones(tmp_path):
+    log = write_jsonl(tmp_path / "r.jsonl", [{"global_step": s, "reward": s % 7}
+                                             for s in range(0, 1_500_000, 10_000)])
+    fig = _render(log, tmp_path, sets=["panels=[{metric: reward}]"])
+    fig.canvas.draw()
+    labels = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert {"400k", "800k", "1.2M"} <= set(labels) and not any("e" in t for t in labels)
+    seed = _render(SAMPLE_JSONL, tmp_path)
+    seed.canvas.draw()
+    offset = seed.axes[0].xaxis.get_major_formatter().get_offset()
+    assert "10^{21}" in offset or "10^{20}" in offset
+
+
+def test_frac_auto_says_in_the_footnote_what_it_chose(tmp_path, invoke):
+    out = tmp_path / "auto.png"
+    result = invoke("render", SAMPLE_JSONL, "--frac", "auto", "-o", out, "-q")
+    assert result.exit_code == 0, result.output
+    fig = render([str(SAMPLE_JSONL)], [], load_config([], ["smoothing.frac=auto"]).config).figure
+    footnotes = [t.get_text() for t in fig.texts]
+    assert any("frac=auto→" in text for text in footnotes), footnotes
+    bad = invoke("render", SAMPLE_JSONL, "--frac", "wide", "-o", out)
+    assert bad.exit_code == 2 and "neither a number nor 'auto'" in bad.output
