@@ -27,7 +27,8 @@ def test_a_falling_curve_keeps_every_drawn_point_clear_of_the_legend(tmp_path):
     loss = 1.0 - 0.9 * (steps / steps[-1]) ** 0.5   # falls from the upper left corner
     log = write_jsonl(tmp_path / "loss.jsonl", [{"step": int(s), "loss": float(v)}
                                                 for s, v in zip(steps, loss)])
-    fig = _render(log, tmp_path, sets=["panels=[{metric: loss}]"])
+    # y_max close above the first point: the curve really fills the upper left corner
+    fig = _render(log, tmp_path, sets=["panels=[{metric: loss, y_max: 1.02}]"])
     fig.canvas.draw()
     ax = fig.axes[0]
     assert _drawn_points_under_legend(ax) == 0
