@@ -13,7 +13,7 @@ from typing import Sequence
 import numpy as np
 from matplotlib import ticker
 
-from ..stats.choices import AGGREGATE_METRICS, PROFILE_KINDS
+from ..choices import AGGREGATE_METRICS, PROFILE_KINDS
 from ..stats.results import Curves, Improvements, IntervalEstimates, Profiles
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.

@@ -14,7 +14,7 @@ from ..aggregate import common_grid, on_grid
 from ..data import Notice, Run, Series
 from ..errors import InputError
 from .bootstrap import chunks, percentile_interval, resample_index, streams
-from .choices import AGGREGATE_METRICS
+from ..choices import AGGREGATE_METRICS
 from .engine import check_settings
 from .normalize import Normalizer
 from .results import Curves
