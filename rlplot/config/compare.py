@@ -20,8 +20,8 @@ def _width(default: str):
     return opt(None, f"width in inches (default: {default})", min=1, max=100)
 
 
-def _height():
-    return opt(None, "height in inches (default: figure.height)", min=1, max=100)
+def _height(default: str = "figure.height"):
+    return opt(None, f"height in inches (default: {default})", min=1, max=100)
 
 
 def _title():
@@ -37,7 +37,7 @@ class IntervalsFigure:
     gamma: float = opt(1.0, "optimality gap threshold: the normalized score that counts as solved",
                        min=-1e12, max=1e12)
     width: float | None = _width("figure.width")
-    height: float | None = _height()
+    height: float | None = _height("1 + 0.45 per algorithm, at most figure.height")
     title: str | None = _title()
 
 
@@ -62,7 +62,7 @@ class ImprovementFigure:
     pairs: tuple[str, ...] = opt(("first",), "pairs (X, Y): first (the first algorithm against each "
                                              "other), all (every pair), or items X:Y")
     width: float | None = _width(_HALF)
-    height: float | None = _height()
+    height: float | None = _height("1 + 0.45 per pair, at most figure.height")
     title: str | None = _title()
 
 
