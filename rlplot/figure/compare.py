@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from matplotlib import ticker
+from matplotlib import rcParams, ticker
 
 from ..choices import AGGREGATE_METRICS, PROFILE_KINDS
 from ..stats.results import Curves, Improvements, IntervalEstimates, Profiles
@@ -60,8 +60,9 @@ def _interval_bars(ax, rows: Sequence[float], low, high, point, colors, style: C
         ax.barh(y, float(hi - lo), left=float(lo), height=style.bar_height, color=color,
                 alpha=style.bar_alpha)
     half = style.bar_height / 2
+    # The text colour of the active style: black by default, light on a dark preset.
     ax.vlines(np.asarray(point, dtype=float), np.asarray(rows) - half, np.asarray(rows) + half,
-              colors="k", linewidth=1.5, alpha=0.8)
+              colors=rcParams["axes.labelcolor"], linewidth=1.5, alpha=0.8)
 
 
 def draw_interval_estimate(ax, result: IntervalEstimates, metric: str, style: CompareStyle,
