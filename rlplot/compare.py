@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Mapping, Sequence
 
 from .columns import merged_aliases
+from .config.compare import parse_layout
 from .config.paths import KeyPath, nearest
 from .config.schema import Config
 from .data import Notice, Run
@@ -117,8 +118,6 @@ def pairs_of(config: Config):
 
 def check_settings(config: Config, origin: Mapping | None = None) -> None:
     """Refuse a bad score, pairs or layout before any log is read (located in its config file)."""
-    from .figure.compare_layout import parse_layout   # light: the layout grammar only
-
     checks = ((("compare", "score"), lambda: parse_score(config.compare.score)),
               (("compare", "improvement", "pairs"), lambda: pairs_of(config)),
               (("compare", "layout"), lambda: config.compare.layout and

@@ -4,16 +4,20 @@ One sub-section per figure kind (``COMPARE_FIGURES``). The kinds are not ``panel
 are the metric panels of ``render``), but they are styled by the same keys, so presets
 apply: fonts, sizes and dpi from ``figure``, the line width and legend from the panels,
 ``rc`` and ``style``. The CIs' replicates, level and seed are ``runs.reps``, ``runs.level``
-and ``runs.seed`` (one bootstrap setting for the whole tool).
+and ``runs.seed`` (one bootstrap setting for the whole tool). ``parse_layout`` reads the one
+value whose grammar the declared types cannot express (``compare.layout``).
 """
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from ..choices import AGGREGATE_METRICS, COMPARE_FIGURES, PROFILE_KINDS, TAU_SCALES
+from ..errors import ConfigError
 from .declare import opt
 
 _HALF = "half of figure.width"
+_LAYOUT = re.compile(r"(?P<rows>[0-9]+)x(?P<cols>[0-9]+)|[0-9]+(\+[0-9]+)*")
 
 
 def _width(default: str):
@@ -107,3 +111,23 @@ class CompareSpec:
     improvement: ImprovementFigure = opt(factory=ImprovementFigure,
                                          help="the probability-of-improvement figure")
     efficiency: EfficiencyFigure = opt(factory=EfficiencyFigure, help="the sample-efficiency figure")
+
+
+def parse_layout(text: str, count: int) -> tuple[int, ...]:
+    """Kinds per row from ``1+3`` (one, then three) or ``2x2`` (rows x columns, filled in reading
+    order); a ConfigError unless it places exactly ``count`` figures (a grid may have spare cells)."""
+    shown = str(text).strip().replace(" ", "")
+    match = _LAYOUT.fullmatch(shown)
+    if match is None:
+        raise ConfigError(f"compare.layout: cannot read '{text}'", hint="e.g. '1+3' or '2x2'")
+    if match.group("rows"):
+        rows, cols = int(match.group("rows")), int(match.group("cols"))
+        if rows < 1 or cols < 1 or rows * cols < count or (rows - 1) * cols >= count:
+            raise ConfigError(f"compare.layout '{text}' does not fit {count} figures",
+                              hint=f"e.g. '1x{count}' or '{count}x1'")
+        return tuple(min(cols, count - r * cols) for r in range(rows))
+    counts = tuple(int(part) for part in shown.split("+"))
+    if 0 in counts or sum(counts) != count:
+        raise ConfigError(f"compare.layout '{text}' places {sum(counts)} figures, not {count}",
+                          hint="give each row's number of figures, adding up to the kinds drawn")
+    return counts

@@ -7,15 +7,15 @@ width and legend from the first panel, the colours from ``compare.colors``; ``rc
 """
 from __future__ import annotations
 
-import re
 from typing import Sequence
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ..choices import COMPARE_FIGURES
+from ..config.compare import parse_layout
 from ..config.schema import Config
-from ..errors import ConfigError, InputError
+from ..errors import InputError
 from ..stats.results import Comparison
 from .axes import x_formatter
 from .compare import OKABE_ITO, CompareStyle
@@ -24,7 +24,6 @@ from .compare import OKABE_ITO, CompareStyle
 RESULT_OF = {"intervals": "intervals", "profiles": "profiles", "improvement": "improvements",
              "efficiency": "curves"}
 ROW_INCHES, AXIS_INCHES = 0.45, 1.0   # default height of the one-row-per-item kinds: 1 + 0.45 a row
-_LAYOUT = re.compile(r"(?P<rows>[0-9]+)x(?P<cols>[0-9]+)|[0-9]+(\+[0-9]+)*")
 
 
 def score_label(normalization: str) -> str:
@@ -63,26 +62,6 @@ def bar_rows(kind: str, comparison: Comparison) -> int | None:
     if kind == "improvement" and comparison.improvements is not None:
         return len(comparison.improvements.pairs)
     return None
-
-
-def parse_layout(text: str, count: int) -> tuple[int, ...]:
-    """Kinds per row from ``1+3`` (one, then three) or ``2x2`` (rows x columns, filled in reading
-    order); a ConfigError unless it places exactly ``count`` figures (a grid may have spare cells)."""
-    shown = str(text).strip().replace(" ", "")
-    match = _LAYOUT.fullmatch(shown)
-    if match is None:
-        raise ConfigError(f"compare.layout: cannot read '{text}'", hint="e.g. '1+3' or '2x2'")
-    if match.group("rows"):
-        rows, cols = int(match.group("rows")), int(match.group("cols"))
-        if rows < 1 or cols < 1 or rows * cols < count or (rows - 1) * cols >= count:
-            raise ConfigError(f"compare.layout '{text}' does not fit {count} figures",
-                              hint=f"e.g. '1x{count}' or '{count}x1'")
-        return tuple(min(cols, count - r * cols) for r in range(rows))
-    counts = tuple(int(part) for part in shown.split("+"))
-    if 0 in counts or sum(counts) != count:
-        raise ConfigError(f"compare.layout '{text}' places {sum(counts)} figures, not {count}",
-                          hint="give each row's number of figures, adding up to the kinds drawn")
-    return counts
 
 
 def draw_kind(container, kind: str, comparison: Comparison, style: CompareStyle, config: Config):
