@@ -68,7 +68,7 @@ def draw_kind(container, kind: str, comparison: Comparison, style: CompareStyle,
     """Draw one kind into a Figure or SubFigure (new axes); returns the axes drawn on."""
     result = getattr(comparison, RESULT_OF[COMPARE_FIGURES.check(kind)])
     if result is None:
-        raise InputError(f"no {COMPARE_FIGURES[kind].title.lower()} were computed",
+        raise InputError(f"nothing to draw for '{kind}': it was not computed",
                          hint="keep the kind in compare.kinds when evaluating")
     title = getattr(config.compare, kind).title
     if title:
