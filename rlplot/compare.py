@@ -145,6 +145,10 @@ def evaluate_logs(paths: Sequence[str], config: Config | None = None, *, strict:
         raise InputError("no log files given", hint="rlplot compare 'runs/*/*/*.csv' --algo-by … --task-by …")
     runs = read_runs(paths, config, strict=strict, labels=labels)
     cells = group_cells(runs, algo_by, task_by)
+    algorithms = list(dict.fromkeys(a for a, _ in cells.cells))
+    if len(algorithms) < 2 and "improvement" in spec.kinds:
+        raise InputError(f"one algorithm only ('{algorithms[0]}'): P(X > Y) needs two",
+                         hint="check --algo-by, or leave improvement out of --kinds")
     curves = "efficiency" in spec.kinds
     if curves:
         from .runs.checks import check_same_x    # curves share one x grid: one kind of x
