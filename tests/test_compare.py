@@ -19,8 +19,8 @@ from .conftest import ROOT
 
 SAMPLE = ROOT / "sample_runs" / "compare"
 SAMPLE_LOGS = str(SAMPLE / "*" / "*" / "seed*.csv")
-# Anchored at the end: the folders above the sample (a checkout's name) may contain "compare/" too.
-SAMPLE_SETS = ("compare.algo_by=([^/]+)/[^/]+/seed[0-9]+.csv$", "compare.task_by=([^/]+)/seed[0-9]+.csv$",
+# Counted from the seed file: the folders above the sample (a checkout's name) may hold "compare/" too.
+SAMPLE_SETS = ("compare.algo_by=([^/]+)/[^/]+/seed", "compare.task_by=([^/]+)/seed",
                "panels=[{metric: episode_return}]", "runs.reps=200")
 
 

@@ -132,7 +132,7 @@ def draw_probability_of_improvement(ax, result: Improvements, style: CompareStyl
     right.set_ylim(ax.get_ylim())
     right.set_yticks(rows)
     right.set_yticklabels([plain_text(y) for _, y in result.pairs], fontsize=style.label_size)
-    right.tick_params(labelsize=style.tick_size)
+    right.tick_params(labelsize=style.tick_size, length=0)   # labels only: no spine to tick
     _finish(ax, style, axis="x")
     for side in ("top", "left", "right"):
         right.spines[side].set_visible(False)
