@@ -180,3 +180,22 @@ def test_a_missing_column_lists_the_columns(invoke, tmp_path):
     assert result.exit_code == 1
     assert result.stderr.startswith("rlplot: error: ") and "no column 'accuracy' (columns: step, episode_return" \
         in result.stderr and result.stderr.count("\n") == 1
+
+
+def test_the_readme_command_draws_the_committed_figure(invoke, tmp_path, monkeypatch):
+    import re
+    import shlex
+
+    from matplotlib.image import imread
+
+    blocks = re.findall(r"```bash\n(.*?)```", (ROOT / "README.md").read_text(encoding="utf-8"), flags=re.S)
+    (block,) = [b for b in blocks if "rlplot compare" in b]
+    program, command, *args = shlex.split(block.replace("\\\n", " "))
+    assert (program, command) == ("rlplot", "compare")
+    target = args[args.index("-o") + 1]
+    args[args.index("-o") + 1] = str(tmp_path / "figures.png")
+    monkeypatch.chdir(ROOT)
+    result = invoke(command, *args)
+    assert result.exit_code == 0 and result.stderr == ""
+    assert result.stdout.splitlines() == [str(tmp_path / "figures.png")]
+    assert imread(tmp_path / "figures.png").shape == imread(ROOT / target).shape
