@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rlplot.choices import AGGREGATE_METRICS, COMPARE_FIGURES
@@ -56,11 +56,13 @@ def test_bad_layouts_say_why(text, count, message):
         parse_layout(text, count)
 
 
+@settings(deadline=None)   # a shared machine: no per-example deadline
 @given(st.lists(st.integers(1, 5), min_size=1, max_size=6))
 def test_rows_written_out_are_read_back(rows):
     assert parse_layout("+".join(map(str, rows)), sum(rows)) == tuple(rows)
 
 
+@settings(deadline=None)   # a shared machine: no per-example deadline
 @given(st.integers(1, 6), st.integers(1, 6), st.integers(1, 36))
 def test_a_grid_fills_rows_in_reading_order_without_an_empty_row(rows, cols, count):
     if rows * cols < count or (rows - 1) * cols >= count:

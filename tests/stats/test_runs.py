@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given
+from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from rlplot.data import Run, Series
@@ -67,6 +67,7 @@ def test_no_run_matching_both_is_an_error_at_the_first_path():
     assert info.value.file == "elsewhere/a.csv"
 
 
+@settings(deadline=None)   # a shared machine: no per-example deadline
 @given(st.lists(st.tuples(st.sampled_from("abc"), st.sampled_from("xyz"), st.booleans()), max_size=30))
 def test_every_run_is_placed_once_or_left_out(items):
     paths = [f"runs/{a}/{t}/{i}.csv" if placed else f"junk/{i}.csv"
