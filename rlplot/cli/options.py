@@ -79,7 +79,8 @@ log_options = compose(x, y, label, input_format, strict, quiet)
 # -- what a command writes ---------------------------------------------------------------------
 outputs = shared("-o", "--output", "outputs", multiple=True, metavar="FILE",
                  help="Figure file; the extension picks the format (.png, .svg, .pdf); "
-                      "repeatable. Default: <log name>.<format> here, for each of --formats.")
+                      "repeatable. Default: <log name>.<format> here, for each of --formats "
+                      "(compare: see its help).")
 formats = shared("--formats", "formats", multiple=True, metavar="FMT[,FMT]",
                  callback=_split_commas,
                  help=f"Figure formats ({FIGURE_FORMATS.listing()}) where names are automatic: "
@@ -120,6 +121,7 @@ group_by = shared("--group-by", metavar="REGEX",
 aggregate = shared("--aggregate", metavar=one_of(AGGREGATES),
                    help=option_help("runs.aggregate") + " (batch: needs --group-by)")
 band = shared("--band", metavar=one_of(RUN_BANDS), help=option_help("runs.band"))
+reps = shared("--reps", type=int, metavar="N", help=option_help("runs.reps"))
 
 # -- where jobs run ----------------------------------------------------------------------------
 jobs = shared("-j", "--jobs", type=click.IntRange(min=1), metavar="N",

@@ -12,13 +12,15 @@ from __future__ import annotations
 
 import functools
 import typing
-from dataclasses import MISSING, Field, dataclass, field, fields, is_dataclass
+from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from typing import Any, Mapping
 
 from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BANDS, RESTART_POLICIES,
                        RUN_BANDS, SMOOTHING_METHODS, X_RANGES, X_TICK_FORMATS, Y_TICK_FORMATS)
-from ..registry import Registry
 from .paths import KeyPath
+
+from .compare import CompareSpec
+from .declare import opt
 
 LEGEND_LOCATIONS = ("auto", "upper left", "upper right", "lower left", "lower right", "upper center",
                     "lower center", "center left", "center right", "center", "best", "outside right",
@@ -29,24 +31,6 @@ MARKERS = ("o", ".", "s", "^", "v", "D", "x", "+", "*", "d", "p", "h")
 LAYOUT_ENGINES = ("constrained", "tight", "none")
 AXIS_SCALES = ("linear", "log")
 SMOOTH_ORDERS = ("before", "after")
-
-
-def opt(default: Any = MISSING, help: str = "", *, choices: tuple | Registry | None = None,
-        min: float | None = None, max: float | None = None, kind: str | None = None,
-        factory: Any = MISSING, min_open: bool = False):
-    """Declare an option: its default, one line of help, and its allowed values.
-
-    ``choices`` is a ``Registry`` (a list offered elsewhere too) or a tuple (the schema's
-    own). ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``named`` (the
-    value names a registered implementation: an unknown one is "unknown <what>"),
-    ``input-format`` (a reader of the input-format registry, looked up when validating),
-    ``rc`` (matplotlib rcParams, validated by matplotlib).
-    """
-    meta = {"help": help, "choices": choices, "min": min, "max": max, "kind": kind,
-            "min_open": min_open}
-    if factory is not MISSING:
-        return field(default_factory=factory, metadata=meta)
-    return field(default=default, metadata=meta)
 
 
 @dataclass(frozen=True)
@@ -232,9 +216,11 @@ class RunsSpec:
                          choices=AGGREGATES)
     band: str = opt("ci", "band around an aggregate: sd, sem, ci (percentile bootstrap over runs), none",
                     choices=RUN_BANDS)
-    level: float = opt(95.0, "confidence level of the ci band, in percent", min=1, max=99.9)
-    reps: int = opt(2000, "bootstrap resamples of the ci band", min=100, max=100000)
-    seed: int = opt(0, "seed of the bootstrap (same seed, same band)", min=0)
+    level: float = opt(95.0, "confidence level of the ci band (and of rlplot compare's CIs), in percent",
+                       min=1, max=99.9)
+    reps: int = opt(2000, "bootstrap resamples of the ci band (and of rlplot compare's CIs)", min=100,
+                    max=100000)
+    seed: int = opt(0, "seed of the bootstrap (same seed, same band and CIs)", min=0)
     x_range: str = opt("intersection", "x range of an aggregate: the range all runs share, or the "
                                        "union (fewer runs toward the ends)",
                        choices=X_RANGES)
@@ -258,6 +244,8 @@ class Config:
     style: tuple[str, ...] = opt((), "matplotlib style names or .mplstyle paths (relative to the config "
                                      "file), applied first")
     runs: RunsSpec = opt(factory=RunsSpec, help="several runs: labels, groups, aggregation")
+    compare: CompareSpec = opt(factory=CompareSpec, help="rlplot compare: algorithms, tasks, scores "
+                                                         "and its figures")
 
 
 # ---------------------------------------------------------------------------- look-ups

@@ -11,10 +11,11 @@ from dataclasses import dataclass
 from typing import Sequence
 
 import numpy as np
-from matplotlib import ticker
+from matplotlib import rcParams, ticker
 
-from ..stats.choices import AGGREGATE_METRICS, PROFILE_KINDS
+from ..choices import AGGREGATE_METRICS, PROFILE_KINDS
 from ..stats.results import Curves, Improvements, IntervalEstimates, Profiles
+from .text import plain_text
 
 # Okabe-Ito: distinguishable with every common colour-vision deficiency.
 OKABE_ITO = ("#0072B2", "#E69F00", "#009E73", "#D55E00", "#CC79A7", "#56B4E9", "#F0E442", "#000000")
@@ -34,6 +35,8 @@ class CompareStyle:
     bar_alpha: float = 0.75
     grid: bool = True
     legend: bool = True
+    legend_size: float = 9.0
+    legend_frame: bool = False
     score_label: str = "Normalized score"
     max_ticks: int = 4
 
@@ -57,8 +60,9 @@ def _interval_bars(ax, rows: Sequence[float], low, high, point, colors, style: C
         ax.barh(y, float(hi - lo), left=float(lo), height=style.bar_height, color=color,
                 alpha=style.bar_alpha)
     half = style.bar_height / 2
+    # The text colour of the active style: black by default, light on a dark preset.
     ax.vlines(np.asarray(point, dtype=float), np.asarray(rows) - half, np.asarray(rows) + half,
-              colors="k", linewidth=1.5, alpha=0.8)
+              colors=rcParams["axes.labelcolor"], linewidth=1.5, alpha=0.8)
 
 
 def draw_interval_estimate(ax, result: IntervalEstimates, metric: str, style: CompareStyle,
@@ -69,7 +73,7 @@ def draw_interval_estimate(ax, result: IntervalEstimates, metric: str, style: Co
     colors = [style.color(i) for i in rows]
     _interval_bars(ax, rows, result.low[:, m], result.high[:, m], result.point[:, m], colors, style)
     ax.set_yticks(rows)
-    ax.set_yticklabels(list(result.algorithms) if labels else [""] * len(rows),
+    ax.set_yticklabels([plain_text(a) for a in result.algorithms] if labels else [""] * len(rows),
                        fontsize=style.label_size)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlabel(AGGREGATE_METRICS[metric].title, fontsize=style.label_size)
@@ -92,9 +96,10 @@ def _bands(ax, x: np.ndarray, point, low, high, algorithms, style: CompareStyle)
     for i, algorithm in enumerate(algorithms):
         color = style.color(i)
         ax.fill_between(x, low[i], high[i], color=color, alpha=style.band_alpha, linewidth=0)
-        ax.plot(x, point[i], color=color, linewidth=style.line_width, label=algorithm)
+        ax.plot(x, point[i], color=color, linewidth=style.line_width, label=plain_text(algorithm))
     if style.legend and len(algorithms):
-        ax.legend(frameon=False, fontsize=style.tick_size)
+        # "best" weighs a few short curves here, not a log's points: cheap and deterministic.
+        ax.legend(loc="best", frameon=style.legend_frame, fontsize=style.legend_size)
 
 
 def draw_performance_profiles(ax, result: Profiles, style: CompareStyle):
@@ -119,15 +124,15 @@ def draw_probability_of_improvement(ax, result: Improvements, style: CompareStyl
     _interval_bars(ax, rows, result.low, result.high, result.point, colors, style)
     ax.axvline(0.5, color="0.4", linestyle="--", linewidth=1.0)
     ax.set_yticks(rows)
-    ax.set_yticklabels([x for x, _ in result.pairs], fontsize=style.label_size)
+    ax.set_yticklabels([plain_text(x) for x, _ in result.pairs], fontsize=style.label_size)
     ax.set_ylim(len(rows) - 0.5, -0.5)
     ax.set_xlim(0.0, 1.0)
     ax.set_xlabel("P(X > Y)", fontsize=style.label_size)
     right = ax.twinx()
     right.set_ylim(ax.get_ylim())
     right.set_yticks(rows)
-    right.set_yticklabels([y for _, y in result.pairs], fontsize=style.label_size)
-    right.tick_params(labelsize=style.tick_size)
+    right.set_yticklabels([plain_text(y) for _, y in result.pairs], fontsize=style.label_size)
+    right.tick_params(labelsize=style.tick_size, length=0)   # labels only: no spine to tick
     _finish(ax, style, axis="x")
     for side in ("top", "left", "right"):
         right.spines[side].set_visible(False)

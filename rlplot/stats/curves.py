@@ -13,8 +13,9 @@ import numpy as np
 from ..aggregate import common_grid, on_grid
 from ..data import Notice, Run, Series
 from ..errors import InputError
+from . import resampled
 from .bootstrap import chunks, percentile_interval, resample_index, streams
-from .choices import AGGREGATE_METRICS
+from ..choices import AGGREGATE_METRICS
 from .engine import check_settings
 from .normalize import Normalizer
 from .results import Curves
@@ -67,7 +68,7 @@ def sample_efficiency(cells: Mapping[tuple[str, str], Sequence[Run | Series]],
     points some run does not reach are left out with a Notice.
     """
     settings = check_settings(reps, level, seed, gamma)
-    function = AGGREGATE_METRICS.load(AGGREGATE_METRICS.check(statistic)).on_values
+    metric = AGGREGATE_METRICS.load(AGGREGATE_METRICS.check(statistic))
     algorithms, tasks, table = _ordered(cells, algorithms, tasks, panel)
     every = [s for runs in table.values() for s in runs]
     grid = _shared_grid(every, points) if grid is None else np.sort(np.asarray(grid, dtype=float))
@@ -81,7 +82,7 @@ def sample_efficiency(cells: Mapping[tuple[str, str], Sequence[Run | Series]],
             raise InputError("no grid point is covered by every run", hint="leave the grid out")
         grid = grid[covered]
         values = {a: (v[:, covered], c) for a, (v, c) in values.items()}
-    point, low, high = _curve_estimates(values, algorithms, function, settings)
+    point, low, high = _curve_estimates(values, algorithms, metric, settings)
     label = x_label if x_label is not None else every[0].x_name
     return Curves(algorithms, statistic, grid, label, point, low, high, settings, notices)
 
@@ -96,17 +97,21 @@ def _shared_grid(every: list[Series], points: int) -> np.ndarray:
     return common_grid([s.x for s in every], "intersection", points)
 
 
-def _curve_estimates(values, algorithms, function, settings):
-    # Runs on the last axis: (n_grid, N) for the point, (reps, n_grid, N) per bootstrap chunk.
+def _curve_estimates(values, algorithms, statistic, settings):
+    # A replicate is one multiplicity vector over an algorithm's runs, shared by every x (the
+    # same resampled runs along the whole curve); each x's statistic is linear or cumulative in
+    # it over tables built once per x (resampled.py), so no (reps, n_grid, N) gather and sort.
     rngs = streams(settings.seed, len(algorithms), CURVE_STREAM)
     points, lows, highs = [], [], []
     for algorithm, rng in zip(algorithms, rngs):
-        runs, counts = values[algorithm]
-        points.append(function(runs.T, counts, gamma=settings.gamma))
+        runs, counts = values[algorithm]           # (N, n_grid), (n_tasks,)
+        points.append(statistic.on_values(runs.T, counts, gamma=settings.gamma))
+        tables = [resampled.prepare(column, counts, settings.gamma) for column in runs.T]
         draws = []
-        for part in chunks(settings.reps, runs.size * 3):
-            index = resample_index(counts, rng, part.stop - part.start)
-            draws.append(function(np.swapaxes(runs[index], 1, 2), counts, gamma=settings.gamma))
+        for part in chunks(settings.reps, runs.shape[0] * (3 + len(tables))):
+            size = part.stop - part.start
+            m = resampled.multiplicities(resample_index(counts, rng, size), runs.shape[0])
+            draws.append(np.stack([statistic.on_resamples(m, table) for table in tables], axis=-1))
         low, high = percentile_interval(np.concatenate(draws), settings.level)
         lows.append(low)
         highs.append(high)

@@ -16,7 +16,7 @@ import numpy as np
 from ..errors import ConfigError
 from ..registry import unknown_hint
 from .bootstrap import chunks, percentile_interval, resample_index, streams
-from .choices import AGGREGATE_METRICS, PROFILE_KINDS, TAU_SCALES
+from ..choices import AGGREGATE_METRICS, PROFILE_KINDS, TAU_SCALES
 from . import resampled
 from .estimators import improvement
 from .matrix import ScoreMatrix

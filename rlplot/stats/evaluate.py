@@ -25,17 +25,19 @@ def evaluate(cells: Mapping[tuple[str, str], Sequence[Run | Series]], *, score: 
              reps: int = 2000, level: float = 95.0, seed: int = 0, gamma: float = 1.0,
              profile: str | None = "runs", tau_scale: str = "linear", tau_points: int = 101,
              pairs="first", curves: bool = True, curve_points: int = 50,
-             x_label: str | None = None) -> Comparison:
+             curve_statistic: str = "iqm", x_label: str | None = None) -> Comparison:
     """Score every run, normalize per task (``none``, ``minmax`` or a reference YAML file), then
     compute interval estimates, profiles, probabilities of improvement and (``curves``)
-    sample-efficiency curves, all with ``level`` % stratified-bootstrap CIs from ``seed``."""
+    sample-efficiency curves of ``curve_statistic``, all with ``level`` % stratified-bootstrap
+    CIs from ``seed``."""
     raw = score_cells(cells, score, panel=panel, algorithms=algorithms, tasks=tasks)
     matrix, normalizer = normalize_matrix(raw, normalize)
     result = compare(matrix, metrics=metrics, reps=reps, level=level, seed=seed, gamma=gamma,
                      profile=profile, tau_scale=tau_scale, tau_points=tau_points, pairs=pairs)
     if not curves:
         return result
-    efficiency = sample_efficiency(cells, normalizer, points=curve_points, panel=panel,
+    efficiency = sample_efficiency(cells, normalizer, statistic=curve_statistic,
+                                   points=curve_points, panel=panel,
                                    algorithms=matrix.algorithms, tasks=matrix.tasks, reps=reps,
                                    level=level, seed=seed, gamma=gamma, x_label=x_label)
     return replace(result, curves=efficiency)

@@ -16,7 +16,7 @@ import yaml
 from ..data import Notice
 from ..errors import ConfigError
 from ..registry import unknown_hint
-from .choices import NORMALIZATIONS
+from ..choices import NORMALIZATIONS
 from .matrix import ScoreMatrix
 
 MAX_REFERENCE_BYTES = 1_000_000

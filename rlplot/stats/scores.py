@@ -13,7 +13,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from ..errors import ConfigError, InputError
-from .choices import SCORE_METHODS
+from ..choices import SCORE_METHODS
 
 DEFAULT_SCORE = "last:10%"
 _COUNT = re.compile(r"[0-9]+")

@@ -18,7 +18,7 @@ from .._version import __version__
 from ..atomic import write_text_atomic
 from ..errors import OutputError
 from ..markdown import md_table
-from .choices import AGGREGATE_METRICS, TABLE_FORMATS
+from ..choices import AGGREGATE_METRICS, TABLE_FORMATS
 from .results import Comparison, Curves, Profiles
 
 SCHEMA_VERSION = 1

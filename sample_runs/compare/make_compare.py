@@ -7,7 +7,8 @@ columns ``step`` and ``episode_return`` (51 rows, steps 0..100,000), plus
 ``references.yaml`` (random and expert score per task). The known answer, in
 reference-normalized units: final level ppo 0.75 > sac 0.65 > td3 0.45 on every task
 (seed-to-seed sd 0.08, per-point noise sd 0.04; so P(ppo > sac) is about 0.76), and ppo also learns fastest.
-``--figure`` draws the four compare figures of these logs (needs matplotlib).
+``--figure`` draws the four compare figures of these logs with ``rlplot compare`` (the README's
+command, with this folder's paths).
 """
 from __future__ import annotations
 
@@ -61,32 +62,20 @@ def generate(out: Path) -> list[Path]:
     return paths
 
 
+def figure_command(folder: Path, output: Path) -> list[str]:
+    """The ``rlplot compare`` arguments that draw every figure of the logs in ``folder`` into one PNG
+    (the README's command, with this folder's paths)."""
+    return ["compare", f"{folder.as_posix()}/*/*/seed*.csv", "--algo-by", "([^/]+)/[^/]+/seed",
+            "--task-by", "([^/]+)/seed", "--y", "episode_return",
+            "--normalize", f"{folder.as_posix()}/references.yaml", "--pairs", "all", "--layout", "1+3",
+            "--set", "figure.dpi=100", "-o", str(output)]
+
+
 def draw(folder: Path, output: Path) -> None:
-    """The four compare figures of the logs in ``folder``, in one PNG."""
-    import re
+    """Every compare figure of the logs in ``folder``, in one PNG, through the command line."""
+    from rlplot.cli import cli
 
-    from matplotlib.figure import Figure
-
-    from rlplot.data import Series
-    from rlplot.figure.compare import (CompareStyle, draw_interval_estimates, draw_performance_profiles,
-                                       draw_probability_of_improvement, draw_sample_efficiency)
-    from rlplot.stats import evaluate
-
-    cells: dict = {}
-    for path in sorted(folder.glob("*/*/seed*.csv")):
-        algorithm, task = re.search(r"([^/]+)/([^/]+)/seed\d+\.csv$", path.as_posix()).groups()
-        data = np.loadtxt(path, delimiter=",", skiprows=1, ndmin=2)
-        cells.setdefault((algorithm, task), []).append(Series("episode_return", data[:, 0], data[:, 1], "step"))
-    result = evaluate(cells, normalize=str(folder / "references.yaml"), pairs="all", seed=0)
-    style = CompareStyle(score_label="Normalized return")
-    fig = Figure(figsize=(13, 7), layout="constrained")
-    top, bottom = fig.subfigures(2, 1)
-    draw_interval_estimates(top.subplots(1, 4), result.intervals, style)
-    left, middle, right = bottom.subplots(1, 3)
-    draw_performance_profiles(left, result.profiles, style)
-    draw_probability_of_improvement(middle, result.improvements, style)
-    draw_sample_efficiency(right, result.curves, style)
-    fig.savefig(output, dpi=90, metadata={"Software": "rlplot"})
+    cli.main(args=figure_command(folder, output), prog_name="rlplot", standalone_mode=False)
 
 
 def main() -> None:

@@ -24,6 +24,11 @@ REGISTRY_OF = {
     ("output", "formats"): choices.FIGURE_FORMATS,
     ("figure", "x_tick_format"): choices.X_TICK_FORMATS,
     ("panels", 0, "y_format"): choices.Y_TICK_FORMATS,
+    ("compare", "kinds"): choices.COMPARE_FIGURES,
+    ("compare", "intervals", "metrics"): choices.AGGREGATE_METRICS,
+    ("compare", "profiles", "kind"): choices.PROFILE_KINDS,
+    ("compare", "profiles", "tau_scale"): choices.TAU_SCALES,
+    ("compare", "efficiency", "statistic"): choices.AGGREGATE_METRICS,
 }
 
 

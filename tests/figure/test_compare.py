@@ -15,7 +15,7 @@ from rlplot.data import Series
 from rlplot.figure.compare import (CompareStyle, draw_interval_estimates, draw_performance_profiles,
                                    draw_probability_of_improvement, draw_sample_efficiency)
 from rlplot.stats import evaluate
-from rlplot.stats.choices import AGGREGATE_METRICS, COMPARE_FIGURES, PROFILE_KINDS
+from rlplot.choices import AGGREGATE_METRICS, COMPARE_FIGURES, PROFILE_KINDS
 
 STYLE = CompareStyle()
 

@@ -6,7 +6,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from rlplot.stats import choices
+from rlplot import choices
 
 ROOT = Path(__file__).resolve().parents[2]
 PAGE = (ROOT / "docs" / "compare.md").read_text(encoding="utf-8")
@@ -26,7 +26,7 @@ def test_the_page_documents_every_json_key():
 
 
 def test_the_numbers_import_no_matplotlib():
-    code = ("import sys, rlplot.stats, rlplot.stats.tables, rlplot.stats.choices; "
+    code = ("import sys, rlplot.stats, rlplot.stats.tables, rlplot.choices; "
             "print(sorted(m for m in ('matplotlib', 'pandas', 'scipy') if m in sys.modules))")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"

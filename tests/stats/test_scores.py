@@ -10,7 +10,7 @@ from hypothesis.extra import numpy as hnp
 from rlplot.data import Run, Series
 from rlplot.errors import ConfigError, InputError
 from rlplot.stats import DEFAULT_SCORE, ScoreSpec, parse_score, score_cells, score_run
-from rlplot.stats.choices import SCORE_METHODS
+from rlplot.choices import SCORE_METHODS
 
 
 @pytest.mark.parametrize("text, spec", [

@@ -13,7 +13,7 @@ import pytest
 from rlplot.data import Series
 from rlplot.errors import OutputError
 from rlplot.stats import compare, evaluate, from_cells
-from rlplot.stats.choices import TABLE_FORMATS
+from rlplot.choices import TABLE_FORMATS
 from rlplot.stats.tables import (CSV_HEADER, decimals, table_format, to_csv, to_data, to_json, to_latex,
                                  to_markdown, write_table)
 
