@@ -84,7 +84,7 @@ def _smooth_help() -> str:
 @opt.group_by
 @opt.aggregate
 @opt.band
-@click.option("--reps", type=int, help=option_help("runs.reps"))
+@opt.reps
 @click.option("--x-range", metavar=opt.one_of(X_RANGES), help=option_help("runs.x_range"))
 @click.option("--restarts", metavar=opt.one_of(RESTART_POLICIES), help=option_help("data.restarts"))
 @click.option("--duplicates", metavar=opt.one_of(DUPLICATE_POLICIES),
