@@ -112,3 +112,16 @@ EXECUTORS = Registry("executor", (
     Choice("dask", "a Dask distributed cluster (--scheduler ADDRESS; the dask extra)",
            target="rlplot.batch.dask:DaskExecutor"),
 ))
+
+REPORT_FORMATS = Registry("report format", (
+    Choice("html", "one self-contained HTML page (interactive charts, static SVG fallbacks)",
+           target="rlplot.report:write_html"),
+    Choice("markdown", "Markdown with a PNG per section beside it ($GITHUB_STEP_SUMMARY, a "
+                       "merge-request comment)", target="rlplot.report:write_markdown"),
+))
+
+# output.provenance also takes true (everything) and false (nothing): these are its text values.
+PROVENANCE_MODES = Registry("provenance mode", (
+    Choice("hashes", "the inputs by sha256 and size only: no paths, no command line, no "
+                     "runs.labels (anonymous submissions)"),
+))
