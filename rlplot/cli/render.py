@@ -62,11 +62,12 @@ def command_line(ctx: click.Context) -> str:
     """The command as the user typed it, quoted with shlex: ``rlplot render 'my run.jsonl' -o a.png``."""
     import shlex
 
+    argv = ctx.meta.get(ARGV_KEY, [])
     names = []
-    while ctx is not None:
-        names.insert(0, ctx.info_name or "rlplot")
+    while ctx.parent is not None:     # the subcommand's names; the program is always rlplot
+        names.insert(0, ctx.info_name)
         ctx = ctx.parent
-    return shlex.join([*names, *click.get_current_context().meta.get(ARGV_KEY, [])])
+    return shlex.join(["rlplot", *names, *argv])
 
 
 def like_figure(figure: str, logs: Sequence[str], labels: Sequence[str]):
