@@ -115,9 +115,9 @@ EXECUTORS = Registry("executor", (
 
 REPORT_FORMATS = Registry("report format", (
     Choice("html", "one self-contained HTML page (interactive charts, static SVG fallbacks)",
-           target="rlplot.report:write_html"),
+           target="rlplot.report.build:write_html_report"),
     Choice("markdown", "Markdown with a PNG per section beside it ($GITHUB_STEP_SUMMARY, a "
-                       "merge-request comment)", target="rlplot.report:write_markdown"),
+                       "merge-request comment)", target="rlplot.report.build:write_markdown_report"),
 ))
 
 # output.provenance also takes true (everything) and false (nothing): these are its text values.

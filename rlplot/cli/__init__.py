@@ -27,6 +27,7 @@ COMMANDS = {
     "inspect": ("rlplot.cli.inspect:inspect", "Show what a log holds and how rlplot reads it."),
     "batch": ("rlplot.cli.batch:batch", "Render one figure per run of a sweep (parallel, incremental)."),
     "watch": ("rlplot.cli.watch:watch", "Re-render a figure whenever a live log grows."),
+    "report": ("rlplot.cli.report:report", "One self-contained HTML page (or Markdown) for a sweep."),
 }
 
 
