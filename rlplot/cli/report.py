@@ -41,9 +41,10 @@ def report_format(fmt: str, source: ParameterSource | None, output: str | None) 
 @opt.group_by
 @opt.aggregate
 @opt.band
+@opt.jobs
 @opt.debug
 def report(inputs, output, fmt, title, thresholds, configs, sets, x, ys, labels, input_format, strict,
-           quiet, group_by, aggregate, band):
+           quiet, group_by, aggregate, band, jobs):
     """Write one report of INPUT... (logs, globs): per run or group its chart, summary numbers
     and data-quality notes; the effective config and every input's sha256.
 
@@ -75,7 +76,8 @@ def report(inputs, output, fmt, title, thresholds, configs, sets, x, ys, labels,
                           hint="choose another -o path")
     image_dir = (os.path.dirname(output) or ".") if fmt == "markdown" else None
     built = build_report(paths, config, title=title, command=command_line(ctx),
-                         thresholds=thresholds, labels=labels, strict=strict, image_dir=image_dir)
+                         thresholds=thresholds, labels=labels, strict=strict, image_dir=image_dir,
+                         workers=jobs or os.cpu_count() or 1)
     for exc in built.failed:
         click.echo(error_line(str(exc)), err=True)
     notes = built.report.note_count - len(built.failed)

@@ -54,26 +54,37 @@ def svg_with(svg: bytes, record: Provenance) -> bytes:
                          count=1)
 
 
+def figure_bytes(fig, fmt: str, *, dpi: float | None = None, transparent: bool = False,
+                 metadata: Mapping[str, str] | None = None, provenance: Provenance | None = None
+                 ) -> bytes:
+    """``fig`` as the bytes of a FIGURE_FORMATS file, deterministic, with ``provenance`` (see
+    ``rlplot.provenance``) in its metadata."""
+    import matplotlib
+
+    info = dict(DETERMINISTIC_METADATA[fmt])
+    info.update(metadata or {})
+    if provenance is not None and PROVENANCE_KEYS[fmt]:
+        info[PROVENANCE_KEYS[fmt]] = provenance.to_json()
+    out = io.BytesIO()
+    with warnings.catch_warnings(), \
+            matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.compression": 6}):
+        # matplotlib warns about a PDF info key it does not know: ours, on purpose.
+        warnings.filterwarnings("ignore", message=f"Unknown infodict keyword: '{PDF_KEY}'")
+        fig.savefig(out, format=fmt, dpi=dpi or fig.dpi, transparent=transparent,
+                    metadata=info, facecolor=None if transparent else fig.get_facecolor())
+    if provenance is not None and not PROVENANCE_KEYS[fmt]:
+        return svg_with(out.getvalue(), provenance)
+    return out.getvalue()
+
+
 def save_figure(fig, path: str, *, dpi: float | None = None, transparent: bool = False,
                 metadata: Mapping[str, str] | None = None, provenance: Provenance | None = None) -> str:
     """Save ``fig`` to ``path`` atomically; the format comes from the extension. Returns the path.
 
     ``provenance`` (see ``rlplot.provenance``) is written into the file's metadata.
     """
-    import matplotlib
-
-    fmt = output_format(path)
-    info = dict(DETERMINISTIC_METADATA[fmt])
-    info.update(metadata or {})
-    if provenance is not None and PROVENANCE_KEYS[fmt]:
-        info[PROVENANCE_KEYS[fmt]] = provenance.to_json()
-    with atomic_output(path) as stream, warnings.catch_warnings(), \
-            matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT, "pdf.compression": 6}):
-        # matplotlib warns about a PDF info key it does not know: ours, on purpose.
-        warnings.filterwarnings("ignore", message=f"Unknown infodict keyword: '{PDF_KEY}'")
-        target = io.BytesIO() if provenance is not None and not PROVENANCE_KEYS[fmt] else stream
-        fig.savefig(target, format=fmt, dpi=dpi or fig.dpi, transparent=transparent,
-                    metadata=info, facecolor=None if transparent else fig.get_facecolor())
-        if target is not stream:
-            stream.write(svg_with(target.getvalue(), provenance))
+    data = figure_bytes(fig, output_format(path), dpi=dpi, transparent=transparent,
+                        metadata=metadata, provenance=provenance)
+    with atomic_output(path) as stream:
+        stream.write(data)
     return str(path)

@@ -11,9 +11,10 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from datetime import datetime, timezone
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from ..aggregate import group_key
+from ..atomic import atomic_output
 from ..config.schema import Config
 from ..errors import ColumnError, InputError, RlplotError
 from ..figure.panels import LINE_MAX_POINTS
@@ -28,12 +29,13 @@ from .sections import Budget, section_of, units
 
 # Values a page holds in all, over every run and panel: drawn points, smoothed-curve points. A
 # few runs keep what the static figure draws (up to scatter.max_points); 200 runs of two panels
-# get 200 points and 100 curve points each, which keeps such a page near 5 MB.
-PAGE_POINTS = 80_000
-PAGE_CURVE_POINTS = 40_000
+# get 150 points and 80 curve points each, which keeps such a page near 5 MB.
+PAGE_POINTS = 60_000
+PAGE_CURVE_POINTS = 32_000
 FEWEST_POINTS = 100
 FEWEST_CURVE_POINTS = 60
 UNKNOWN_DATE = "unknown"
+MIN_JOBS_PER_WORKER = 4        # fewer groups of logs than this per worker: no worker processes
 
 
 @dataclass(frozen=True)
@@ -95,10 +97,76 @@ def report_inputs(paths: Sequence[str], config: Config) -> tuple[InputFile, ...]
                  for i, p in enumerate(files, start=1))
 
 
+@dataclass(frozen=True)
+class Plan:
+    """What the work on every group of logs shares (sent to each worker process)."""
+
+    config: Config
+    budget: Budget
+    thresholds: tuple[Threshold, ...]
+    strict: bool
+    command: str
+    labels: tuple[str, ...]       # as the user gave them (recorded in the PNGs)
+    images: bool                  # also draw each section as a PNG
+
+
+@dataclass(frozen=True)
+class Part:
+    """What one group of logs gave: its sections (and their PNGs), or the error that stopped it."""
+
+    sections: tuple[Section, ...] = ()
+    images: tuple[bytes | None, ...] = ()
+    failure: RlplotError | None = None
+    runs: int = 0
+    rows: int = 0
+
+
+def build_part(plan: Plan, logs: Sequence[str], names: Sequence[str] | None) -> Part:
+    """Read, summarise and draw the sections of one group of logs (``names``: their labels)."""
+    try:
+        prepared = prepare(logs, plan.config, strict=plan.strict, labels=names)
+    except (InputError, ColumnError) as exc:   # that log's own problem: report the others
+        return Part(failure=exc)
+    sections, images = [], []
+    for title, unit in units(prepared):
+        sections.append(section_of(title, unit, plan.config, plan.budget, plan.thresholds))
+        images.append(_png(plan, unit, logs) if plan.images else None)
+    return Part(tuple(sections), tuple(images), None, len(prepared.runs),
+                sum(run.n_rows or 0 for run in prepared.runs))
+
+
+def _png(plan: Plan, unit, logs: Sequence[str]) -> bytes:
+    from .static import png_bytes
+
+    record = make_provenance(logs, plan.config, plan.command, plan.labels or None)
+    return png_bytes(unit, plan.config, record)[0]
+
+
+def _run_part(job: tuple[Plan, list[str], list[str] | None]) -> Part:
+    return build_part(*job)
+
+
+def parts(jobs: list[tuple[Plan, list[str], list[str] | None]], workers: int) -> Iterator[Part]:
+    """Each job's Part, in order: here, or in ``workers`` worker processes when there is enough
+    to do (a worker pays rlplot's imports once, about a second)."""
+    if workers <= 1 or len(jobs) < MIN_JOBS_PER_WORKER * 2:
+        yield from map(_run_part, jobs)
+        return
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    # spawn, as rlplot batch: the parent may hold threads that fork would copy mid-lock.
+    with ProcessPoolExecutor(max_workers=min(workers, len(jobs) // MIN_JOBS_PER_WORKER),
+                             mp_context=multiprocessing.get_context("spawn")) as pool:
+        yield from pool.map(_run_part, jobs, chunksize=2)
+
+
 def build_report(paths: Sequence[str], config: Config, *, title: str, command: str,
                  thresholds: Sequence[Threshold] = (), labels: Sequence[str] = (),
-                 strict: bool = False, image_dir: str | None = None) -> BuiltReport:
-    """Read, summarise and draw every section of a report of ``paths`` (files or globs).
+                 strict: bool = False, image_dir: str | None = None,
+                 workers: int = 1) -> BuiltReport:
+    """Read, summarise and draw every section of a report of ``paths`` (files or globs), in
+    ``workers`` processes.
 
     ``command`` is shown in the header (and recorded in the PNGs); ``image_dir``: also write each
     section's figure there as a PNG (for the Markdown report), named as ``image_names`` names them.
@@ -109,24 +177,21 @@ def build_report(paths: Sequence[str], config: Config, *, title: str, command: s
     if not paths:
         raise InputError("no log files given", hint="rlplot report LOG... -o report.html")
     names = path_labels(paths, config, labels)
-    budget = budget_for(len(paths), config)
+    plan = Plan(config, budget_for(len(paths), config), tuple(thresholds), strict, command,
+                tuple(labels), image_dir is not None)
+    jobs = [(plan, [paths[i] for i in bucket], None if names is None else [names[i] for i in bucket])
+            for bucket in buckets(paths, config)]
     sections: list[Section] = []
     images: list[str | None] = []
     failed: list[RlplotError] = []
     runs = rows = 0
-    for bucket in buckets(paths, config):
-        logs = [paths[i] for i in bucket]
-        try:
-            prepared = prepare(logs, config, strict=strict,
-                               labels=None if names is None else [names[i] for i in bucket])
-        except (InputError, ColumnError) as exc:   # that log's own problem: report the others
-            failed.append(exc)
-            continue
-        runs += len(prepared.runs)
-        rows += sum(run.n_rows or 0 for run in prepared.runs)
-        for title_text, unit in units(prepared):
-            sections.append(section_of(title_text, unit, config, budget, thresholds))
-            images.append(_write_image(unit, config, image_dir, sections, logs, command, labels))
+    for part in parts(jobs, workers):
+        if part.failure is not None:
+            failed.append(part.failure)
+        runs, rows = runs + part.runs, rows + part.rows
+        for section, png in zip(part.sections, part.images):
+            sections.append(section)
+            images.append(_write_image(png, image_dir, sections))
     notes = tuple(QualityNote(f"not in the report: {exc.what}", exc.file, exc.line) for exc in failed)
     counts = [("runs", runs), ("files", len(paths))]
     if len(sections) != runs:
@@ -138,16 +203,13 @@ def build_report(paths: Sequence[str], config: Config, *, title: str, command: s
     return BuiltReport(report=report, images=tuple(images), failed=tuple(failed))
 
 
-def _write_image(unit, config: Config, image_dir: str | None, sections: list[Section],
-                 logs: Sequence[str], command: str, labels: Sequence[str]) -> str | None:
-    # The PNG beside a Markdown report: the section drawn as `rlplot render` draws it.
-    if image_dir is None:
+def _write_image(png: bytes | None, image_dir: str | None, sections: list[Section]) -> str | None:
+    # The PNG beside a Markdown report, named as image_names names the section.
+    if png is None or image_dir is None:
         return None
-    from .static import write_png
-
     name = section_ids(s.title for s in sections)[-1] + ".png"
-    write_png(unit, config, os.path.join(image_dir, name),
-              provenance=make_provenance(logs, config, command, labels or None))
+    with atomic_output(os.path.join(image_dir, name)) as stream:
+        stream.write(png)
     return name
 
 

@@ -20,7 +20,7 @@ from ..figure.downsample import minmax_indices, scatter_indices
 
 FALLBACK_PANEL_WIDTH = 3.2     # inches per panel of the fallback SVG
 FALLBACK_HEIGHT = 2.5          # inches
-FALLBACK_DPI = 72              # of its rasterised points
+FALLBACK_DPI = 60              # of its rasterised points
 FALLBACK_FONT = 7.0            # points
 
 
@@ -48,17 +48,21 @@ def thin_curve(curve: Smoothed, max_points: int) -> Smoothed:
 
 
 def fallback_config(config: Config, n_panels: int) -> Config:
-    """The user's config made small: a narrow figure, small text as SVG text, every point layer
-    rasterised at a low dpi (the data is thinned before drawing)."""
+    """The user's config made small: a narrow figure, small text as SVG text, no gridlines (the
+    live chart has them), every point layer rasterised at a low dpi (the data is thinned before)."""
     figure = replace(config.figure, width=min(FALLBACK_PANEL_WIDTH * max(n_panels, 1), 12.8),
-                     height=FALLBACK_HEIGHT, dpi=FALLBACK_DPI, font_size=FALLBACK_FONT,
+                     height=FALLBACK_HEIGHT, dpi=FALLBACK_DPI, font_size=FALLBACK_FONT, grid=False,
                      title_size=FALLBACK_FONT + 1, label_size=FALLBACK_FONT, tick_size=FALLBACK_FONT - 1)
-    panels = tuple(replace(p, legend=replace(p.legend, font_size=FALLBACK_FONT - 1),
-                           annotation=replace(p.annotation, font_size=FALLBACK_FONT - 1))
-                   for p in config.panels)
     output = replace(config.output, rasterize_above=0, dpi=FALLBACK_DPI)
-    return replace(config, figure=figure, panels=panels, output=output,
-                   rc={**config.rc, "svg.fonttype": "none"})
+    return replace(config, figure=figure, output=output, rc={**config.rc, "svg.fonttype": "none"})
+
+
+def fallback_panel(style, n_runs: int):
+    """A panel's style in the fallback: small legend and annotation text; no legend for a lone
+    run (the section's title names it, the live chart's legend shows its colours)."""
+    legend = replace(style.legend, font_size=FALLBACK_FONT - 1, show=style.legend.show and n_runs > 1)
+    return replace(style, legend=legend, annotation=replace(style.annotation,
+                                                            font_size=FALLBACK_FONT - 1))
 
 
 def draw_figure(prepared, config: Config):
@@ -89,6 +93,25 @@ _NO_ROTATION = re.compile(r' transform="rotate\(-0 [^"]*\)"')
 _FONT_LIST = re.compile(r"font-family: ([^,;]+)(?:, [^;]*?)?(, [\w-]+)?;")
 
 
+_STYLE = re.compile(r' style="([^"]*)"')
+_STYLE_SHEET = re.compile(r"(<style[^>]*>)")
+
+
+def _classes(svg: str) -> str:
+    # Style attributes used more than once become classes of one <style> sheet: every tick,
+    # tick label and spine repeats the same few.
+    counts: dict[str, int] = {}
+    for style in _STYLE.findall(svg):
+        counts[style] = counts.get(style, 0) + 1
+    names = {style: f"s{i}" for i, style in enumerate(s for s, n in counts.items() if n > 1)}
+    if not names or not _STYLE_SHEET.search(svg):
+        return svg
+    rules = "".join(f".{name}{{{style}}}" for style, name in names.items())
+    svg = _STYLE.sub(lambda m: f' class="{names[m.group(1)]}"' if m.group(1) in names else m.group(),
+                     svg)
+    return _STYLE_SHEET.sub(lambda m: m.group() + rules, svg, count=1)
+
+
 def lean_svg(svg: str) -> str:
     """matplotlib's SVG with coordinates to 0.1 pt (a tenth of a pixel at 72 dpi), path data on one
     line, no ids on groups (nothing references them), no zero rotations, and each font list
@@ -98,7 +121,7 @@ def lean_svg(svg: str) -> str:
         return f'{match.group(1)}="{value}"'
 
     svg = _NO_ROTATION.sub("", _GROUP_ID.sub("<g", svg))
-    return _FONT_LIST.sub(r"font-family: \1\2;", _GEOMETRY.sub(geometry, svg))
+    return _classes(_FONT_LIST.sub(r"font-family: \1\2;", _GEOMETRY.sub(geometry, svg)))
 
 
 def fallback_svg(prepared, config: Config) -> tuple[str, tuple[Notice, ...]]:
@@ -109,6 +132,8 @@ def fallback_svg(prepared, config: Config) -> tuple[str, tuple[Notice, ...]]:
     import matplotlib
 
     small = fallback_config(config, len(prepared.panels))
+    many = len(prepared.runs) if not prepared.groups else len(prepared.groups)
+    prepared = replace(prepared, panels=tuple(fallback_panel(p, many) for p in prepared.panels))
     figure, notices = draw_figure(prepared, small)
     _plain_ticks(figure)
     out = io.StringIO()
@@ -120,14 +145,15 @@ def fallback_svg(prepared, config: Config) -> tuple[str, tuple[Notice, ...]]:
     return lean_svg(out.getvalue()), notices
 
 
-def write_png(prepared, config: Config, path: str, provenance=None) -> tuple[Notice, ...]:
-    """Draw ``prepared`` as ``rlplot render`` would and save it as a PNG (with ``provenance``)."""
+def png_bytes(prepared, config: Config, provenance=None) -> tuple[bytes, tuple[Notice, ...]]:
+    """``prepared`` drawn as ``rlplot render`` draws it, as PNG bytes (with ``provenance``), and
+    what drawing warned about."""
     from ..figure.chart import style_context
-    from ..figure.save import save_figure
+    from ..figure.save import figure_bytes
 
     figure, notices = draw_figure(prepared, config)
     with style_context(config):
-        save_figure(figure, path, dpi=config.output.dpi or config.figure.dpi,
-                    transparent=config.output.transparent, metadata=config.output.metadata,
-                    provenance=provenance)
-    return notices
+        data = figure_bytes(figure, "png", dpi=config.output.dpi or config.figure.dpi,
+                            transparent=config.output.transparent, metadata=config.output.metadata,
+                            provenance=provenance)
+    return data, notices
