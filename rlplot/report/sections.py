@@ -64,7 +64,8 @@ def chart_of(small, config, title: str) -> tuple[Chart, tuple[Notice, ...]]:
             curve = Curve(run=trace.line_label or title,
                           x=points.x if points is not None else (), y=points.y if points is not None else (),
                           smooth_x=trace.smoothed.x, smooth_y=trace.smoothed.y,
-                          band_low=trace.smoothed.band_low, band_high=trace.smoothed.band_high)
+                          band_low=trace.smoothed.band_low, band_high=trace.smoothed.band_high,
+                          color=trace.line_color)
             curves = (curve,)
         else:
             many = len(small.runs) > 1
