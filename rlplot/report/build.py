@@ -213,15 +213,19 @@ def _write_image(png: bytes | None, image_dir: str | None, sections: list[Sectio
     return name
 
 
-def write_html_report(built: BuiltReport, path: str) -> str:
+def write_html_report(built: BuiltReport, path: str, images: Sequence[str | None] = ()) -> str:
     """Write the report as one HTML page (the ``html`` entry of REPORT_FORMATS)."""
     from .page import write_html
 
     return write_html(built.report, path)
 
 
-def write_markdown_report(built: BuiltReport, path: str) -> str:
-    """Write the report as Markdown, its PNGs (written by ``build_report``) beside it."""
+def write_markdown_report(built: BuiltReport, path: str, images: Sequence[str | None]) -> str:
+    """Write the report as Markdown (the ``markdown`` entry of REPORT_FORMATS); ``images`` are the
+    section PNGs ``build_report`` wrote (paths as the caller names them, None: no image),
+    linked relative to the Markdown file."""
     from .markdown import write_markdown
 
-    return write_markdown(built.report, path, images=built.images)
+    here = os.path.dirname(path) or "."
+    return write_markdown(built.report, path, images=[
+        None if image is None else os.path.relpath(image, here) for image in images])
