@@ -6,6 +6,7 @@ which ``scripts/install-browser.sh`` installs from the OS packages.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 CHROMIUM = os.environ.get("RLPLOT_CHROMIUM", "/usr/bin/chromium")
@@ -24,8 +25,10 @@ def launch(playwright):
 
 
 def js_number(value: float) -> str:
-    """How JavaScript's ``String(number)`` writes a double (for the moderate values in the tests)."""
+    """How JavaScript's ``String(number)`` writes a double: the shortest digits that read back (as
+    Python's repr), integers below 1e21 in full with zeros after those digits (9.867559e20 is
+    986755900000000000000, not the double's exact 986755900000000016384)."""
     value = float(value)
     if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
+        return format(Decimal(repr(value)).quantize(Decimal(1)), "f")
     return repr(value)
