@@ -214,3 +214,10 @@ def test_a_screenshot_of_the_sample_report_is_not_blank(page, sample_report, tmp
     _open(page, sample_report, ALONE)
     shot = page.screenshot(path=str(tmp_path / "sample-report.png"), full_page=True)
     assert _not_blank(shot) > 0.03
+
+
+@pytest.mark.parametrize("value", [9.792887e20, 1e21, 2e6, 1234567.0, -2.5e7, 999999.0, 12800.0,
+                                   0.30000000000000004, -3.0, 1.5e-9, 1e-5, 0.0, 4.2e-6, 123.456])
+def test_the_tests_write_numbers_as_the_page_does(page, value):
+    written = page.evaluate("(v) => Math.abs(v) >= 1e6 ? v.toExponential() : String(v)", value)
+    assert js_number(value) == written
