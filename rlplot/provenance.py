@@ -71,9 +71,8 @@ class Provenance:
         return out
 
     def to_json(self) -> str:
-        """Compact ASCII JSON (sorted config keys): the same record always gives the same text."""
-        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=True, default=str,
-                          allow_nan=False)
+        """Compact ASCII JSON, keys in schema order: the same record always gives the same text."""
+        return json.dumps(self.to_dict(), separators=(",", ":"), ensure_ascii=True, default=str)
 
     @classmethod
     def from_json(cls, text: str, where: str) -> "Provenance":
