@@ -18,8 +18,8 @@ from ..config.schema import Config
 from ..data import LoggedBand, Notice, Series, Smoothed
 from ..figure.downsample import minmax_indices, scatter_indices
 
-FALLBACK_PANEL_WIDTH = 3.2     # inches per panel of the fallback SVG
-FALLBACK_HEIGHT = 2.5          # inches
+FALLBACK_PANEL_WIDTH = 3.2     # inches per panel (grid column) of the fallback SVG
+FALLBACK_HEIGHT = 2.5          # inches per grid row
 FALLBACK_DPI = 60              # of its rasterised points
 FALLBACK_FONT = 7.0            # points
 
@@ -50,8 +50,12 @@ def thin_curve(curve: Smoothed, max_points: int) -> Smoothed:
 def fallback_config(config: Config, n_panels: int) -> Config:
     """The user's config made small: a narrow figure, small text as SVG text, no gridlines (the
     live chart has them), every point layer rasterised at a low dpi (the data is thinned before)."""
-    figure = replace(config.figure, width=min(FALLBACK_PANEL_WIDTH * max(n_panels, 1), 12.8),
-                     height=FALLBACK_HEIGHT, dpi=FALLBACK_DPI, font_size=FALLBACK_FONT, grid=False,
+    from ..figure.layout import grid_shape
+
+    rows, cols = grid_shape(n_panels, config.figure)
+    figure = replace(config.figure, width=min(FALLBACK_PANEL_WIDTH * cols, 12.8),
+                     height=min(FALLBACK_HEIGHT * rows, 10.0), dpi=FALLBACK_DPI,
+                     font_size=FALLBACK_FONT, grid=False,
                      title_size=FALLBACK_FONT + 1, label_size=FALLBACK_FONT, tick_size=FALLBACK_FONT - 1)
     output = replace(config.output, rasterize_above=0, dpi=FALLBACK_DPI)
     return replace(config, figure=figure, output=output, rc={**config.rc, "svg.fonttype": "none"})

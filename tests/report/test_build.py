@@ -254,3 +254,14 @@ def test_lean_svg_shortens_geometry_and_styles_but_not_text():
     assert "font-family: 'DejaVu Sans', sans-serif; x: 1" in lean
     assert lean.count('class="s0"') == 2 and ".s0{fill: red}" in lean
     ET.fromstring(lean)
+
+
+def test_the_fallback_keeps_the_panel_grid_small():
+    four = load_config(["four-panel"]).config
+    small = fallback_config(four, len(four.panels))
+    from rlplot.figure.layout import grid_shape
+
+    rows, cols = grid_shape(4, four.figure)
+    assert (small.figure.width, small.figure.height) == (min(3.2 * cols, 12.8), min(2.5 * rows, 10.0))
+    assert small.output.rasterize_above == 0 and small.rc["svg.fonttype"] == "none"
+    assert not small.figure.grid and small.figure.dpi == 60
