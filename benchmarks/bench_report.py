@@ -1,26 +1,36 @@
 """Benchmark the HTML report of a big sweep: page size, and time to interactive in a real browser.
 
-    python benchmarks/bench_report.py                        # 200 runs, 3 repeats
+    python benchmarks/bench_report.py --source real          # `rlplot report` on 200 generated logs
+    python benchmarks/bench_report.py --source real --runs 20 --rows 300 --repeat 1   # quick
+    python benchmarks/bench_report.py                        # synthetic: 200 runs, 3 repeats
     python benchmarks/bench_report.py --runs 40 --repeat 1   # quick
     python benchmarks/bench_report.py --svg rlplot           # rlplot's own full-size SVG as the fallback
 
-Builds a synthetic sweep (tests/report/synthetic.py: two panels per run, ``--rows`` logged rows,
-``--points`` drawn points and smoothed-curve points per panel) through ``rlplot.report``, writes
-the page, opens it from file:// in the OS's headless Chromium (Playwright, /usr/bin/chromium) and
-reads the browser's Performance API: the ``rlplot-interactive`` mark (the charts on screen are
-built and the filter works), DOMContentLoaded and load. Side by side: the same page with every
-section open (every chart built at load), which is what a page without lazy sections would cost,
-and the time the filter box takes to hide the non-matching sections. Prints a Markdown table.
+``--source real`` writes ``--runs`` JSONL logs of ``--rows`` rows (tests/report/sweeps.py, one
+damaged), runs the real command (``python -m rlplot report 'sweep/*/metrics.jsonl' -o
+report.html -j N``, a whole process, timed) and, side by side, what a user would otherwise run
+for the same sweep: ``rlplot batch`` (a PNG per run, -j N, and its Markdown table); then opens
+the page as below.
 
-Fallback SVGs (``--svg``): ``lean`` a 6 x 2.4 in matplotlib figure per section with text as SVG text
-and the points as one 72 dpi image; ``small`` the same with vector points and glyph outlines;
-``rlplot`` the SVG of ``rlplot render`` for one run (12 x 4.8 in, every point, vector), repeated in
-every section; ``none``.
+``--source synthetic`` builds a sweep in memory (tests/report/synthetic.py: two panels per run,
+``--rows`` logged rows, ``--points`` drawn points and smoothed-curve points per panel) through
+``rlplot.report``, writes the page, opens it from file:// in the OS's headless Chromium
+(Playwright, /usr/bin/chromium) and reads the browser's Performance API: the
+``rlplot-interactive`` mark (the charts on screen are built and the filter works),
+DOMContentLoaded and load. Side by side: the same page with every section open (every chart
+built at load), which is what a page without lazy sections would cost, and the time the filter
+box takes to hide the non-matching sections. Prints a Markdown table.
+
+Fallback SVGs (``--svg``, synthetic only): ``lean`` a 6 x 2.4 in matplotlib figure per section
+with text as SVG text and the points as one 72 dpi image; ``small`` the same with vector points
+and glyph outlines; ``rlplot`` the SVG of ``rlplot render`` for one run (12 x 4.8 in, every point,
+vector), repeated in every section; ``none``. (The real command draws its own fallbacks.)
 """
 from __future__ import annotations
 
 import argparse
 import csv
+import re
 import statistics
 import subprocess
 import sys
@@ -31,6 +41,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 from tests.report.browser import launch  # noqa: E402
+from tests.report.sweeps import write_sweep  # noqa: E402
 from tests.report.synthetic import make_report, run_series  # noqa: E402
 
 from rlplot.report import render_html  # noqa: E402
@@ -73,7 +84,8 @@ def rlplot_svg(rows: int, folder: Path) -> str:
     return out.read_text(encoding="utf-8")
 
 
-def measure(browser, url: str, repeat: int, build_all: bool) -> dict[str, float]:
+def measure(browser, url: str, repeat: int, build_all: bool, query: str = "seed=17"
+            ) -> dict[str, float]:
     """Median Performance API timings (ms) over ``repeat`` fresh page loads, plus the filter time;
     ``build_all``: then build every remaining chart at once and add that time to "interactive"."""
     runs = []
@@ -88,7 +100,7 @@ def measure(browser, url: str, repeat: int, build_all: bool) -> dict[str, float]
         if build_all:
             timing["interactive"] += page.evaluate(BUILD_ALL)
             timing["charts"] = page.evaluate("Object.keys(rlplotReport.charts).length")
-        timing["filter"] = page.evaluate(FILTER, "seed=17")
+        timing["filter"] = page.evaluate(FILTER, query)
         if errors:
             raise SystemExit(f"page errors: {errors}")
         runs.append(timing)
@@ -96,8 +108,49 @@ def measure(browser, url: str, repeat: int, build_all: bool) -> dict[str, float]
     return {key: statistics.median(r[key] for r in runs) for key in runs[0]}
 
 
+def timed(command: list[str], cwd: Path) -> float:
+    """Wall time (s) of a whole process."""
+    start = time.perf_counter()
+    subprocess.run(command, cwd=cwd, check=True, stdout=subprocess.DEVNULL)
+    return time.perf_counter() - start
+
+
+def real(args) -> None:
+    """The real command on a generated sweep, beside `rlplot batch`, then the page in Chromium."""
+    from playwright.sync_api import sync_playwright
+
+    jobs = str(args.jobs)
+    with tempfile.TemporaryDirectory() as folder_name:
+        folder = Path(folder_name)
+        write_sweep(folder / "sweep", args.runs, rows=args.rows)
+        rlplot = [sys.executable, "-m", "rlplot"]
+        report_s = timed([*rlplot, "report", "sweep/*/metrics.jsonl", "-o", "report.html", "-q", "-j", jobs],
+                         folder)
+        batch_s = timed([*rlplot, "batch", "sweep", "--out-dir", "figures", "-q", "-j", jobs,
+                         "--report", "summary.md"], folder)
+        page = folder / "report.html"
+        text = page.read_text(encoding="utf-8")
+        size = len(text.encode())
+        svg_bytes = sum(len(m) for m in re.findall(r"src='data:image/svg\+xml[^']*'", text))
+        with sync_playwright() as playwright:
+            browser = launch(playwright)
+            timing = measure(browser, page.as_uri(), args.repeat, False, "lr3e-3_seed7")
+            browser.close()
+    print(f"`rlplot report` of {args.runs} generated logs ({args.rows} rows each, two panels), -j {jobs}; "
+          f"page timings: median of {args.repeat} loads\n")
+    print(f"- page: {size / MB:.2f} MB ({size / args.runs / 1024:.1f} KB per run), of which fallback "
+          f"SVGs {svg_bytes / MB:.2f} MB (URL-encoded)")
+    print(f"- `rlplot report`: {report_s:.1f} s; `rlplot batch --report summary.md` (a PNG per run): "
+          f"{batch_s:.1f} s\n")
+    print("| page | interactive (ms) | DOMContentLoaded (ms) | load (ms) | charts built | filter (ms) |")
+    print("| --- | ---: | ---: | ---: | ---: | ---: |")
+    print(f"| rlplot report | {timing['interactive']:.0f} | {timing['dom']:.0f} | {timing['load']:.0f} | "
+          f"{timing['charts']:.0f} | {timing['filter']:.0f} |")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--source", choices=["synthetic", "real"], default="synthetic")
     parser.add_argument("--runs", type=int, default=200)
     parser.add_argument("--rows", type=int, default=1000, help="logged rows per run")
     parser.add_argument("--points", type=int, default=200, help="drawn points per run and panel")
@@ -105,7 +158,16 @@ def main() -> None:
     parser.add_argument("--per-section", type=int, default=1,
                         help="runs per section (one chart overlays them; 1: a section per run)")
     parser.add_argument("--repeat", type=int, default=3)
+    parser.add_argument("-j", "--jobs", type=int, default=2, help="worker processes (real)")
     args = parser.parse_args()
+    if args.source == "real":
+        real(args)
+    else:
+        synthetic(args)
+
+
+def synthetic(args) -> None:
+    """The synthetic report, lazy and eager, in Chromium."""
     from playwright.sync_api import sync_playwright
 
     every = max(1, args.rows // args.points)

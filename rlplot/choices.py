@@ -186,3 +186,16 @@ COMPARE_FIGURES = Registry("compare figure", (
     Choice("efficiency", "sample-efficiency curves: IQM normalized score against x, CI bands",
            "Sample efficiency", "rlplot.figure.compare:draw_sample_efficiency"),
 ))
+
+REPORT_FORMATS = Registry("report format", (
+    Choice("html", "one self-contained HTML page (interactive charts, static SVG fallbacks)",
+           target="rlplot.report.build:write_html_report"),
+    Choice("markdown", "Markdown with a PNG per section beside it ($GITHUB_STEP_SUMMARY, a "
+                       "merge-request comment)", target="rlplot.report.build:write_markdown_report"),
+))
+
+# output.provenance also takes true (everything) and false (nothing): these are its text values.
+PROVENANCE_MODES = Registry("provenance mode", (
+    Choice("hashes", "the inputs by sha256 and size only: no paths, no command line, no "
+                     "runs.labels (anonymous submissions)"),
+))

@@ -25,6 +25,7 @@ from .data import Notice, Run, Smoothed
 from .errors import InputError, OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
+from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
 from .runs.discover import expand_paths
 from .runs.load import load_all
@@ -107,9 +108,10 @@ def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
                               hint="choose another -o path")
 
 
-def draw(prepared: Prepared, config: Config, outputs: Sequence[str]
+def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=None
          ) -> tuple[object, tuple[str, ...], tuple[Notice, ...]]:
-    """Draw ``prepared`` and save it to every output: (figure, files written, drawing notices)."""
+    """Draw ``prepared`` and save it to every output, with the ``provenance`` record (see
+    rlplot.provenance) in each: (figure, files written, drawing notices)."""
     from .figure.chart import draw_chart, style_context
     from .figure.save import save_figure
 
@@ -119,15 +121,17 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str]
         fig = draw_chart(prepared, config)
         written = tuple(save_figure(fig, out, dpi=config.output.dpi or config.figure.dpi,
                                     transparent=config.output.transparent,
-                                    metadata=config.output.metadata) for out in outputs)
+                                    metadata=config.output.metadata, provenance=provenance)
+                        for out in outputs)
     return fig, written, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
 
 
 def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
-           data_out: str | None = None) -> RenderResult:
+           data_out: str | None = None, command: str | None = None) -> RenderResult:
     """Render logs to a figure and write it to each output path (atomically, deterministically);
-    ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export)."""
+    ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export). Each figure
+    records what made it (rlplot.provenance): ``command`` as given, the inputs, the config."""
     config = config or Config()
     paths = expand_paths(paths)   # check outputs against the files a glob names, not the glob
     check_outputs(outputs, paths)
@@ -135,7 +139,8 @@ def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | N
         from .export import check_data_out
         check_data_out(data_out, paths, outputs)
     prepared = prepare(paths, config, strict=strict, labels=labels)
-    fig, written, drawn = draw(prepared, config, outputs)
+    record = make_provenance(paths, config, command, labels) if outputs else None
+    fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:
         from .export import write_data_csv
         written += (write_data_csv(prepared, data_out),)

@@ -29,6 +29,7 @@ COMMANDS = {
     "watch": ("rlplot.cli.watch:watch", "Re-render a figure whenever a live log grows."),
     "compare": ("rlplot.cli.compare:compare",
                 "Compare algorithms across tasks: rliable's CIs, profiles, P(X > Y), curves, tables."),
+    "report": ("rlplot.cli.report:report", "One self-contained HTML page (or Markdown) for a sweep."),
 }
 
 

@@ -1,6 +1,8 @@
 """``rlplot inspect``: what each log holds and how rlplot would read it (text or JSON)."""
 from __future__ import annotations
 
+from pathlib import Path
+
 import click
 
 from ..choices import INSPECT_FORMATS
@@ -70,6 +72,40 @@ def report_text(report) -> str:
     return "\n".join(out)
 
 
+def figure_text(path: str, record, error: str | None) -> str:
+    """What made a figure (its provenance record) as readable text."""
+    from ..config.emit import flow
+    from ..provenance import config_changes
+
+    out = [path]
+    if error or record is None:
+        out.append(f"  error: {error or 'no rlplot provenance in this figure'}")
+        return "\n".join(out)
+    out.append(f"  made by: rlplot {record.version}")
+    out.append(f"  command: {record.command if record.command is not None else '(not recorded)'}")
+    out.append(f"  inputs ({len(record.inputs)}):")
+    for item in record.inputs:
+        size = "-" if item.size is None else f"{item.size:,} bytes"
+        out.append(f"    {item.path or '(path not recorded)'}  {size}  sha256 {item.sha256 or '-'}")
+    if record.labels:
+        out.append(f"  labels: {', '.join(record.labels)}")
+    changes = config_changes(record.config)
+    out.append("  config: " + ("the defaults" if not changes else
+                               "the defaults, except (as --set KEY=VALUE would give them):"))
+    out += [f"    {key}={flow(value)}" for key, value in changes]
+    return "\n".join(out)
+
+
+def _figure(path: str):
+    from ..errors import RlplotError
+    from ..provenance import read_provenance
+
+    try:
+        return read_provenance(path), None
+    except RlplotError as exc:
+        return None, exc.what
+
+
 @click.command(cls=Command)
 @click.argument("logs", nargs=-1, required=True, metavar="LOG...")
 @opt.print_format(INSPECT_FORMATS, "text", legacy_input_format=True)
@@ -79,26 +115,38 @@ def report_text(report) -> str:
 @opt.legacy_json
 @opt.debug
 def inspect(logs, fmt, input_format, configs, sets, quiet):
-    """Show what each LOG holds: format, columns, x choice, panels, restarts, skipped lines.
+    """Show what each LOG holds: format, columns, x choice, panels, restarts, skipped lines;
+    for a figure rlplot wrote (.png, .svg, .pdf), what made it: version, command, inputs, config.
 
-    Exit code 1 if a log cannot be read (after reporting every file).
+    Exit code 1 if a log cannot be read, or a figure records no provenance (after reporting
+    every file).
 
     \b
     rlplot inspect monitor.csv progress.txt
     rlplot inspect -f json metrics.jsonl
     rlplot inspect --input-format csv monitor.csv
+    rlplot inspect figures/run.png
     """
     import json
 
+    from ..choices import FIGURE_FORMATS
     from ..config import load_config
     from ..inspect import inspect_log
     from .render import render_overrides
 
     config = load_config(configs, sets, render_overrides(input_format=input_format)).config
-    reports = [inspect_log(path, config=config) for path in logs]
+    is_figure = [Path(p).suffix.lower()[1:] in FIGURE_FORMATS for p in logs]
+    figures = {p: _figure(p) for p, fig in zip(logs, is_figure) if fig}
+    reports = {p: inspect_log(p, config=config) for p, fig in zip(logs, is_figure) if not fig}
     if fmt == "json":
-        click.echo(json.dumps({"files": [r.to_dict() for r in reports]}, indent=2, sort_keys=True,
-                              allow_nan=False))
+        out = {"files": [r.to_dict() for r in reports.values()]}
+        if figures:
+            out["figures"] = [{"path": p, "provenance": r.to_dict() if r else None,
+                               "error": e if r or e else "no rlplot provenance in this figure"}
+                              for p, (r, e) in figures.items()]
+        click.echo(json.dumps(out, indent=2, sort_keys=True, allow_nan=False))
     else:
-        click.echo("\n\n".join(report_text(r) for r in reports))
-    return ExitCode.ERROR if any(r.error for r in reports) else ExitCode.OK
+        click.echo("\n\n".join(figure_text(p, *figures[p]) if p in figures else
+                                 report_text(reports[p]) for p in dict.fromkeys(logs)))
+    failed = any(r.error for r in reports.values()) or any(r is None for r, _ in figures.values())
+    return ExitCode.ERROR if failed else ExitCode.OK

@@ -78,9 +78,10 @@ log_options = compose(x, y, label, input_format, strict, quiet)
 
 # -- what a command writes ---------------------------------------------------------------------
 outputs = shared("-o", "--output", "outputs", multiple=True, metavar="FILE",
-                 help="Figure file; the extension picks the format (.png, .svg, .pdf); "
-                      "repeatable. Default: <log name>.<format> here, for each of --formats "
-                      "(compare: see its help).")
+                 help="File to write; the extension picks the format (figures: .png, .svg, "
+                      ".pdf; report: .html, .md); repeatable. Default: <log name>.<format> here, "
+                      "for each of --formats (report: report.html, or report.md with -f "
+                      "markdown; compare: see its help).")
 formats = shared("--formats", "formats", multiple=True, metavar="FMT[,FMT]",
                  callback=_split_commas,
                  help=f"Figure formats ({FIGURE_FORMATS.listing()}) where names are automatic: "

@@ -61,13 +61,65 @@ def figure_outputs(logs: Sequence[str], outputs: Sequence[str], formats: Sequenc
     return list(outputs) or [f"{run_label(logs[0])}.{ext}" for ext in config.output.formats]
 
 
+class RecordingCommand(Command):
+    """A subcommand that keeps its argv as given, for the provenance of what it writes."""
+
+    def parse_args(self, ctx: click.Context, args: list[str]) -> list[str]:
+        ctx.meta[ARGV_KEY] = list(args)
+        return super().parse_args(ctx, args)
+
+
+ARGV_KEY = "rlplot.argv"
+
+
+def command_line(ctx: click.Context) -> str:
+    """The command as the user typed it, quoted with shlex: ``rlplot render 'my run.jsonl' -o a.png``."""
+    import shlex
+
+    argv = ctx.meta.get(ARGV_KEY, [])
+    names = []
+    while ctx.parent is not None:     # the subcommand's names; the program is always rlplot
+        names.insert(0, ctx.info_name)
+        ctx = ctx.parent
+    return shlex.join(["rlplot", *names, *argv])
+
+
+def like_figure(figure: str, logs: Sequence[str], labels: Sequence[str]):
+    """``--like FIGURE``: its recorded config as a layer, and the logs (the recorded ones, checked
+    to hash the same, when none are given) and labels to draw."""
+    from ..config.layers import Layer
+    from ..errors import InputError
+    from ..provenance import check_inputs, read_provenance
+
+    record = read_provenance(figure)
+    if record is None:
+        raise InputError("the figure records no rlplot provenance (made by another program, or "
+                         "with output.provenance: false)", file=figure,
+                         hint="render the logs with -c CONFIG instead")
+    if not logs:
+        logs = check_inputs(record, figure)
+        labels = labels or record.labels
+    return Layer(name=figure, data=dict(record.config)), list(logs), list(labels)
+
+
+def load_with_base(base, configs, sets, overrides):
+    """The effective config with ``base`` (a config Layer) under every -c, --set and flag."""
+    from ..config.layers import config_layers
+    from ..config.loader import resolve
+
+    config, problems = resolve([base, *config_layers(configs, sets, overrides)])
+    if problems.errors:
+        raise problems.in_file_order()[0]
+    return config
+
+
 def _smooth_help() -> str:
     return (f"{option_help('smoothing.method')} METHOD: {SMOOTHING_METHODS.listing()}; set a "
             "method's parameters with --set smoothing.<param>=VALUE (docs/smoothing.md).")
 
 
-@click.command(cls=Command)
-@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
+@click.command(cls=RecordingCommand)
+@click.argument("logs", nargs=-1, metavar="LOG...")
 @opt.outputs
 @opt.formats
 @opt.config_options
@@ -92,11 +144,15 @@ def _smooth_help() -> str:
 @click.option("--annotate", is_flag=True,
               help="Mark the dip and the knee on every panel (as in rlplot summary) [config: "
                    "panels.N.annotate].")
+@click.option("--like", "like", metavar="FIGURE",
+              help="Re-render with the config a figure rlplot wrote records (under -c, --set and "
+                   "flags), on its recorded inputs if they still hash the same, or on LOG... "
+                   "(see `rlplot inspect FIGURE`).")
 @opt.legacy_input_format
 @opt.debug
 def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, strict, quiet,
            smooth, frac, ema_weight, dpi, width, height, data_out, group_by, aggregate, band,
-           reps, x_range, restarts, duplicates, annotate):
+           reps, x_range, restarts, duplicates, annotate, like):
     """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
 
     \b
@@ -105,20 +161,29 @@ def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, s
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
     rlplot render 'sweep/*/metrics.jsonl' --group-by 'lr([^_]+)_seed' --aggregate mean -o cmp.png
     rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
+    rlplot render --like figures/run.png -c paper -o run-paper.pdf   # restyle a figure later
     """
     from ..config import load_config
     from ..pipeline import render as render_logs
     from .output import echo_notices
+
+    if not logs and not like:
+        raise click.MissingParameter(ctx=click.get_current_context(), param_type="argument",
+                                     param_hint="'LOG...'")
 
     overrides = render_overrides(
         ys, annotate, x=x, smooth=smooth, frac=frac, ema_weight=ema_weight, dpi=dpi, width=width,
         height=height, aggregate=aggregate, band=band, reps=reps, x_range=x_range,
         group_by=group_by, restarts=restarts, duplicates=duplicates, input_format=input_format,
         formats=formats)
-    config = load_config(configs, sets, overrides).config
+    if like:
+        base, logs, labels = like_figure(like, logs, labels)
+        config = load_with_base(base, configs, sets, overrides)
+    else:
+        config = load_config(configs, sets, overrides).config
     written_to = figure_outputs(logs, outputs, formats, config)
     result = render_logs(list(logs), written_to, config, strict=strict, labels=list(labels),
-                         data_out=data_out)
+                         data_out=data_out, command=command_line(click.get_current_context()))
     if not quiet:
         echo_notices(result.notices)
     for path in result.written:

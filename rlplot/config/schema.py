@@ -15,8 +15,10 @@ import typing
 from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from typing import Any, Mapping
 
-from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BANDS, RESTART_POLICIES,
-                       RUN_BANDS, SMOOTHING_METHODS, X_RANGES, X_TICK_FORMATS, Y_TICK_FORMATS)
+from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BANDS, PROVENANCE_MODES,
+                       RESTART_POLICIES, RUN_BANDS, SMOOTHING_METHODS, X_RANGES, X_TICK_FORMATS,
+                       Y_TICK_FORMATS)
+from ..registry import Registry
 from .paths import KeyPath
 
 from .compare import CompareSpec
@@ -202,6 +204,10 @@ class OutputSpec:
     metadata: Mapping[str, str] = opt(factory=dict, help="document metadata (Title, Author, …)")
     formats: tuple[str, ...] = opt(("png",), "files written when `render` gets no -o: <log name>.<format> "
                                              "for each", choices=FIGURE_FORMATS)
+    provenance: bool | str = opt(True, "record in every figure what made it: true = rlplot version, command "
+                                       "line, inputs (path, sha256, size) and effective config; hashes = "
+                                       "the same without paths and command line; false = nothing",
+                                 choices=PROVENANCE_MODES)
 
 
 @dataclass(frozen=True)

@@ -122,9 +122,11 @@ def _union(args, value, path: KeyPath, meta: Mapping, problems: Problems, smooth
     options = [a for a in args if a is not type(None)]
     if len(options) == 1:
         return _coerce(options[0], value, path, meta, problems, smoothing_base)
-    if str in options and isinstance(value, str):   # e.g. delta: 'auto' or a number
-        if value != "auto":
-            problems.add(path, f"{dotted(path)}: '{value}' is not allowed", "allowed: 'auto' or a number")
+    if str in options and isinstance(value, str):   # delta: 'auto' or a number; provenance: its choices
+        if value not in (meta.get("choices") or ("auto",)):
+            problems.add(path, f"{dotted(path)}: '{value}' is not allowed", "allowed: 'auto' or a number"
+                         if not meta.get("choices") else unknown_hint(value, ["true", "false",
+                                                                              *meta["choices"]]))
             return _INVALID
         return value
     number = [a for a in options if a is not str][0]

@@ -6,7 +6,6 @@ out. Every container is a small frozen dataclass; arrays are float64 and checked
 """
 from __future__ import annotations
 
-import hashlib
 import os
 from dataclasses import dataclass, field
 from typing import Sequence
@@ -14,7 +13,8 @@ from typing import Sequence
 import numpy as np
 
 from .._version import __version__
-from ..errors import InputError, RlplotError, format_message
+from ..errors import RlplotError, format_message
+from ..provenance import file_digest
 
 
 def _floats(values: Sequence[float] | np.ndarray, what: str) -> np.ndarray:
@@ -157,17 +157,8 @@ class InputFile:
     @classmethod
     def of(cls, path: str | os.PathLike, shown_as: str | None = None) -> "InputFile":
         """Hash the file at ``path`` (read-only, in 1 MiB blocks); ``shown_as`` replaces the shown path."""
-        digest = hashlib.sha256()
-        try:
-            with open(path, "rb") as stream:
-                size = 0
-                for block in iter(lambda: stream.read(1 << 20), b""):
-                    digest.update(block)
-                    size += len(block)
-        except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-        return cls(path=shown_as if shown_as is not None else str(path), sha256=digest.hexdigest(),
-                   size=size)
+        sha256, size = file_digest(path)
+        return cls(path=shown_as if shown_as is not None else str(path), sha256=sha256, size=size)
 
 
 @dataclass(frozen=True)

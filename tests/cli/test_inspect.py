@@ -81,3 +81,67 @@ def test_skipped_lines_are_listed_up_to_the_limit_then_counted(invoke, tmp_path)
     assert f"skipped lines: {SKIPPED_LINES_LISTED + extra}" in out
     assert out.count(": malformed JSON") == SKIPPED_LINES_LISTED
     assert out.rstrip().endswith(f"… {extra} more")
+
+
+# ---------------------------------------------------------------------------- figures
+
+@pytest.mark.parametrize("fmt", ["png", "svg", "pdf"])
+def test_inspect_prints_what_made_a_figure(invoke, seed_log, tmp_path, monkeypatch, fmt):
+    from rlplot.provenance import file_digest
+
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-o", f"fig.{fmt}", "--dpi", "40", "--smooth", "ema").exit_code == 0
+    result = invoke("inspect", f"fig.{fmt}")
+    assert result.exit_code == 0, result.stderr
+    sha256, size = file_digest(seed_log)
+    assert result.stdout.splitlines() == [
+        f"fig.{fmt}",
+        f"  made by: rlplot {__import__('rlplot').__version__}",
+        f"  command: rlplot render run.jsonl -o fig.{fmt} --dpi 40 --smooth ema",
+        "  inputs (1):",
+        f"    run.jsonl  {size:,} bytes  sha256 {sha256}",
+        "  config: the defaults, except (as --set KEY=VALUE would give them):",
+        "    figure.dpi=40",
+        "    smoothing.method=ema",
+    ]
+
+
+def test_inspect_json_lists_figures_beside_logs(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-o", "fig.svg").exit_code == 0
+    result = invoke("inspect", "-f", "json", "run.jsonl", "fig.svg")
+    assert result.exit_code == 0, result.stderr
+    data = json.loads(result.stdout)
+    assert [f["path"] for f in data["files"]] == ["run.jsonl"]
+    (figure,) = data["figures"]
+    assert figure["path"] == "fig.svg" and figure["error"] is None
+    assert figure["provenance"]["command"] == "rlplot render run.jsonl -o fig.svg"
+    assert figure["provenance"]["config"]["smoothing"]["method"] == "lowess"
+    logs_only = json.loads(invoke("inspect", "-f", "json", "run.jsonl").stdout)
+    assert "figures" not in logs_only
+
+
+def test_a_figure_without_provenance_is_an_error_after_the_rest(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-o", "anon.png", "--set",
+                  "output.provenance=false").exit_code == 0
+    assert invoke("render", "run.jsonl", "-o", "fig.png").exit_code == 0
+    result = invoke("inspect", "anon.png", "run.jsonl", "fig.png")
+    assert result.exit_code == 1
+    blocks = result.stdout.split("\n\n")
+    assert [b.splitlines()[0] for b in blocks] == ["anon.png", "run.jsonl", "fig.png"]
+    assert blocks[0] == "anon.png\n  error: no rlplot provenance in this figure"
+    as_json = json.loads(invoke("inspect", "-f", "json", "anon.png").stdout)
+    assert as_json["figures"] == [{"path": "anon.png", "provenance": None,
+                                   "error": "no rlplot provenance in this figure"}]
+
+
+def test_a_hashes_only_figure_shows_no_path(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-c", "anonymized-x", "-o", "anon.pdf").exit_code == 0
+    result = invoke("inspect", "anon.pdf")
+    assert result.exit_code == 0
+    assert "  command: (not recorded)" in result.stdout
+    assert "    (path not recorded)  " in result.stdout and "run.jsonl" not in result.stdout
+    assert "    figure.x_tick_format=hidden" in result.stdout
+    assert "    output.provenance=hashes" in result.stdout

@@ -71,7 +71,7 @@ def test_print_format_means_what_the_command_prints():
     assert summary_f.metavar == "[" + "|".join(SUMMARY_FORMATS.names) + "]"
     assert inspect_f.metavar == "[text|json]"
     holders = {name for name, command in COMMAND_LINES.items() if "-f" in visible_flags(command)}
-    assert holders == {"summary", "inspect"}
+    assert holders == {"summary", "inspect", "report"}
 
 
 def test_a_flag_name_means_one_thing():

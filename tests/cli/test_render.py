@@ -150,3 +150,119 @@ def test_input_format_forces_the_reader_and_the_old_spelling_warns(invoke, tmp_p
     warnings = [l for l in forced.stderr.splitlines() if l.startswith("rlplot: warning:")]
     expected = ["rlplot: warning: --format NAME is deprecated; use --input-format NAME"]
     assert warnings == (expected if spelling == "--format" else [])
+
+
+# ---------------------------------------------------------------------------- provenance, --like
+
+def _record(path):
+    from rlplot.provenance import read_provenance
+
+    return read_provenance(str(path))
+
+
+def _pixels(path):
+    import numpy as np
+    from PIL import Image
+
+    with Image.open(path) as image:
+        return np.asarray(image.convert("RGBA"))
+
+
+def test_the_figure_records_the_command_line_as_typed(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    result = invoke("render", "run.jsonl", "-o", "my fig.png", "--set", "panels.0.title=A & B")
+    assert result.exit_code == 0, result.stderr
+    record = _record(tmp_path / "my fig.png")
+    assert record.command == "rlplot render run.jsonl -o 'my fig.png' --set 'panels.0.title=A & B'"
+    assert [i.path for i in record.inputs] == ["run.jsonl"]
+    assert record.config["panels"][0]["title"] == "A & B"
+
+
+def test_the_same_command_in_another_folder_writes_the_same_bytes(invoke, tmp_path, monkeypatch):
+    figures = []
+    for folder in ("x", "y"):
+        (tmp_path / folder).mkdir()
+        write_jsonl(tmp_path / folder / "run.jsonl", [{"step": i, "accuracy": 0.5 + i / 100,
+                                                        "parallelism": 8} for i in range(30)])
+        monkeypatch.chdir(tmp_path / folder)
+        assert invoke("render", "run.jsonl", "-o", "f.svg", "-o", "f.pdf").exit_code == 0
+        figures.append([(tmp_path / folder / f"f.{ext}").read_bytes() for ext in ("svg", "pdf")])
+    assert figures[0] == figures[1]
+
+
+def test_like_redraws_the_recorded_inputs_with_the_recorded_config(invoke, seed_log, tmp_path,
+                                                                   monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    original = invoke("render", "run.jsonl", "-o", "orig.png", "--smooth", "ema", "--dpi", "40",
+                      "--label", "mine", "--set", "panels.1.title=Parallel")
+    assert original.exit_code == 0, original.stderr
+    again = invoke("render", "--like", "orig.png", "-o", "again.png")
+    assert again.exit_code == 0, again.stderr
+    assert again.stdout.strip() == "again.png"
+    assert (_pixels(tmp_path / "again.png") == _pixels(tmp_path / "orig.png")).all()
+    first, second = _record(tmp_path / "orig.png"), _record(tmp_path / "again.png")
+    assert second.config == first.config and second.labels == ("mine",)
+    assert second.command == "rlplot render --like orig.png -o again.png"
+
+
+def test_like_restyles_under_later_configs_and_flags(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-o", "orig.png", "--smooth", "ema").exit_code == 0
+    result = invoke("render", "--like", "orig.png", "-c", "paper", "--dpi", "50", "-o", "paper.png")
+    assert result.exit_code == 0, result.stderr
+    config = _record(tmp_path / "paper.png").config
+    assert config["smoothing"]["method"] == "ema"          # recorded
+    assert config["figure"]["width"] == 3.5                # the paper preset over it
+    assert config["figure"]["dpi"] == 50                   # the flag over both
+
+
+def test_like_names_the_input_that_changed(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-o", "orig.png").exit_code == 0
+    with open("run.jsonl", "a") as stream:
+        stream.write('{"step": 1000, "rl_flops": 2e21, "accuracy": 0.9, "avg_parallelism": 3}\n')
+    result = invoke("render", "--like", "orig.png", "-o", "again.png")
+    assert result.exit_code == 1 and not (tmp_path / "again.png").exists()
+    (line,) = result.stderr.splitlines()
+    assert line.startswith("rlplot: error: run.jsonl: changed since orig.png was made (sha256 ")
+    assert line.endswith("(give the logs to draw: rlplot render --like orig.png LOG...)")
+    given = invoke("render", "--like", "orig.png", "run.jsonl", "-o", "given.png")
+    assert given.exit_code == 0, given.stderr
+    assert _record(tmp_path / "given.png").inputs[0].sha256 != _record(tmp_path / "orig.png").inputs[0].sha256
+
+
+def test_like_on_other_logs_and_on_a_hashes_only_figure(invoke, seed_log, tmp_path, monkeypatch):
+    monkeypatch.chdir(tmp_path)
+    assert invoke("render", "run.jsonl", "-c", "anonymized-x", "-o", "anon.pdf").exit_code == 0
+    refused = invoke("render", "--like", "anon.pdf", "-o", "x.png")
+    assert refused.exit_code == 1
+    assert "anon.pdf: the figure records its inputs by hash only" in refused.stderr
+    other = write_jsonl(tmp_path / "other.jsonl", [{"step": i, "accuracy": 0.1 * i, "parallelism": i}
+                                                   for i in range(10)])
+    result = invoke("render", "--like", "anon.pdf", other.name, "-o", "other.svg")
+    assert result.exit_code == 0, result.stderr
+    record = _record(tmp_path / "other.svg")
+    assert record.config["figure"]["x_tick_format"] == "hidden" and record.inputs[0].path is None
+
+
+@pytest.mark.parametrize("setup, expected", [
+    ("none", "orig.png: the figure records no rlplot provenance"),
+    ("missing", "run.jsonl: the figure's recorded input is missing"),
+    ("not-a-figure", "run.jsonl: not a figure rlplot writes ('.jsonl')"),
+])
+def test_like_errors_are_one_line(invoke, seed_log, tmp_path, monkeypatch, setup, expected):
+    monkeypatch.chdir(tmp_path)
+    off = ["--set", "output.provenance=false"] if setup == "none" else []
+    assert invoke("render", "run.jsonl", "-o", "orig.png", *off).exit_code == 0
+    if setup == "missing":
+        seed_log.rename(tmp_path / "moved.jsonl")
+    figure = "run.jsonl" if setup == "not-a-figure" else "orig.png"
+    result = invoke("render", "--like", figure, "-o", "x.png")
+    assert result.exit_code == 1 and "Traceback" not in result.stderr
+    (line,) = result.stderr.splitlines()
+    assert line.startswith(f"rlplot: error: {expected}")
+
+
+def test_logs_are_still_required_without_like(invoke):
+    result = invoke("render")
+    assert result.exit_code == 2 and "Missing argument 'LOG...'" in result.stderr

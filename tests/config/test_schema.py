@@ -22,6 +22,7 @@ REGISTRY_OF = {
     ("runs", "band"): choices.RUN_BANDS,
     ("runs", "x_range"): choices.X_RANGES,
     ("output", "formats"): choices.FIGURE_FORMATS,
+    ("output", "provenance"): choices.PROVENANCE_MODES,
     ("figure", "x_tick_format"): choices.X_TICK_FORMATS,
     ("panels", 0, "y_format"): choices.Y_TICK_FORMATS,
     ("compare", "kinds"): choices.COMPARE_FIGURES,

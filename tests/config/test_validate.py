@@ -38,7 +38,7 @@ def test_unknown_key_names_file_line_and_suggestion(tmp_path):
 def test_an_unknown_key_without_a_close_match_lists_the_known_keys(tmp_path):
     cfg = write(tmp_path / "x.yaml", "output:\n  zzzzzz: 1\n")
     assert messages(cfg) == [f"{cfg}:2: unknown key 'zzzzzz' in output (known keys: dpi, transparent, "
-                             "rasterize_above, metadata, formats)"]
+                             "rasterize_above, metadata, formats, provenance)"]
 
 
 def test_every_problem_is_reported_with_its_line(tmp_path):

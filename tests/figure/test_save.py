@@ -106,3 +106,76 @@ def test_atomic_output_turns_os_errors_into_output_errors(tmp_path):
 def test_a_long_output_name_still_fits(seed_log, tmp_path):
     target = tmp_path / ("n" * 240 + ".png")
     assert render([str(seed_log)], [str(target)]).written == (str(target),)
+
+
+def _tiny_figure():
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
+    fig = Figure(figsize=(1, 1), dpi=20)
+    FigureCanvasAgg(fig)
+    fig.add_subplot().plot([0, 1], [1, 0])
+    return fig
+
+
+def _record():
+    from rlplot.provenance import InputRecord, Provenance
+
+    return Provenance("9.9", "rlplot render 'a b.jsonl' -o <x>&y", (InputRecord("a b.jsonl", "0" * 64, 5),),
+                      {"figure": {"dpi": 80}})
+
+
+def test_every_registered_figure_format_says_where_provenance_goes():
+    assert set(save_module.PROVENANCE_KEYS) == set(FIGURE_FORMATS.names)
+
+
+def test_png_carries_the_record_in_a_text_chunk(tmp_path):
+    from PIL import Image
+
+    out = tmp_path / "f.png"
+    save_module.save_figure(_tiny_figure(), str(out), provenance=_record())
+    with Image.open(out) as image:
+        assert image.text["rlplot-provenance"] == _record().to_json()
+        assert image.text["Software"] == "rlplot"
+
+
+def test_svg_carries_the_record_inside_its_metadata_and_stays_valid_xml(tmp_path):
+    import xml.etree.ElementTree as ET
+
+    out = tmp_path / "f.svg"
+    save_module.save_figure(_tiny_figure(), str(out), provenance=_record())
+    root = ET.parse(out).getroot()
+    (metadata,) = root.findall("{http://www.w3.org/2000/svg}metadata")
+    element = metadata.find("{urn:rlplot:provenance}provenance")
+    assert element.text == _record().to_json()
+
+
+def test_svg_without_metadata_gets_some():
+    svg = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" width="1"><g/></svg>'
+    out = save_module.svg_with(svg, _record())
+    assert out.startswith(b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" '
+                          b'width="1"><metadata><rlplot:provenance')
+    assert out.endswith(b"</rlplot:provenance></metadata><g/></svg>")
+
+
+def test_pdf_carries_the_record_in_its_document_info_without_a_warning(tmp_path):
+    import warnings
+
+    out = tmp_path / "f.pdf"
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        save_module.save_figure(_tiny_figure(), str(out), provenance=_record())
+    data = out.read_bytes()
+    assert b"/RlplotProvenance (" in data and b"/Producer (rlplot)" in data
+
+
+@pytest.mark.parametrize("suffix", [".png", ".svg", ".pdf"])
+def test_rerender_with_provenance_is_byte_identical_and_carries_no_date(seed_log, tmp_path, suffix):
+    from rlplot.provenance import read_provenance
+
+    first, second = tmp_path / f"a{suffix}", tmp_path / f"b{suffix}"
+    render([str(seed_log)], [str(first)], command="same command")
+    render([str(seed_log)], [str(second)], command="same command")
+    assert first.read_bytes() == second.read_bytes()
+    assert read_provenance(str(first)).command == "same command"
+    assert b"CreationDate" not in first.read_bytes() and b"<dc:date>" not in first.read_bytes()

@@ -6,6 +6,7 @@ which ``scripts/install-browser.sh`` installs from the OS packages.
 from __future__ import annotations
 
 import os
+from decimal import Decimal
 from pathlib import Path
 
 CHROMIUM = os.environ.get("RLPLOT_CHROMIUM", "/usr/bin/chromium")
@@ -24,8 +25,14 @@ def launch(playwright):
 
 
 def js_number(value: float) -> str:
-    """How JavaScript's ``String(number)`` writes a double (for the moderate values in the tests)."""
+    """How the report's hover writes a logged double: the shortest digits that read back (as
+    Python's repr), laid out as JavaScript's ``String`` does (no exponent from 1e-6 to 1e21), and
+    from a million on with an exponent as ``toExponential()`` writes it (9.792887e+20, 2e+6)."""
     value = float(value)
-    if value.is_integer() and abs(value) < 1e21:
-        return str(int(value))
-    return repr(value)
+    sign, digits, exponent = Decimal(repr(value)).normalize().as_tuple()
+    power = exponent + len(digits) - 1
+    if value == 0 or -6 <= power < 6:
+        return format(Decimal(repr(value)).normalize(), "f")
+    mantissa = "".join(map(str, digits))
+    mantissa = mantissa[0] + ("." + mantissa[1:] if len(mantissa) > 1 else "")
+    return f"{'-' if sign else ''}{mantissa}e{'+' if power >= 0 else '-'}{abs(power)}"

@@ -19,3 +19,14 @@ def test_quick_benchmark_prints_sizes_and_browser_timings():
     lazy, eager = ([float(c) for c in row.strip("|").split("|")[1:]] for row in rows)
     assert lazy[0] > 0 and 1 <= lazy[3] <= 3  # only open sections on screen: the first 3 of 13 start open
     assert eager[3] == 13  # every chart built
+
+
+def test_quick_real_benchmark_runs_the_command_beside_batch():
+    out = subprocess.run([sys.executable, str(BENCH), "--source", "real", "--runs", "5", "--rows", "60",
+                          "--repeat", "1", "-j", "1"],
+                         capture_output=True, text=True, timeout=300, check=True).stdout
+    assert out.startswith("`rlplot report` of 5 generated logs (60 rows each, two panels), -j 1")
+    assert "`rlplot batch --report summary.md` (a PNG per run):" in out
+    (row,) = [line for line in out.splitlines() if line.startswith("| rlplot report |")]
+    interactive, _, _, charts, _ = (float(c) for c in row.strip("|").split("|")[1:])
+    assert interactive > 0 and 1 <= charts <= 5

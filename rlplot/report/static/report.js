@@ -34,6 +34,9 @@
   }
 
   function fmtSmooth(v) { return v == null ? "\u2013" : String(Number(v.toPrecision(6))); }
+  // A logged value exactly (the shortest digits that read back); from a million on with an
+  // exponent, which String() writes only from 1e21: 9.792887e+20, not 979288700000000000000.
+  function fmtExact(v) { return Math.abs(v) >= 1e6 ? v.toExponential() : String(v); }
 
   // First index i with xs[i] >= v (xs ascending).
   function lowerBound(xs, v) {
@@ -178,8 +181,8 @@
       var head = tip.appendChild(el("div", "rl-tip-run"));
       head.appendChild(el("span", "swatch")).style.background = c.pc;
       head.appendChild(el("span", "name", c.run));
-      tip.appendChild(el("div", "rl-tip-x", state.data.x_label + " = " + String(x)));
-      tip.appendChild(el("div", "rl-tip-y", panel.y_label + " = " + String(y)));
+      tip.appendChild(el("div", "rl-tip-x", state.data.x_label + " = " + fmtExact(x)));
+      tip.appendChild(el("div", "rl-tip-y", panel.y_label + " = " + fmtExact(y)));
       tip.appendChild(el("div", "rl-tip-smooth", "smoothed = " + fmtSmooth(smoothAt(c, x))));
       var ox = u.over.offsetLeft, oy = u.over.offsetTop;
       var px = ox + u.valToPos(x, "x"), py = oy + u.valToPos(y, "y");
