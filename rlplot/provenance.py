@@ -125,6 +125,10 @@ def make_provenance(paths: Sequence[str], config, command: str | None = None,
     full = mode is True
     if not full:   # hashes: nothing that names a file
         mapping["runs"]["labels"] = {}
+    # Compact: only the top-level sections that differ from this version's defaults (each
+    # whole, so the record stays a valid config layer for --like; the version is recorded).
+    defaults = to_mapping(type(config)())
+    mapping = {key: value for key, value in mapping.items() if value != defaults.get(key)}
     return Provenance(version=__version__, command=command if full else None,
                       inputs=tuple(input_record(p, with_path=full) for p in paths),
                       config=mapping, labels=tuple(labels or ()) if full else ())

@@ -108,15 +108,18 @@ def test_inspect_prints_what_made_a_figure(invoke, seed_log, tmp_path, monkeypat
 
 def test_inspect_json_lists_figures_beside_logs(invoke, seed_log, tmp_path, monkeypatch):
     monkeypatch.chdir(tmp_path)
-    assert invoke("render", "run.jsonl", "-o", "fig.svg").exit_code == 0
+    assert invoke("render", "run.jsonl", "-o", "fig.svg", "--smooth", "ema").exit_code == 0
     result = invoke("inspect", "-f", "json", "run.jsonl", "fig.svg")
     assert result.exit_code == 0, result.stderr
     data = json.loads(result.stdout)
     assert [f["path"] for f in data["files"]] == ["run.jsonl"]
     (figure,) = data["figures"]
     assert figure["path"] == "fig.svg" and figure["error"] is None
-    assert figure["provenance"]["command"] == "rlplot render run.jsonl -o fig.svg"
-    assert figure["provenance"]["config"]["smoothing"]["method"] == "lowess"
+    assert figure["provenance"]["command"] == "rlplot render run.jsonl -o fig.svg --smooth ema"
+    # the record keeps the sections that differ from the defaults, each whole
+    assert figure["provenance"]["config"]["smoothing"]["method"] == "ema"
+    assert figure["provenance"]["config"]["smoothing"]["frac"] == 0.2
+    assert "figure" not in figure["provenance"]["config"]
     logs_only = json.loads(invoke("inspect", "-f", "json", "run.jsonl").stdout)
     assert "figures" not in logs_only
 
