@@ -49,12 +49,15 @@ def automatic_labels(refs: Sequence) -> list[str]:
     return unique_labels([next(names) if r.name is not None else next(path_labels) for r in refs])
 
 
-def choose_ref_labels(refs: Sequence, mapping: Mapping[str, str], labels: Sequence[str] | None
-                      ) -> tuple[list[str | None], list[str]]:
-    """``choose_labels`` for RunRefs: ``runs.labels`` keyed by a run's path, address or automatic label."""
-    automatic = automatic_labels(refs)
-    chosen = [mapping.get(r.source, mapping.get(r.address, mapping.get(a)))
-              for r, a in zip(refs, automatic)]
+def choose_ref_labels(refs: Sequence, mapping: Mapping[str, str], labels: Sequence[str] | None,
+                      automatic: Sequence[str] | None = None) -> tuple[list[str | None], list[str]]:
+    """``choose_labels`` for RunRefs: ``runs.labels`` keyed by a run's address, its path (a run
+    of its own file or folder) or its automatic label (``automatic``, else computed)."""
+    automatic = list(automatic) if automatic is not None else automatic_labels(refs)
+    chosen = []
+    for ref, auto in zip(refs, automatic):
+        keys = (ref.address, None if ref.in_store else ref.source, auto)
+        chosen.append(next((mapping[k] for k in keys if k is not None and k in mapping), None))
     for index, label in enumerate(labels or ()):
         if index < len(chosen):
             chosen[index] = label

@@ -3,7 +3,8 @@
 Its event files are merged in TensorBoard's order (``io.tfevents``). Sub-folders are runs of
 their own (``add_scalars`` writes ``Loss_train/``, ``Loss_val/`` under the run), so a walk
 goes on below a folder of event files. Its configuration: the hparams plugin's record in
-the event files, then the config files beside or above the folder (``io.hparams``).
+its event files (or, as torch's and tensorboardX's ``add_hparams`` write it, in the one
+sub-folder that has one), then the config files beside or above the folder (``io.hparams``).
 """
 from __future__ import annotations
 
@@ -29,6 +30,21 @@ def names_only(table: Table, tags: Sequence[str]) -> Table:
     return Table(source=table.source, format=table.format, n_rows=0,
                  columns={name: Column(name, empty, none, none) for name in names},
                  skipped=table.skipped)
+
+
+def _session_hparams(folder: str) -> dict:
+    """The hparams ``add_hparams`` (torch, tensorboardX) writes into a sub-folder of the run (a
+    session named by its time), when exactly one sub-folder has them."""
+    from ..io.tfevents import is_event_file, read_event_hparams
+
+    found = []
+    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+        if entry.is_dir() and not entry.name.startswith("."):
+            files = [e.path for e in os.scandir(entry.path) if e.is_file() and is_event_file(e.name)]
+            hparams = read_event_hparams(files) if files else {}
+            if hparams:
+                found.append(hparams)
+    return found[0] if len(found) == 1 else {}
 
 
 class EventSource:
@@ -64,8 +80,8 @@ class EventSource:
         from ..io.hparams import RunConfig, read_run_config
         from ..io.tfevents import read_event_hparams
 
-        hparams = read_event_hparams(ref.files)
         folder = ref.source if os.path.isdir(ref.source) else os.path.dirname(ref.source) or "."
+        hparams = read_event_hparams(ref.files) or _session_hparams(folder)
         files = read_run_config(folder)
         values = dict(hparams)
         for key, value in files.values.items():

@@ -69,8 +69,9 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
     """Load the runs ``found`` (see ``load_all``)."""
     from .select import configs_needed, group_notices, select_refs
 
-    refs, notices = select_refs(found.refs, config)
-    chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels)
+    # Automatic labels come from every run found, so a run keeps its label whatever --where keeps.
+    refs, kept_labels, notices = select_refs(found.refs, config, automatic_labels(found.refs))
+    chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
     wanted = wanted_columns(config)
     with_configs = configs_needed(config)
     runs: list[Run] = []
@@ -105,7 +106,9 @@ def _nothing_left(failed: list[tuple[RunRef, RlplotError]]) -> RlplotError:
     first = failed[0][1]
     if len(failed) > 1 and all(type(exc) is type(first) and exc.what == first.what
                                for _, exc in failed):
-        first.what = f"{first.what} (nor in any of the other {len(failed) - 1} runs)"
+        others = len(failed) - 1
+        first.what += (" (nor in the other run)" if others == 1 else
+                       f" (nor in any of the other {others} runs)")
     return first
 
 

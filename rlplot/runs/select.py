@@ -10,7 +10,6 @@ from typing import Sequence
 from ..config.schema import Config
 from ..data import Notice, Run
 from .configs import ref_config, run_config
-from .discover import automatic_labels
 from .refs import RunRef
 from .specs import check_group_by, config_key, missing_keys, parse_where, select
 
@@ -27,27 +26,31 @@ def check_specs(config: Config) -> None:
         parse_where(text)
 
 
-def select_refs(refs: Sequence[RunRef], config: Config) -> tuple[list[RunRef], list[Notice]]:
-    """The runs meeting every ``runs.where`` condition, and a notice per condition whose key some lack."""
+def select_refs(refs: Sequence[RunRef], config: Config, labels: Sequence[str]
+                ) -> tuple[list[RunRef], list[str], list[Notice]]:
+    """The runs meeting every ``runs.where`` condition with their ``labels`` (each run's), and a
+    notice per condition whose key some runs lack."""
     conditions = [parse_where(text) for text in config.runs.where]
     if not conditions:
-        return list(refs), []
-    labels = dict(zip((id(r) for r in refs), automatic_labels(refs)))
+        return list(refs), list(labels), []
+    pairs = list(zip(refs, labels))
     configs: dict[int, dict] = {}
 
-    def config_of(ref: RunRef) -> dict:
+    def config_of(pair) -> dict:
+        ref = pair[0]
         if id(ref) not in configs:
             configs[id(ref)] = dict(ref_config(ref).values)
         return configs[id(ref)]
 
-    def field_of(ref: RunRef, name: str):
-        return {"experiment": ref.experiment, "name": ref.name or labels[id(ref)],
-                "kind": ref.kind}[name]
+    def field_of(pair, name: str):
+        ref, label = pair
+        return {"experiment": ref.experiment, "name": ref.name or label, "kind": ref.kind}[name]
 
-    kept, notices = select(refs, conditions, lambda ref: labels[id(ref)], field_of, config_of)
+    kept, notices = select(pairs, conditions, lambda pair: pair[1], field_of, config_of)
     if configs_needed(config):   # read once: grouping needs them again
-        kept = [ref if ref.config is not None else _with_config(ref, configs[id(ref)]) for ref in kept]
-    return kept, notices
+        kept = [(ref if ref.config is not None else _with_config(ref, config_of((ref, label))), label)
+                for ref, label in kept]
+    return [ref for ref, _ in kept], [label for _, label in kept], notices
 
 
 def _with_config(ref: RunRef, values: dict) -> RunRef:

@@ -25,9 +25,9 @@ from .refs import RUN_IN_STORE, Found, RunRef
 LISTED = 5   # folders named in a notice; the rest are counted
 
 
-def natural_key(name: str) -> list:
-    """Sort key that puts ``PPO_2`` before ``PPO_10``."""
-    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)]
+def natural_key(name: str) -> tuple:
+    """Sort key that puts ``PPO_2`` before ``PPO_10`` (names equal but for it, ``01``/``1``, by name)."""
+    return [int(part) if part.isdigit() else part.lower() for part in re.split(r"(\d+)", name)], name
 
 
 def _sources() -> list:
