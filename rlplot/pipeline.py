@@ -24,15 +24,16 @@ from .aggregate import Group, aggregate_runs
 from .columns import merged_aliases
 from .config.schema import Config, PanelStyle
 from .data import Notice, Run, Smoothed
-from .errors import InputError, OutputError
+from .errors import OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
 from .runs.checks import check_same_x, log_scale_notices
-from .runs.discover import expand_paths
 from .runs.load import load_all
+from .runs.refs import Found
 from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
+from .runs.walk import find_inputs, input_files
 
 
 @dataclass(frozen=True)
@@ -71,21 +72,18 @@ class RenderResult:
         return self.prepared.notices + self.drawing_notices
 
 
-def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool = False,
+def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bool = False,
             labels: Sequence[str] | None = None) -> Prepared:
-    """Read, clean and smooth every run ``paths`` hold (logs, folders of runs, stores, globs)
-    for the panels of ``config`` (default: the seed chart).
+    """Read, clean and smooth every run ``paths`` hold (logs, folders of runs, stores, globs,
+    ``RunRef``s, or a ``Found``) for the panels of ``config`` (default: the seed chart).
 
     With ``runs.where`` only the runs meeting it are read; with ``runs.group_by`` runs are
     grouped; with ``runs.aggregate`` each group becomes one curve (and band) per panel.
     """
     config = config or Config()
-    paths = expand_paths(paths)
-    if not paths:
-        raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
     check_smoothing(config)        # bad smoothing parameters fail before any log is read
     check_specs(config)
-    loaded = load_all(paths, config, strict=strict, labels=labels)
+    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels)
     runs = tuple(loaded)
     aliases = merged_aliases(config.data.aliases)
     if len(runs) > 1:
@@ -133,18 +131,18 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str]
     return fig, written, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
 
 
-def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | None = None, *,
+def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
            data_out: str | None = None) -> RenderResult:
     """Render logs to a figure and write it to each output path (atomically, deterministically);
     ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export)."""
     config = config or Config()
-    paths = expand_paths(paths)   # check outputs against the files a glob names, not the glob
-    check_outputs(outputs, paths)
+    found = find_inputs(paths)   # check outputs against every file the runs are read from
+    check_outputs(outputs, input_files(found))
     if data_out is not None:
         from .export import check_data_out
-        check_data_out(data_out, paths, outputs)
-    prepared = prepare(paths, config, strict=strict, labels=labels)
+        check_data_out(data_out, input_files(found), outputs)
+    prepared = prepare(found, config, strict=strict, labels=labels)
     fig, written, drawn = draw(prepared, config, outputs)
     if data_out is not None:
         from .export import write_data_csv

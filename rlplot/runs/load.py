@@ -51,17 +51,14 @@ def wanted_columns(config: Config) -> Wanted:
     return Wanted(tuple([x] * bool(x) + metrics), tuple(needed_columns(x, metrics, aliases)), aliases)
 
 
-def load_all(paths: Sequence, config: Config, *, strict: bool = False,
+def load_all(paths, config: Config, *, strict: bool = False,
              labels: Sequence[str] | None = None) -> RunSet:
-    """Every run the paths hold (log files, folders of runs, stores, globs, or ``RunRef``s),
-    labelled (``labels``, then ``runs.labels``, then automatically), filtered by ``runs.where``."""
-    from .walk import find_runs
+    """Every run the paths hold (log files, folders of runs, stores, globs, ``RunRef``s, or what
+    ``runs.walk.find_inputs`` found), labelled (``labels``, then ``runs.labels``, then
+    automatically) and filtered by ``runs.where``."""
+    from .walk import find_inputs
 
-    refs = [p for p in paths if isinstance(p, RunRef)]
-    named = [p for p in paths if not isinstance(p, RunRef)]
-    found = find_runs(named) if named else Found(())
-    return load_found(Found(tuple(refs) + found.refs, found.notices), config, strict=strict,
-                      labels=labels)
+    return load_found(find_inputs(paths), config, strict=strict, labels=labels)
 
 
 def load_found(found: Found, config: Config, *, strict: bool = False,

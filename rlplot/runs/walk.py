@@ -185,3 +185,27 @@ def find_runs(paths: Sequence[str]) -> Found:
             refs.setdefault((ref.kind, same, ref.run_id), ref)
         notices.extend(found.notices)
     return Found(tuple(refs.values()), tuple(notices))
+
+
+def find_inputs(inputs) -> Found:
+    """The runs a command's inputs hold: a ``Found`` as it is; paths (found, globs expanded) and
+    ``RunRef``s (as they are) in order. Raises InputError when there is no input at all."""
+    if isinstance(inputs, Found):
+        return inputs
+    inputs = list(inputs)
+    if not inputs:
+        raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
+    if all(isinstance(item, RunRef) for item in inputs):
+        return Found(tuple(inputs))
+    refs: list[RunRef] = []
+    notices: list[Notice] = []
+    for item in inputs:
+        found = Found((item,)) if isinstance(item, RunRef) else find_runs([item])
+        refs.extend(found.refs)
+        notices.extend(found.notices)
+    return Found(tuple(refs), tuple(notices))
+
+
+def input_files(found: Found) -> list[str]:
+    """Every file the runs are read from (an output must never be one of them)."""
+    return [path for ref in found.refs for path in ref.files]

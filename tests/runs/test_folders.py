@@ -101,3 +101,33 @@ def test_add_scalars_sub_folders_are_runs_of_their_own(tmp_path):
     assert [r.label for r in prepared.runs] == ["Loss_train", "Loss_val"]
     assert [r.series[0].y[0] for r in prepared.runs] == [5.0, 7.0]
     assert [os.path.basename(n.file) for n in prepared.notices if "left out" in n.what] == ["run"]
+
+
+def test_data_out_never_overwrites_a_log_found_in_a_folder(invoke, tmp_path):
+    log = csv_run(tmp_path / "runs" / "seed0" / "progress.csv", curve())
+    before = log.read_bytes()
+    result = invoke("render", tmp_path / "runs", "--y", "reward", "-o", tmp_path / "f.png",
+                    "--data-out", log)
+    assert result.exit_code == 1 and "--data-out would overwrite an input" in result.stderr
+    assert log.read_bytes() == before
+
+
+def test_runs_found_once_can_be_rendered_one_by_one_as_refs(tmp_path):
+    # what `rlplot batch` does with folders: find every run, then render each ref alone
+    from rlplot.pipeline import render
+    from rlplot.runs.walk import find_runs
+
+    event_run(tmp_path / "PPO_1")
+    event_run(tmp_path / "PPO_1" / "Loss_train", tags=("Loss",))
+    csv_run(tmp_path / "seed0" / "progress.csv", curve())
+    refs = find_runs([str(tmp_path)]).refs
+    assert [r.address for r in refs] == [str(tmp_path / "PPO_1"), str(tmp_path / "PPO_1" / "Loss_train"),
+                                         str(tmp_path / "seed0" / "progress.csv")]
+    result = render([refs[0]], [str(tmp_path / "one.png")], one_panel(REWARD))
+    assert [r.label for r in result.prepared.runs] == ["PPO_1"]     # not its Loss_train sub-run
+    assert (tmp_path / "one.png").stat().st_size > 0
+
+
+def test_no_inputs_at_all_is_one_error():
+    with pytest.raises(InputError, match="no log files given"):
+        prepare([], one_panel(REWARD))
