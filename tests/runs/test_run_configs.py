@@ -145,3 +145,24 @@ def test_the_real_legacy_wandb_run_renders_grouped_by_its_config(invoke, tmp_pat
     prepared = prepare([str(REAL_LEGACY)], config)
     assert [g.label for g in prepared.groups] == ["lr_ac=1e-4"]
     assert len(prepared.runs[0].series[0]) == 501 and np.isfinite(prepared.runs[0].series[0].y).all()
+
+
+def test_legends_show_the_group_values_and_sizes(csv_sweep):
+    from rlplot.figure.chart import draw_chart
+
+    config = grouped("reward", "cfg:lr", aggregate="mean")
+    figure = draw_chart(prepare([str(csv_sweep)], config), config)
+    texts = [t.get_text() for t in figure.axes[0].get_legend().get_texts()]
+    assert texts == ["baseline (n=1)", "lr=0.001 (n=2)", "lr=3e-4 (n=2)"]
+
+
+def test_summary_json_carries_each_runs_config_and_group(invoke, csv_sweep):
+    import json
+
+    result = invoke("summary", csv_sweep, "--y", "reward", "--group-by", "cfg:lr", "-f", "json",
+                    "--where", "cfg:seed=0")
+    assert result.exit_code == 0, result.stderr
+    runs = json.loads(result.stdout)["runs"]
+    assert [(r["label"], r["group"], r["kind"]) for r in runs] == [
+        ("run1e-30", "lr=0.001", "log"), ("run3e-40", "lr=3e-4", "log")]
+    assert runs[0]["config"] == {"optim.lr": 0.001, "seed": 0, "algo": "ppo"}
