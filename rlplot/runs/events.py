@@ -38,7 +38,11 @@ def _session_hparams(folder: str) -> dict:
     from ..io.tfevents import is_event_file, read_event_hparams
 
     found = []
-    for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+    try:
+        entries = sorted(os.scandir(folder), key=lambda e: e.name)
+    except OSError:
+        return {}
+    for entry in entries:
         if entry.is_dir() and not entry.name.startswith("."):
             files = [e.path for e in os.scandir(entry.path) if e.is_file() and is_event_file(e.name)]
             hparams = read_event_hparams(files) if files else {}
