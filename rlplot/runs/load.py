@@ -2,9 +2,10 @@
 columns, clean each panel's series. ``load_all`` takes the paths a command names (files,
 folders, stores, globs); ``load_runs`` one path; ``run_from_table`` one Table.
 
-A run that lacks what the figure asks for (a column, any scalar at all) is left out with a
-warning when there are other runs, and so is a run found in a folder that cannot be read
-(unless ``strict``); when no run is left, the first one's error is the error.
+A run found in a folder or a store that lacks what the figure asks for (a column, any scalar
+at all), or that cannot be read (unless ``strict``), is left out with a warning when there are
+other runs; when no run is left, the first one's error is the error. A file named as it is
+stops with its error, as it always did.
 """
 from __future__ import annotations
 
@@ -90,12 +91,15 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
 
 
 def _left_out(error: RlplotError, ref: RunRef, strict: bool) -> bool:
-    """Whether a run's error leaves it out (other runs go on) rather than stopping everything."""
+    """Whether a run's error leaves it out (other runs go on) rather than stopping everything:
+    only a run found in a folder or a store; a file named as it is stops with its error."""
     from ..io.tfevents import NoScalarsError
 
+    if ref.found_in is None:
+        return False
     if isinstance(error, (ColumnError, NoScalarsError)):
         return True
-    return ref.found_in is not None and not strict and isinstance(error, InputError)
+    return not strict and isinstance(error, InputError)
 
 
 def _nothing_left(failed: list[tuple[RunRef, RlplotError]]) -> RlplotError:

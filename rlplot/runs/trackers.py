@@ -17,11 +17,11 @@ MLFLOW_ARTIFACTS = "mlartifacts"    # beside an mlflow.db: artifacts, no runs of
 WANDB_FOLDER = "wandb"
 
 
-def _refs(kind: str, listing, in_store: bool, source_of) -> Found:
+def _refs(kind: str, listing, in_store: bool, source_of, listed_at: str) -> Found:
     """A tracker's RunListing as RunRefs (its notices: deleted runs counted, folders skipped);
-    ``source_of(run)``: the path a run is shown under."""
+    ``source_of(run)``: the path a run is shown under; ``listed_at``: the store or folder listed."""
     refs = tuple(RunRef(kind=kind, source=source_of(run), files=(run.path,), run_id=run.run_id,
-                        name=run.name,
+                        found_in=listed_at, name=run.name,
                         experiment=run.experiment, config=dict(run.config), tracker=run,
                         in_store=in_store)
                  for run in listing.runs)
@@ -58,7 +58,7 @@ class MlflowSource:
 
         # the SQLite store is one file for every run; a file-store run has its own folder
         kind, _ = resolve_store(path)
-        return _refs(self.name, list_mlflow_runs(path), kind == "sqlite", lambda run: run.path)
+        return _refs(self.name, list_mlflow_runs(path), kind == "sqlite", lambda run: run.path, path)
 
     def from_file(self, path: str) -> Found | None:
         from ..io.mlflow.sqlite_store import is_sqlite
@@ -116,7 +116,7 @@ class WandbSource:
         """Every run of a wandb/ folder, one run folder, or the run of a .wandb file."""
         from ..io.wandb_run import list_wandb_runs
 
-        return _refs(self.name, list_wandb_runs(path), False, lambda run: run.source)
+        return _refs(self.name, list_wandb_runs(path), False, lambda run: run.source, path)
 
     def from_file(self, path: str) -> Found | None:
         return self.listing(path) if path.endswith(".wandb") else None

@@ -131,3 +131,11 @@ def test_runs_found_once_can_be_rendered_one_by_one_as_refs(tmp_path):
 def test_no_inputs_at_all_is_one_error():
     with pytest.raises(InputError, match="no log files given"):
         prepare([], one_panel(REWARD))
+
+
+def test_a_file_named_directly_that_lacks_the_column_is_still_an_error(tmp_path):
+    good = csv_run(tmp_path / "a.csv", curve())
+    other = csv_run(tmp_path / "b.csv", [{"step": i, "loss": i} for i in range(5)])
+    with pytest.raises(ColumnError, match="no column 'reward'") as error:
+        prepare([str(good), str(other)], one_panel("reward"))
+    assert error.value.file == str(other)
