@@ -209,3 +209,23 @@ def find_inputs(inputs) -> Found:
 def input_files(found: Found) -> list[str]:
     """Every file the runs are read from (an output must never be one of them)."""
     return [path for ref in found.refs for path in ref.files]
+
+
+def run_at(address: str) -> RunRef:
+    """The one run an address names (``RunRef.address``: a log, a run folder, ``<store>#<run id>``),
+    without walking below a run folder: what a job that renders one run found earlier reads."""
+    if os.path.isdir(address):
+        entries = sorted(os.scandir(address), key=lambda e: natural_key(e.name))
+        files = [e.name for e in entries if _is_file(e)]
+        dirs = [e.name for e in entries if _is_dir(e)]
+        for source in _sources():
+            claim = source.from_folder(address, files, dirs)
+            if claim is not None and len(claim.refs) == 1:
+                return claim.refs[0]
+        raise InputError("not the folder of one run", file=address,
+                         hint="give a run folder, a log, or <store>#<run id>")
+    refs = find_path(address).refs
+    if len(refs) != 1:
+        raise InputError(f"holds {len(refs)} runs", file=address,
+                         hint="name one as <store>#<run id> (see RunRef.address)")
+    return refs[0]

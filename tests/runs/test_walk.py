@@ -125,3 +125,16 @@ def test_tracker_names_are_told_apart_by_experiment_then_by_number(tmp_path):
 def test_natural_order_puts_2_before_10():
     assert sorted(["PPO_10", "PPO_2", "ppo_1", "a"], key=natural_key) == ["a", "ppo_1", "PPO_2",
                                                                           "PPO_10"]
+
+
+def test_an_address_names_exactly_one_run(tree, tmp_path):
+    from rlplot.runs.walk import run_at
+
+    found = find_runs([str(tree)]).refs
+    for ref in found:
+        again = run_at(ref.address)
+        assert (again.kind, again.source, again.files) == (ref.kind, ref.source, ref.files)
+    # a run folder's address does not take in the runs below it (add_scalars' Loss_train)
+    assert run_at(str(tree / "PPO_2")).files == found[1].files
+    with pytest.raises(InputError, match="not the folder of one run"):
+        run_at(str(tree / "sweep"))
