@@ -52,12 +52,13 @@ class _Walk:
     unreadable: list[str] = field(default_factory=list)
     empty: list[str] = field(default_factory=list)           # topmost folders without a run
 
-    def visit(self, folder: str, ancestors: frozenset[str]) -> bool:
-        """Walk ``folder``; return whether it (or a folder below) holds a run."""
+    def visit(self, folder: str, ancestors: frozenset[str]) -> bool | None:
+        """Walk ``folder``; return whether it (or a folder below) holds a run, None when it was
+        reported already (a link loop, an unreadable folder)."""
         real = os.path.realpath(folder)
         if real in ancestors:
             self.loops.append(folder)
-            return False
+            return None
         if real in self.seen:       # a second link to a folder already walked: same runs
             return True
         self.seen.add(real)
@@ -65,7 +66,7 @@ class _Walk:
             entries = sorted(os.scandir(folder), key=lambda e: natural_key(e.name))
         except OSError:
             self.unreadable.append(folder)
-            return False
+            return None
         files = [e.name for e in entries if not e.name.startswith(".") and _is_file(e)]
         dirs = [e.name for e in entries if not e.name.startswith(".") and _is_dir(e)]
         found, whole, skip = self._claims(folder, files, dirs)
@@ -75,9 +76,10 @@ class _Walk:
         for name in dirs:
             if name in skip:
                 continue
-            if self.visit(os.path.join(folder, name), ancestors | {real}):
+            held = self.visit(os.path.join(folder, name), ancestors | {real})
+            if held:
                 found = True
-            else:
+            elif held is False:
                 empty.append(os.path.join(folder, name))
         if found:
             self.empty.extend(empty)    # below a folder without runs, only that folder is named

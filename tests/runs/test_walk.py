@@ -50,8 +50,9 @@ def test_a_symlink_loop_is_reported_once_and_a_second_link_is_not_a_second_run(t
     os.symlink(tree / "PPO_10", tree / "alias")
     found = find_runs([str(tree)])
     assert len(found.refs) == 5
-    loops = [n.what for n in found.notices if "symbolic link" in n.what]
-    assert loops == ["skipped 1 symbolic link(s) that lead back into their own folder: PPO_1/loop"]
+    assert [n.what for n in found.notices] == [
+        "no run in 1 folder: empty",
+        "skipped 1 symbolic link(s) that lead back into their own folder: PPO_1/loop"]
 
 
 def test_an_unreadable_folder_is_reported_and_the_rest_is_read(tree, monkeypatch):
@@ -67,7 +68,8 @@ def test_an_unreadable_folder_is_reported_and_the_rest_is_read(tree, monkeypatch
     found = find_runs([str(tree)])
     assert [os.path.basename(r.source) for r in found.refs] == ["PPO_1", "PPO_2", "Loss_train",
                                                                  "progress.csv"]
-    assert "cannot read 1 folder(s): PPO_10" in [n.what for n in found.notices]
+    assert [n.what for n in found.notices] == ["no run in 1 folder: empty",
+                                               "cannot read 1 folder(s): PPO_10"]
 
 
 def test_a_folder_without_any_run_is_an_error_naming_what_was_looked_for(tmp_path):
