@@ -118,8 +118,7 @@ group_by = shared("--group-by", "group_by", multiple=True, metavar="REGEX|cfg:KE
                   help="Group the runs (render: a line or an aggregate per group; batch: a figure "
                        "per group); repeatable: " + option_help("runs.group_by"))
 where = shared("--where", "where", multiple=True, metavar="[cfg:]KEY=VALUE",
-               help="Keep only the runs that meet this; repeatable (all must hold): "
-                    + option_help("runs.where"))
+               help="Repeatable; " + option_help("runs.where"))
 aggregate = shared("--aggregate", metavar=one_of(AGGREGATES),
                    help=option_help("runs.aggregate") + " (batch: needs --group-by)")
 band = shared("--band", metavar=one_of(RUN_BANDS), help=option_help("runs.band"))
