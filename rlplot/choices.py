@@ -199,3 +199,28 @@ PROVENANCE_MODES = Registry("provenance mode", (
     Choice("hashes", "the inputs by sha256 and size only: no paths, no command line, no "
                      "runs.labels (anonymous submissions)"),
 ))
+
+# -- where runs come from (rlplot.runs) ---------------------------------------------------------
+# A run source is one entry: how a path or a folder walk finds its runs, how one is read and
+# where its configuration is. Walking a folder asks them in this order: a store or a tracker's
+# run folder claims the whole folder, event files make their folder a run, and every log file
+# left over is a run of its own.
+RUN_SOURCES = Registry("run source", (
+    Choice("mlflow", "an MLflow store: mlflow.db (SQLite) or an mlruns/ folder; one run per MLflow "
+           "run, labelled by its run name; params are its config", "MLflow",
+           "rlplot.runs.trackers:MLFLOW"),
+    Choice("wandb", "a W&B run folder (run-*, offline-run-*: wandb-history.jsonl or run-*.wandb); "
+           "config.yaml is its config", "W&B", "rlplot.runs.trackers:WANDB"),
+    Choice("tfevents", "a folder holding TensorBoard event files (events.out.tfevents.*): one run, "
+           "its files merged in order; hparams and config files are its config", "TensorBoard",
+           "rlplot.runs.events:EVENTS"),
+    Choice("log", "a log file in one of the input formats (CSV, JSONL, JSON, .gz; docs/formats.md)",
+           "log", "rlplot.runs.logs:LOGS"),
+))
+
+# `--x wall` and `--x relative`: x values computed from a run's timestamps, not a column.
+TIME_AXES = Registry("time axis", (
+    Choice("wall", "the wall-clock time of each point (dates and times, UTC)", "Wall time"),
+    Choice("relative", "time since the run's first point (TensorBoard's 'relative')",
+           "Relative time"),
+))

@@ -27,8 +27,9 @@ ROLE_ALIASES: dict[str, tuple[str, ...]] = {
              "totalenvinteracts", "timesteps", "num_timesteps", "env_steps", "trainer/global_step",
              "train/global_step", "total_steps", "frames", "iteration", "iter", "epoch"),
     # Wall-clock x: offered by `rlplot inspect`, never chosen without --x.
+    # "relative time" is the x of `--x relative` (rlplot.runs.time_axis).
     "time": ("wall time", "wall_time", "t", "_runtime", "time/time_elapsed", "time", "elapsed",
-             "total_time", "timestamp", "_timestamp"),
+             "total_time", "timestamp", "_timestamp", "relative time"),
 }
 
 # Without --x: FLOPs first, then a step-like column, then the row index.

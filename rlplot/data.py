@@ -111,6 +111,20 @@ class Run:
     series: tuple[Series, ...]
     notices: tuple[Notice, ...] = ()
     n_rows: int | None = None  # rows the reader returned: points dropped = n_rows - len(series[i])
+    name: str | None = None    # its name inside its source: a tracker's run, a run of a multi-run file
+    experiment: str = ""       # the MLflow experiment or W&B project it belongs to
+    kind: str = "log"          # the run source it was read from (rlplot.choices.RUN_SOURCES)
+    config: Mapping[str, object] | None = None   # its configuration (None: not read yet)
+    ref: object = field(default=None, compare=False, repr=False)   # the runs.refs.RunRef read
+
+    @property
+    def where(self) -> str:
+        """``source``, with ``[experiment/name]`` for a run inside a store or a multi-run file:
+        messages and ``--group-by`` regexes see this."""
+        if self.name is None:
+            return self.source
+        inside = f"{self.experiment}/{self.name}" if self.experiment else self.name
+        return f"{self.source} [{inside}]"
 
 
 def percent_scale(*arrays: np.ndarray) -> float:

@@ -1,11 +1,17 @@
-"""``rlplot inspect`` as a library: what a log holds and how rlplot would read it, as plain data.
+"""``rlplot inspect`` as a library: what a log or a run holds and how rlplot would read it, as
+plain data.
 
-Nothing here prints or imports matplotlib; the command (``rlplot/cli/inspect.py``)
-formats the report as text or JSON.
+``inspect_log`` reports on one log file; ``inspect_paths`` on every run some paths hold
+(folders walked, stores listed): one report per run with its source kind and files, its
+columns (or, for event files, its tags with point counts, step ranges, restarts and
+damage) and its config, plus which config keys differ across the runs. Nothing here
+prints or imports matplotlib; the command (``rlplot/cli/inspect.py``) formats the
+report as text or JSON.
 """
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, field, replace
+from typing import Any, Mapping, Sequence
 
 import numpy as np
 
@@ -78,8 +84,31 @@ class RunReport:
 
 
 @dataclass(frozen=True)
+class TagReport:
+    """One scalar tag of an event-file run: points, step range, steps that went back or repeat."""
+
+    name: str
+    points: int
+    min_step: int
+    max_step: int
+    restarts: int
+    repeats: int
+
+
+@dataclass(frozen=True)
+class EventsReport:
+    """What an event-file run holds, scanned without keeping its points."""
+
+    events: int
+    tags: tuple[TagReport, ...]
+    other_tags: tuple[tuple[str, str], ...]   # (tag, what it holds: images, histograms, ...)
+    first_wall: float | None
+    last_wall: float | None
+
+
+@dataclass(frozen=True)
 class FileReport:
-    """Everything ``rlplot inspect`` says about one file."""
+    """Everything ``rlplot inspect`` says about one log file, or one run found in a folder or store."""
 
     path: str
     format: str | None
@@ -87,6 +116,14 @@ class FileReport:
     runs: tuple[RunReport, ...]
     skipped: tuple[SkippedLine, ...]
     error: str | None = None
+    kind: str = "log"                            # the run source (rlplot.choices.RUN_SOURCES)
+    label: str | None = None                     # the run's label in a figure
+    files: tuple[str, ...] = ()                  # what it is read from
+    events: EventsReport | None = None           # an event-file run's tags
+    damage: tuple[str, ...] = ()                 # damaged records skipped (event files)
+    config: Mapping[str, Any] = field(default_factory=dict)
+    config_differs: tuple[str, ...] = ()         # its keys whose values differ across the runs
+    config_sources: tuple[str, ...] = ()
 
     def to_dict(self) -> dict:
         """A JSON-ready dict with stable keys (NaN-free: missing numbers are None)."""
@@ -160,3 +197,83 @@ def inspect_log(path: str, *, format: str | None = None, config: Config | None =
                     for n in tables[0].skipped)
     return FileReport(path=path, format=tables[0].format, format_forced=fmt is not None,
                       runs=tuple(run_report(t, config) for t in tables), skipped=skipped)
+
+
+@dataclass(frozen=True)
+class InspectReport:
+    """``inspect_paths``: a report per run, the config keys that differ, what finding the runs said."""
+
+    files: tuple[FileReport, ...]
+    config_keys: tuple[str, ...]          # every config key over the runs, in first-seen order
+    differing: tuple[str, ...]            # the keys whose values differ across the runs
+    notices: tuple[str, ...] = ()
+
+    def to_dict(self) -> dict:
+        """A JSON-ready dict with stable keys."""
+        return {"files": [f.to_dict() for f in self.files], "config_keys": list(self.config_keys),
+                "differing_config_keys": list(self.differing), "notices": list(self.notices)}
+
+
+def events_report(files: Sequence[str]) -> tuple[EventsReport, tuple[str, ...]]:
+    """Scan an event-file run: its tags and what it holds besides, and its damage."""
+    from .io.tfevents import scan_event_run
+
+    scan = scan_event_run(files)
+    tags = tuple(TagReport(t.name, t.points, t.min_step, t.max_step, t.restarts, t.repeats)
+                 for t in scan.tags)
+    return (EventsReport(scan.events, tags, scan.other_tags, scan.first_wall, scan.last_wall),
+            tuple(str(n) for n in scan.notices))
+
+
+def inspect_ref(ref, config: Config, label: str | None = None) -> FileReport:
+    """Report on one run found by ``runs.walk`` (a ``RunRef``), with its config."""
+    from .choices import RUN_SOURCES
+    from .runs.configs import ref_config
+
+    base = FileReport(path=ref.where, format=None, format_forced=False, runs=(), skipped=(),
+                      kind=ref.kind, label=label, files=ref.files)
+    try:
+        if ref.kind == "log":
+            logged = inspect_log(ref.source, config=config)
+            report = replace(logged, kind=ref.kind, label=label, files=ref.files)
+        elif ref.kind == "tfevents":
+            events, damage = events_report(ref.files)
+            report = replace(base, format="tfevents", events=events, damage=damage)
+        else:
+            tables = RUN_SOURCES.load(ref.kind).read(ref, None, False, None)
+            report = replace(base, format=tables[0].format,
+                             runs=tuple(run_report(t, config) for t in tables),
+                             skipped=tuple(SkippedLine(n.line, n.what) for n in tables[0].skipped))
+        settings = ref_config(ref)
+    except RlplotError as exc:
+        return replace(base, error=str(exc))
+    return replace(report, config=dict(settings.values), config_sources=settings.sources)
+
+
+def inspect_paths(paths: Sequence[str], *, config: Config | None = None) -> InspectReport:
+    """Report on every run the paths hold (log files, folders of runs, stores, globs)."""
+    from .runs.configs import differing_keys
+    from .runs.discover import automatic_labels
+    from .runs.walk import find_path
+    from .runs.discover import expand_paths
+
+    config = config or Config()
+    reports, notices = [], []
+    for path in expand_paths(paths):
+        try:
+            found = find_path(path)
+        except RlplotError as exc:
+            reports.append(FileReport(path=path, format=None, format_forced=False, runs=(),
+                                      skipped=(), error=str(exc)))
+            continue
+        notices += [str(n) for n in found.notices]
+        labels = automatic_labels(found.refs)
+        # a log named as it is keeps the file report it always had; runs found in it are labelled
+        reports += [inspect_ref(ref, config, None if ref.kind == "log" and ref.found_in is None
+                                else label) for ref, label in zip(found.refs, labels)]
+    configs = [r.config for r in reports if r.error is None]
+    differing = tuple(differing_keys(configs)) if len(configs) > 1 else ()
+    keys = tuple(dict.fromkeys(k for c in configs for k in c))
+    reports = [replace(r, config_differs=tuple(k for k in r.config if k in differing))
+               for r in reports]
+    return InspectReport(tuple(reports), keys, differing, tuple(notices))

@@ -40,11 +40,53 @@ def log_name_patterns() -> str:
     return ", ".join("*" + s for s in LOG_SUFFIXES)
 
 
+EVENT_FILE_PREFIX = "events.out.tfevents."
+
+
 def run_label(path: str) -> str:
-    """A run's default label: the file name without its log extension (``-`` is 'stdin')."""
+    """A run's default label: the file name without its log extension, a folder's name (``.``
+    too), an event file's folder name (TensorBoard names runs so); ``-`` is 'stdin'."""
     if path == STDIN:
         return STDIN_LABEL
-    return strip_log_suffix(Path(path).name) or path
+    name = Path(path).name
+    if name.startswith(EVENT_FILE_PREFIX):
+        name = Path(os.path.abspath(path)).parent.name
+    elif name in ("", ".", ".."):
+        name = Path(os.path.abspath(path)).name
+    return strip_log_suffix(name) or path
+
+
+# Files that hold runs without being logs: an output named after one drops this.
+STORE_SUFFIXES = (".db", ".wandb")
+
+
+def input_stem(path: str) -> str:
+    """The name outputs are given after an input: a run's label, without a store's extension
+    (``mlflow.db`` -> ``mlflow``, ``logs/`` -> ``logs``)."""
+    label = run_label(path)
+    for suffix in STORE_SUFFIXES:
+        if label.lower().endswith(suffix) and len(label) > len(suffix):
+            return label[: -len(suffix)]
+    return label
+
+
+def unique_labels(labels: Sequence[str]) -> list[str]:
+    """``labels`` with a repeated one numbered: ``a, a, b`` -> ``a, a (2), b``."""
+    seen: dict[str, int] = {}
+    out = []
+    for label in labels:
+        seen[label] = seen.get(label, 0) + 1
+        out.append(label if seen[label] == 1 else f"{label} ({seen[label]})")
+    return out
+
+
+def tracker_labels(names: Sequence[str], experiments: Sequence[str]) -> list[str]:
+    """Tracker runs' names, told apart: a name two runs share gets its experiment (``cartpole/ppo``)."""
+    counts: dict[str, int] = {}
+    for name in names:
+        counts[name] = counts.get(name, 0) + 1
+    return [f"{experiment}/{name}" if counts[name] > 1 and experiment else name
+            for name, experiment in zip(names, experiments)]
 
 
 def distinct_labels(paths: Sequence[str]) -> list[str]:

@@ -4,8 +4,10 @@
 adds drawing and atomic saving. A notebook can call either. Each stage lives in its
 own module; this one only runs them in order:
 
-1. ``runs.discover``: expand globs, choose each run's label
-2. ``runs.load``: read each log (only the needed columns), pick columns, clean -> Runs
+1. ``runs.walk`` + ``runs.discover``: expand globs, find the runs in folders and stores,
+   keep those ``runs.where`` selects, choose each run's label
+2. ``runs.load``: read each run (only the needed columns), pick columns (or a time axis),
+   clean -> Runs; a run without the asked column is left out with a warning
 3. ``runs.checks``: one kind of x for all runs; points a log axis cannot show
 4. ``runs.smooth``: smooth each run's series per panel
 5. ``aggregate``: group runs, aggregate each group, say how in a footnote
@@ -22,14 +24,17 @@ from .aggregate import Group, aggregate_runs
 from .columns import merged_aliases
 from .config.schema import Config, PanelStyle
 from .data import Notice, Run, Smoothed
-from .errors import InputError, OutputError
+from .errors import OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
 from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
-from .runs.discover import expand_paths
 from .runs.load import load_all
+from .runs.refs import Found
+from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
+from .runs.time_axis import x_kind
+from .runs.walk import find_inputs, input_files
 
 
 @dataclass(frozen=True)
@@ -43,12 +48,14 @@ class Prepared:
     groups: tuple[Group, ...] = ()               # empty: every run stands for itself
     aggregated: bool = False
     footnote: str | None = None
+    x_kind: str = "value"                        # wall | relative (time axes, seconds) | value
+    found: tuple[Notice, ...] = ()               # finding runs: empty folders, runs left out, ...
 
     @property
     def notices(self) -> tuple[Notice, ...]:
-        """Every warning of every run (reading, cleaning, then smoothing), in order."""
-        return tuple(n for run, smoothed in zip(self.runs, self.smoothed)
-                     for n in run.notices + tuple(m for s in smoothed for m in s.notices))
+        """Every warning: finding the runs, then each run's (reading, cleaning, smoothing), in order."""
+        return self.found + tuple(n for run, smoothed in zip(self.runs, self.smoothed)
+                                  for n in run.notices + tuple(m for s in smoothed for m in s.notices))
 
 
 @dataclass(frozen=True)
@@ -66,19 +73,19 @@ class RenderResult:
         return self.prepared.notices + self.drawing_notices
 
 
-def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool = False,
+def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bool = False,
             labels: Sequence[str] | None = None) -> Prepared:
-    """Read, clean and smooth every log for the panels of ``config`` (default: the seed chart).
+    """Read, clean and smooth every run ``paths`` hold (logs, folders of runs, stores, globs,
+    ``RunRef``s, or a ``Found``) for the panels of ``config`` (default: the seed chart).
 
-    With ``runs.group_by`` runs are grouped; with ``runs.aggregate`` each group becomes one
-    curve (and band) per panel.
+    With ``runs.where`` only the runs meeting it are read; with ``runs.group_by`` runs are
+    grouped; with ``runs.aggregate`` each group becomes one curve (and band) per panel.
     """
     config = config or Config()
-    paths = expand_paths(paths)
-    if not paths:
-        raise InputError("no log files given", hint="rlplot render LOG.jsonl -o out.png")
     check_smoothing(config)        # bad smoothing parameters fail before any log is read
-    runs = load_all(paths, config, strict=strict, labels=labels)
+    check_specs(config)
+    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels)
+    runs = tuple(loaded)
     aliases = merged_aliases(config.data.aliases)
     if len(runs) > 1:
         check_same_x(runs, aliases)
@@ -93,7 +100,8 @@ def prepare(paths: Sequence[str], config: Config | None = None, *, strict: bool 
     if not aggregated and config.runs.footnote:
         footnote = logged_band_footnote(runs, grouped=bool(groups))
     return Prepared(runs=runs, smoothed=smoothed, panels=panels, x_label=x_label,
-                    groups=groups, aggregated=aggregated, footnote=footnote)
+                    groups=groups, aggregated=aggregated, footnote=footnote,
+                    x_kind=x_kind(config.data.x), found=loaded.notices)
 
 
 def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
@@ -126,20 +134,20 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=
     return fig, written, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
 
 
-def render(paths: Sequence[str], outputs: Sequence[str] = (), config: Config | None = None, *,
+def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
            data_out: str | None = None, command: str | None = None) -> RenderResult:
     """Render logs to a figure and write it to each output path (atomically, deterministically);
     ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export). Each figure
     records what made it (rlplot.provenance): ``command`` as given, the inputs, the config."""
     config = config or Config()
-    paths = expand_paths(paths)   # check outputs against the files a glob names, not the glob
-    check_outputs(outputs, paths)
+    found = find_inputs(paths)   # check outputs against every file the runs are read from
+    check_outputs(outputs, input_files(found))
     if data_out is not None:
         from .export import check_data_out
-        check_data_out(data_out, paths, outputs)
-    prepared = prepare(paths, config, strict=strict, labels=labels)
-    record = make_provenance(paths, config, command, labels) if outputs else None
+        check_data_out(data_out, input_files(found), outputs)
+    prepared = prepare(found, config, strict=strict, labels=labels)
+    record = make_provenance(input_files(found), config, command, labels) if outputs else None
     fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:
         from .export import write_data_csv

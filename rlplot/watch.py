@@ -33,16 +33,44 @@ class WatchEvent:
 
 
 def signature(paths: Sequence[str]) -> tuple:
-    """(size, mtime in ns) of each log, ``None`` for a log that does not exist (yet)."""
+    """(size, mtime in ns) of each log, ``None`` for a log that does not exist (yet).
+
+    A folder's signature is that of every file below it (hidden folders aside), so a run
+    that grows, appears or goes away in it changes it; an SQLite store's includes its
+    write-ahead log, where a live tracking server writes first.
+    """
     result = []
     for path in paths:
         try:
             info = os.stat(path)
         except OSError:
             result.append(None)
+            continue
+        if os.path.isdir(path):
+            result.append(_folder_signature(path))
         else:
-            result.append((info.st_size, info.st_mtime_ns))
+            result.append((info.st_size, info.st_mtime_ns) + _stat(path + SQLITE_WAL))
     return tuple(result)
+
+
+SQLITE_WAL = "-wal"
+
+
+def _stat(path: str) -> tuple:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return ()
+    return (info.st_size, info.st_mtime_ns)
+
+
+def _folder_signature(folder: str) -> tuple:
+    found = []
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        found.extend((os.path.join(root, name),) + _stat(os.path.join(root, name))
+                     for name in sorted(files) if not name.startswith("."))
+    return tuple(found)
 
 
 def render_once(paths: Sequence[str], outputs: Sequence[str], config, strict: bool,
@@ -71,7 +99,8 @@ def watch(paths: Sequence[str], outputs: Sequence[str], config=None, *, strict: 
           stop: Callable[[], bool] | None = None,
           sleep: Callable[[float], None] | None = None,
           clock: Callable[[], float] | None = None, labels: Sequence[str] = ()) -> int:
-    """Poll ``paths`` and re-render ``outputs`` after each change; return the number of renders.
+    """Poll ``paths`` (logs, folders of runs, stores) and re-render ``outputs`` after each change;
+    return the number of renders.
 
     Runs until ``stop()`` is true, ``max_iterations`` polls have been made, or the
     caller interrupts it (KeyboardInterrupt propagates; the CLI turns it into exit 0).

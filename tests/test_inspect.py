@@ -129,3 +129,75 @@ def test_inspect_log_is_part_of_the_public_api():
     import rlplot
 
     assert rlplot.inspect_log is inspect_log
+
+
+# ---------------------------------------------------------------------------- folders of runs
+
+def _event_tree(tmp_path):
+    from tests.io.tb_fixtures import legacy_run, name_file, truncate
+    from tests.runs.trees import config_json, csv_run, curve, header_only_run
+
+    root = tmp_path / "logs"
+    # a resumed job: the second file logs steps 200 and 300 again
+    first = legacy_run(root / "PPO_1", [("reward", s, s / 100, 1e9 + s) for s in range(0, 400, 100)])
+    name_file(first, 1000)
+    second = legacy_run(root / "PPO_1", [("reward", s, s / 50, 2e9 + s) for s in range(200, 600, 100)])
+    name_file(second, 2000)
+    config_json(root / "PPO_1", {"lr": 3e-4, "algo": "ppo"})
+    damaged = legacy_run(root / "PPO_2", [("reward", s, 1.0, 1e9 + s) for s in range(5)])
+    truncate(damaged, damaged.stat().st_size - 3)
+    config_json(root / "PPO_2", {"lr": 1e-3, "algo": "ppo"})
+    header_only_run(root / "PPO_3")
+    csv_run(root / "csv_run" / "progress.csv", curve())
+    return root
+
+
+def test_inspect_paths_reports_every_run_of_a_folder(tmp_path):
+    from rlplot.inspect import inspect_paths
+
+    root = _event_tree(tmp_path)
+    report = inspect_paths([str(root)])
+    by_label = {f.label: f for f in report.files}
+    assert list(by_label) == ["progress", "PPO_1", "PPO_2", "PPO_3"]
+    resumed = by_label["PPO_1"]
+    assert resumed.kind == "tfevents" and len(resumed.files) == 2
+    (tag,) = resumed.events.tags
+    assert (tag.name, tag.points, tag.min_step, tag.max_step, tag.restarts, tag.repeats) == (
+        "reward", 8, 0, 500, 1, 0)
+    assert by_label["PPO_2"].events.tags[0].points == 4
+    assert len(by_label["PPO_2"].damage) == 1 and "byte" in by_label["PPO_2"].damage[0]
+    assert by_label["PPO_3"].events.tags == () and by_label["PPO_3"].events.events == 1
+    assert by_label["progress"].kind == "log" and by_label["progress"].runs[0].rows == 12
+    assert resumed.config == {"lr": 3e-4, "algo": "ppo"}
+    # a key some runs lack differs too: the CSV run has no config
+    assert report.differing == ("lr", "algo") and report.config_keys == ("lr", "algo")
+    assert resumed.config_differs == ("lr", "algo") and by_label["progress"].config == {}
+
+
+def test_inspect_dir_text_marks_the_config_keys_that_differ(invoke, tmp_path):
+    root = _event_tree(tmp_path)
+    result = invoke("inspect", root)
+    assert result.exit_code == 0, result.stderr
+    out = result.stdout
+    assert "  config: lr=3e-4 *, algo=ppo *" in out and "  config: none found" in out
+    assert "tags: none (only a header: the job stopped before logging anything)" in out
+    assert "    reward        8  0 … 500                      1       0" in out
+    assert out.rstrip().endswith("config keys over 4 runs (* differs: worth grouping by with "
+                                 "--group-by cfg:KEY):\n  * lr: 3e-4, 0.001\n  * algo: ppo")
+    as_json = json.loads(invoke("inspect", "-f", "json", root).stdout)
+    assert as_json["differing_config_keys"] == ["lr", "algo"]
+    assert [f["label"] for f in as_json["files"]] == ["progress", "PPO_1", "PPO_2", "PPO_3"]
+    assert as_json["files"][1]["events"]["tags"][0]["restarts"] == 1
+
+
+def test_inspect_a_store_lists_its_runs_and_says_what_was_skipped(invoke, tmp_path_factory):
+    from tests.io.tracker_fixtures import built_store
+
+    store = built_store("mlflow-sqlite", tmp_path_factory) / "mlflow.db"
+    result = invoke("inspect", "-f", "json", store)
+    assert result.exit_code == 0
+    data = json.loads(result.stdout)
+    assert [f["label"] for f in data["files"]][:2] == ["cartpole-lr0.001", "cartpole-lr0.0003"]
+    assert data["files"][0]["kind"] == "mlflow" and data["files"][0]["config"]["lr"] == 0.001
+    assert data["differing_config_keys"] == ["algo", "lr", "seed"]
+    assert "rlplot: warning: " + str(store) + ": skipped 3 deleted runs" in result.stderr

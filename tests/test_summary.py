@@ -58,6 +58,7 @@ def schema_keys(schema: dict, path: str = "") -> set[str]:
 FROZEN_KEYS = {
     "schema_version", "rlplot_version", "x_label", "thresholds", "runs",
     "runs[].label", "runs[].source", "runs[].rows", "runs[].warnings", "runs[].metrics",
+    "runs[].kind", "runs[].group", "runs[].config",
     *(f"runs[].metrics[].{k}" for k in (
         "panel", "metric", "column", "label", "percent_scale", "smoothing", "points", "dropped",
         "x_min", "x_max", "first", "last", "min", "min_x", "max", "max_x", "change", "thresholds",

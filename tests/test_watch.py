@@ -148,3 +148,31 @@ def test_unknown_output_format_fails_before_watching(tmp_path):
     log = write_jsonl(tmp_path / "run.jsonl", seed_like_records(10))
     with pytest.raises(OutputError, match="unknown output format"):
         W.watch([str(log)], [str(tmp_path / "run.gif")], max_iterations=1, sleep=lambda s: None)
+
+
+def test_a_watched_folder_picks_up_runs_that_appear_in_it(tmp_path):
+    from rlplot.config import load_config
+    from tests.runs.trees import csv_run, curve
+
+    folder, out = tmp_path / "runs", tmp_path / "live.png"
+    csv_run(folder / "seed0" / "progress.csv", curve(n=10))
+    fake = FakeTime({2: lambda: csv_run(folder / "seed1" / "progress.csv", curve(n=14, offset=1))})
+    events = []
+    config = load_config(overrides={"panels": [{"metric": "reward"}]}).config
+    W.watch([str(folder)], [str(out)], config, interval=0.1, debounce=0.1, max_iterations=8,
+            on_event=events.append, sleep=fake.sleep, clock=fake.clock)
+    assert [e.kind for e in events] == [W.RENDERED, W.RENDERED]
+    assert [e.rows for e in events] == [10, 14]
+
+
+def test_a_folder_signature_changes_when_a_file_below_it_grows(tmp_path):
+    (tmp_path / "run").mkdir()
+    log = tmp_path / "run" / "m.csv"
+    log.write_text("step,r\n1,2\n")
+    (tmp_path / ".git").mkdir()
+    before = W.signature([str(tmp_path)])
+    (tmp_path / ".git" / "index").write_text("hidden folders do not count")
+    assert W.signature([str(tmp_path)]) == before
+    with open(log, "a") as fh:
+        fh.write("2,3\n")
+    assert W.signature([str(tmp_path)]) != before

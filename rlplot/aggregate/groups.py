@@ -4,7 +4,6 @@ Groups are formed from runs, not paths (a TensorBoard long export holds several 
 """
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -13,8 +12,9 @@ import numpy as np
 from ..choices import AGGREGATES, RUN_BANDS, X_RANGES
 from ..config.schema import Config
 from ..data import Run, Series, Smoothed
-from ..errors import ConfigError
+from ..runs.configs import run_config
 from ..runs.smooth import panel_smoothing, smooth, smoothing_params
+from ..runs.specs import group_label
 from ..smoothing import describe
 from .statistics import aggregate_curves
 
@@ -31,29 +31,31 @@ class Group:
     counts: tuple[np.ndarray, ...] = ()        # [panel]: runs covering each grid point, (n_grid,)
 
 
-def group_key(path: str, pattern: str) -> str | None:
-    """The group a path belongs to: the named group ``group`` or the first capture group of
-    ``pattern`` (the whole match without groups); None when the pattern does not match."""
-    try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"--group-by: invalid regular expression ({exc})") from None
-    match = regex.search(path)
-    if match is None:
-        return None
-    if "group" in regex.groupindex:
-        return match.group("group")
-    return match.group(1) if regex.groups else match.group(0)
+def group_key(path: str, pattern: str | Sequence[str]) -> str | None:
+    """The group a path belongs to under one ``--group-by`` spec or several: a regex's named group
+    ``group`` or first capture group (the whole match without groups), a ``cfg:KEY``'s
+    ``KEY=value`` from the run's config files; None when a spec says nothing of it."""
+    specs = (pattern,) if isinstance(pattern, str) else tuple(pattern)
+    return group_label(path, lambda: _path_config(path), specs)
+
+
+def _path_config(path: str):
+    from ..runs.configs import ref_config
+    from ..runs.walk import find_path
+
+    refs = find_path(path).refs
+    return dict(ref_config(refs[0]).values) if refs else {}
 
 
 def group_runs(runs: Sequence[Run], config: Config) -> tuple[Group, ...]:
-    """Group runs by ``runs.group_by`` (a run it does not match is a group of its own); one group
-    of every run when only aggregating; none (every run stands for itself) otherwise."""
-    if config.runs.group_by is None and config.runs.aggregate == "none":
+    """Group runs by ``runs.group_by`` (a run a spec says nothing of is a group of its own); one
+    group of every run when only aggregating; none (every run stands for itself) otherwise."""
+    specs = config.runs.group_by
+    if not specs and config.runs.aggregate == "none":
         return ()
     members: dict[str, list[int]] = {}
     for index, run in enumerate(runs):
-        key = group_key(run.source, config.runs.group_by) if config.runs.group_by else ALL_RUNS
+        key = group_label(run.where, lambda run=run: run_config(run), specs) if specs else ALL_RUNS
         key = run.label if key is None else key
         members.setdefault(key, []).append(index)
     return tuple(Group(label=key, members=tuple(idx)) for key, idx in members.items())

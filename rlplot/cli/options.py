@@ -63,7 +63,7 @@ sets = shared("--set", "sets", multiple=True, metavar="KEY.PATH=VALUE",
 config_options = compose(configs, sets)
 
 # -- reading logs ------------------------------------------------------------------------------
-x = shared("--x", "x", metavar="COL", help=option_help("data.x"))
+x = shared("--x", "x", metavar="COL|wall|relative", help=option_help("data.x"))
 y = shared("--y", "ys", multiple=True, metavar="COL",
            help="Metric column for a panel; repeatable, one panel per --y, in order.")
 label = shared("--label", "labels", multiple=True, metavar="NAME",
@@ -116,9 +116,11 @@ def print_format(registry: Registry, default: str, *, legacy_input_format: bool 
 
 
 # -- several runs ------------------------------------------------------------------------------
-group_by = shared("--group-by", metavar="REGEX",
+group_by = shared("--group-by", "group_by", multiple=True, metavar="REGEX|cfg:KEY",
                   help="Group the runs (render: a line or an aggregate per group; batch: a figure "
-                       "per group): " + option_help("runs.group_by"))
+                       "per group); repeatable: " + option_help("runs.group_by"))
+where = shared("--where", "where", multiple=True, metavar="[cfg:]KEY=VALUE",
+               help="Repeatable; " + option_help("runs.where"))
 aggregate = shared("--aggregate", metavar=one_of(AGGREGATES),
                    help=option_help("runs.aggregate") + " (batch: needs --group-by)")
 band = shared("--band", metavar=one_of(RUN_BANDS), help=option_help("runs.band"))

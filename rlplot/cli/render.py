@@ -31,7 +31,7 @@ FLAG_KEYS = {
     "smooth": "smoothing.method", "frac": "smoothing.frac", "ema_weight": "smoothing.weight",
     "dpi": "figure.dpi", "width": "figure.width", "height": "figure.height",
     "aggregate": "runs.aggregate", "band": "runs.band", "reps": "runs.reps",
-    "x_range": "runs.x_range", "group_by": "runs.group_by",
+    "x_range": "runs.x_range", "group_by": "runs.group_by", "where": "runs.where",
 }
 
 
@@ -52,13 +52,13 @@ def render_overrides(ys=(), annotate: bool = False, **flags) -> dict:
 
 def figure_outputs(logs: Sequence[str], outputs: Sequence[str], formats: Sequence[str],
                    config) -> list[str]:
-    """The files to write: ``-o`` as given, else ``<log name>.<format>`` per output.formats."""
-    from ..names import run_label
+    """The files to write: ``-o`` as given, else ``<log or folder name>.<format>`` per output.formats."""
+    from ..names import input_stem
 
     if outputs and formats:
         raise click.UsageError("-o names the files (the extension picks the format); --formats is "
                                "for automatic names: give one or the other")
-    return list(outputs) or [f"{run_label(logs[0])}.{ext}" for ext in config.output.formats]
+    return list(outputs) or [f"{input_stem(logs[0])}.{ext}" for ext in config.output.formats]
 
 
 class RecordingCommand(Command):
@@ -119,7 +119,7 @@ def _smooth_help() -> str:
 
 
 @click.command(cls=RecordingCommand)
-@click.argument("logs", nargs=-1, metavar="LOG...")
+@click.argument("logs", nargs=-1, metavar="LOG|DIR...")
 @opt.outputs
 @opt.formats
 @opt.config_options
@@ -134,6 +134,7 @@ def _smooth_help() -> str:
               help="Also write every point (x, y, smoothed, band) of every run and panel as "
                    "long-form CSV.")
 @opt.group_by
+@opt.where
 @opt.aggregate
 @opt.band
 @opt.reps
@@ -151,15 +152,19 @@ def _smooth_help() -> str:
 @opt.legacy_input_format
 @opt.debug
 def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, strict, quiet,
-           smooth, frac, ema_weight, dpi, width, height, data_out, group_by, aggregate, band,
-           reps, x_range, restarts, duplicates, annotate, like):
-    """Render LOG... (CSV, TSV, JSONL, JSON, .gz, or - for stdin) to the two-panel chart.
+           smooth, frac, ema_weight, dpi, width, height, data_out, group_by, where, aggregate,
+           band, reps, x_range, restarts, duplicates, annotate, like):
+    """Render runs to the two-panel chart: LOG files (CSV, TSV, JSONL, JSON, .gz, - for stdin, an
+    event file, an mlflow.db, a .wandb file) and DIRs of runs (event-file folders, logs, mlruns/,
+    wandb/ run folders), walked.
 
     \b
     rlplot render run.jsonl -o figures/run.png -o figures/run.pdf
     rlplot render run.jsonl --formats png,svg          # run.png and run.svg here
     rlplot render progress.txt --x TotalEnvInteracts --y AverageEpRet -o ret.svg
-    rlplot render 'sweep/*/metrics.jsonl' --group-by 'lr([^_]+)_seed' --aggregate mean -o cmp.png
+    rlplot render logs/ --y rollout/ep_rew_mean --group-by '(PPO|DQN)_seed' --aggregate iqm
+    rlplot render mlruns/ --y train/reward --group-by cfg:lr --where experiment=cartpole
+    rlplot render tb_logs/ --y rollout/ep_rew_mean --x relative
     rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
     rlplot render --like figures/run.png -c paper -o run-paper.pdf   # restyle a figure later
     """
@@ -174,8 +179,8 @@ def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, s
     overrides = render_overrides(
         ys, annotate, x=x, smooth=smooth, frac=frac, ema_weight=ema_weight, dpi=dpi, width=width,
         height=height, aggregate=aggregate, band=band, reps=reps, x_range=x_range,
-        group_by=group_by, restarts=restarts, duplicates=duplicates, input_format=input_format,
-        formats=formats)
+        group_by=group_by, where=where, restarts=restarts, duplicates=duplicates,
+        input_format=input_format, formats=formats)
     if like:
         base, logs, labels = like_figure(like, logs, labels)
         config = load_with_base(base, configs, sets, overrides)

@@ -18,7 +18,7 @@ def _thresholds(ctx, param, values):
 
 
 @click.command(cls=Command)
-@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
+@click.argument("logs", nargs=-1, required=True, metavar="LOG|DIR...")
 @opt.print_format(SUMMARY_FORMATS, "text")
 @click.option("-t", "--threshold", "thresholds", multiple=True, metavar="METRIC=VALUE",
               callback=_thresholds,
@@ -26,16 +26,20 @@ def _thresholds(ctx, param, values):
                    "panels 0.5, 50 and 50% all mean 50 %.")
 @opt.config_options
 @opt.log_options
+@opt.group_by
+@opt.where
 @opt.debug
-def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, strict, quiet):
+def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, strict, quiet,
+            group_by, where):
     """Report per run and metric: points, range, dip, knee, threshold crossings, variance growth.
 
-    Uses the same reading, cleaning and smoothing as ``rlplot render`` (and its -c/--set).
+    Uses the same runs, reading, cleaning and smoothing as ``rlplot render`` (and its -c/--set);
+    JSON carries each run's config and group.
 
     \b
     rlplot summary run.jsonl
     rlplot summary run.jsonl -t accuracy=50% -f markdown >> "$GITHUB_STEP_SUMMARY"
-    rlplot summary runs/*.jsonl -f json > summary.json
+    rlplot summary runs/ --y rollout/ep_rew_mean --group-by cfg:lr -f json > summary.json
     """
     from ..config import load_config
     from ..pipeline import prepare
@@ -44,7 +48,7 @@ def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, s
     from .output import echo_notices
     from .render import render_overrides
 
-    overrides = render_overrides(ys, x=x, input_format=input_format)
+    overrides = render_overrides(ys, x=x, input_format=input_format, group_by=group_by, where=where)
     config = load_config(configs, sets, overrides).config
     prepared = prepare(list(logs), config, strict=strict, labels=list(labels))
     if not quiet:

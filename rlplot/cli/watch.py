@@ -38,7 +38,7 @@ def event_printer(quiet: bool):
 
 
 @click.command(cls=Command)
-@click.argument("logs", nargs=-1, required=True, metavar="LOG...")
+@click.argument("logs", nargs=-1, required=True, metavar="LOG|DIR...")
 @opt.outputs
 @opt.formats
 @opt.config_options
@@ -49,25 +49,30 @@ def event_printer(quiet: bool):
 @click.option("--max-wait", type=click.FloatRange(min=0), default=5.0, show_default=True,
               help="Render at least this often while a log keeps growing.")
 @opt.log_options
+@opt.group_by
+@opt.where
 @opt.debug
 def watch(logs, outputs, formats, configs, sets, interval, debounce, max_wait, x, ys, labels,
-          input_format, strict, quiet):
-    """Re-render LOG... to the chart whenever a log grows; Ctrl-C to stop.
+          input_format, strict, quiet, group_by, where):
+    """Re-render LOG|DIR... to the chart whenever a log grows; Ctrl-C to stop.
 
     The figure goes to -o (its extension picks the format), else to <log name>.<format>
-    here for each of --formats (default: the config's output.formats, png). A partial
-    last line (a log mid-write) is skipped quietly; if a log cannot be read, the last
-    good figure stays and the error is printed once.
+    here for each of --formats (default: the config's output.formats, png). A folder is
+    walked on every change, so runs that appear in it join the figure. A partial last
+    line (a log mid-write) is skipped quietly; if a log cannot be read, the last good
+    figure stays and the error is printed once.
 
     \b
     rlplot watch runs/current/metrics.jsonl -o live.png --interval 2
     rlplot watch runs/current/metrics.jsonl --formats png,svg
+    rlplot watch tb_logs/ --y rollout/ep_rew_mean --x relative -o live.png
     """
     from ..config import load_config
     from ..watch import watch as watch_logs
     from .render import figure_outputs, render_overrides
 
-    overrides = render_overrides(ys, x=x, input_format=input_format, formats=formats)
+    overrides = render_overrides(ys, x=x, input_format=input_format, formats=formats,
+                                 group_by=group_by, where=where)
     config = load_config(configs, sets, overrides).config
     written_to = figure_outputs(logs, outputs, formats, config)
     try:

@@ -16,7 +16,8 @@ from dataclasses import MISSING, Field, dataclass, fields, is_dataclass
 from typing import Any, Mapping
 
 from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BANDS, PROVENANCE_MODES,
-                       RESTART_POLICIES, RUN_BANDS, SMOOTHING_METHODS, X_RANGES, X_TICK_FORMATS,
+                       RESTART_POLICIES, RUN_BANDS, SMOOTHING_METHODS, TIME_AXES, X_RANGES,
+                       X_TICK_FORMATS,
                        Y_TICK_FORMATS)
 from ..registry import Registry
 from .paths import KeyPath
@@ -180,7 +181,8 @@ class FigureStyle:
 class DataSpec:
     """Which columns are read and how x is computed."""
 
-    x: str | None = opt(None, "x column (default: a FLOPs column, else a step column, else the row number)")
+    x: str | None = opt(None, "x column (default: a FLOPs column, else a step column, else the row "
+                              "number), or a time axis: " + TIME_AXES.described())
     aliases: Mapping[str, tuple[str, ...]] = opt(factory=dict, help="extra column names per role, "
                                                  "e.g. {accuracy: [my_acc]}")
     flops_per_step: float | None = opt(None, "x = step × this when the log has no FLOPs column", min=0,
@@ -216,8 +218,13 @@ class RunsSpec:
 
     labels: Mapping[str, str] = opt(factory=dict, help="legend label per run, keyed by file path or "
                                     "default label, e.g. {runs/a/metrics.jsonl: baseline}")
-    group_by: str | None = opt(None, "regex over each path; its first capture group (or the group "
-                                     "named 'group') names the run's group")
+    group_by: tuple[str, ...] = opt((), "how runs are grouped: a regex over each run's path (its first "
+                                        "capture group, or the group named 'group', names the "
+                                        "group) or cfg:KEY (the run's config value); several make "
+                                        "one group per combination")
+    where: tuple[str, ...] = opt((), "keep only the runs meeting every condition: cfg:KEY=VALUE "
+                                     "(also !=, <, >, <=, >=; * and ? match text), or "
+                                     "experiment=NAME, name=..., kind=...")
     aggregate: str = opt("none", "combine the runs of each group into one line",
                          choices=AGGREGATES)
     band: str = opt("ci", "band around an aggregate: sd, sem, ci (percentile bootstrap over runs), none",

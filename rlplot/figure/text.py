@@ -5,8 +5,10 @@ from __future__ import annotations
 from dataclasses import replace
 from typing import Mapping, Sequence
 
+from ..choices import TIME_AXES
 from ..columns import is_flops
 from ..config.schema import PanelStyle
+from ..runs.time_axis import X_NAMES
 
 FLOPS_LABEL = "RL flops"
 LOGGED_BAND_LABEL = "min/max logged by W&B"   # the band of W&B's <metric>__MIN/__MAX columns
@@ -26,10 +28,14 @@ def resolve_panel(panel: PanelStyle, column: str, x_label: str) -> PanelStyle:
 
 def x_axis_label(chosen: str | None, x_names: Sequence[str],
                  aliases: Mapping[str, Sequence[str]]) -> str:
-    """``chosen`` (figure.x_label), else "RL flops" for a FLOPs x, else the x columns' names."""
+    """``chosen`` (figure.x_label), else "RL flops" for a FLOPs x, a time axis' name (Wall time,
+    Relative time), else the x columns' names."""
     if chosen:
         return chosen
     names = set(x_names)
+    for axis, name in X_NAMES.items():
+        if names == {name}:
+            return TIME_AXES[axis].title
     if all(is_flops(n, aliases) for n in names):
         return FLOPS_LABEL
     return plain_text(" / ".join(sorted(names)))

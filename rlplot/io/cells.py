@@ -6,6 +6,7 @@ import math
 import numpy as np
 
 from ..data import Column
+from .timestamps import with_iso_times
 
 # Words that mean "no value" in logs written by pandas, R, W&B and friends.
 MISSING_WORDS = frozenset({"", "null", "none", "na", "n/a", "nil"})
@@ -66,7 +67,7 @@ def column_from_cells(name: str, cells) -> Column:
                 nonnumeric[i] = True
         else:
             nonnumeric[i] = True
-    return Column(name=name, values=values, missing=missing, nonnumeric=nonnumeric)
+    return with_iso_times(Column(name=name, values=values, missing=missing, nonnumeric=nonnumeric), cells)
 
 
 def unique_names(names: list[str]) -> list[str]:

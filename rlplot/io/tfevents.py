@@ -17,6 +17,7 @@ Layers: ``tfrecord`` (record framing, CRC32C), ``tfevents_proto`` (the protobuf 
 """
 from __future__ import annotations
 
+import mmap
 import os
 import re
 from array import array
@@ -254,8 +255,9 @@ def read_event_hparams(files: Iterable[str | os.PathLike]) -> dict[str, object]:
     """
     _, proto, _ = codecs()
     found: dict[str, object] = {}
-    for _path, event in decoded_events(_ordered(files), Damage(strict=False),
-                                re.compile(re.escape(_SESSION_START)).search):
+    holding = [path for path in _ordered(files) if _holds(path, _SESSION_START)]
+    for _path, event in decoded_events(holding, Damage(strict=False),
+                                       re.compile(re.escape(_SESSION_START)).search):
         for value in event.summary.value:
             meta = value.metadata.plugin_data
             if meta.plugin_name != HPARAMS_PLUGIN or not meta.content:
@@ -268,6 +270,19 @@ def read_event_hparams(files: Iterable[str | os.PathLike]) -> dict[str, object]:
                 for entry in data.session_start_info.hparams:
                     _flatten(entry.key, entry.value, found)
     return found
+
+
+def _holds(path: str, needle: bytes) -> bool:
+    """Whether a file's bytes contain ``needle`` (a tag is stored verbatim in its records): one
+    scan of the mapped file, so that a run without hparams is not framed and decoded again."""
+    try:
+        with open(path, "rb") as handle:
+            if os.fstat(handle.fileno()).st_size == 0:
+                return False
+            with mmap.mmap(handle.fileno(), 0, access=mmap.ACCESS_READ) as data:
+                return data.find(needle) != -1
+    except (OSError, ValueError):
+        return True     # cannot map it: let the reading say what is wrong
 
 
 def _flatten(key: str, value, into: dict[str, object]) -> None:

@@ -14,7 +14,7 @@ from typing import Callable, Mapping
 
 from ..data import Notice
 from ..errors import InputError
-from .hparams import TRACKER_KEYS, ConfigValue, flatten_config
+from .config_values import TRACKER_KEYS, ConfigValue, flatten_config
 from .leveldb_log import read_framed_log
 
 EXTRA_HINT = "pip install 'rlplot[wandb]'"

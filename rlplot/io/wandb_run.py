@@ -23,7 +23,8 @@ from typing import Iterable, Mapping
 from ..data import Notice, Table
 from ..errors import InputError
 from ..columns import could_match
-from .hparams import RunListing, TrackerRun, flatten_config, load_json, load_yaml, unwrap_wandb_config
+from .config_values import (RunListing, TrackerRun, flatten_config, load_json, load_yaml,
+                            unwrap_wandb_config)
 from .json_reader import flatten_record, parse_jsonl, table_from_records
 from .lines import SkipLog, split_lines
 from .sources import read_source
@@ -50,7 +51,8 @@ def _logs_in(folder: str) -> list[str]:
     return sorted(glob.glob(os.path.join(glob.escape(folder), "*.wandb")))
 
 
-def _is_run_folder(folder: str) -> bool:
+def is_run_folder(folder: str) -> bool:
+    """Whether a folder is one W&B run's (its name, or a history or .wandb file in it)."""
     return bool(RUN_FOLDER.fullmatch(os.path.basename(os.path.normpath(folder)))
                 or _logs_in(folder) or _first(folder, HISTORY, os.path.join("files", HISTORY)))
 
@@ -60,7 +62,7 @@ def _run_folders(path: str) -> list[str]:
         return [os.path.dirname(path) or "."]
     if not os.path.isdir(path):
         raise InputError("no such folder", file=path, hint="give a wandb/ folder or one run-* folder")
-    if _is_run_folder(path):
+    if is_run_folder(path):
         return [path]
     root = os.path.join(path, "wandb") if os.path.isdir(os.path.join(path, "wandb")) else path
     # latest-run is a symlink to one of the others: skip links so no run is listed twice

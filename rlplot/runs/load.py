@@ -1,4 +1,12 @@
-"""Table -> Run: read a log (only the columns the figure needs), pick its columns, clean each panel's series."""
+"""Runs -> Runs ready to draw: read each run (only the columns the figure needs), pick its
+columns, clean each panel's series. ``load_all`` takes the paths a command names (files,
+folders, stores, globs); ``load_runs`` one path; ``run_from_table`` one Table.
+
+A run found in a folder or a store that lacks what the figure asks for (a column, any scalar
+at all), or that cannot be read (unless ``strict``), is left out with a warning when there are
+other runs; when no run is left, the first one's error is the error. A file named as it is
+stops with its error, as it always did.
+"""
 from __future__ import annotations
 
 from dataclasses import replace
@@ -6,61 +14,138 @@ from typing import Mapping, Sequence
 
 import numpy as np
 
+from ..choices import RUN_SOURCES
 from ..clean import clean_series, cleaning_notices
 from ..columns import (band_columns, default_x, is_flops, merged_aliases, needed_columns,
-                       require_column, resolves)
+                       require_column)
 from ..config.schema import Config, PanelStyle
 from ..data import LoggedBand, Notice, Run, Series, Table
-from ..errors import ColumnError, InputError
-from ..io import read_header, read_tables
+from ..errors import ColumnError, InputError, RlplotError
 from ..names import run_label
-from .discover import choose_labels
+from .discover import automatic_labels, choose_ref_labels
+from .refs import Found, RunRef, Wanted
+from .time_axis import X_NAMES, is_time_axis, with_time_x
 
 Aliases = Mapping[str, Sequence[str]]
 
 
-def load_all(paths: Sequence[str], config: Config, *, strict: bool = False,
-             labels: Sequence[str] | None = None) -> tuple[Run, ...]:
-    """Every run of every log, labelled (``labels``, then ``runs.labels``, then automatically)."""
-    chosen, automatic = choose_labels(paths, config.runs.labels, labels)
-    return tuple(run for path, label, default in zip(paths, chosen, automatic)
-                 for run in load_runs(path, config, strict=strict, label=label,
-                                      default_label=default))
+class RunSet(tuple):
+    """The Runs loaded, in order (a tuple), with ``notices``: what loading saw across them (folders
+    without runs, deleted tracker runs, runs left out and why)."""
+
+    notices: tuple[Notice, ...]
+
+    def __new__(cls, runs=(), notices: Sequence[Notice] = ()):
+        made = super().__new__(cls, runs)
+        made.notices = tuple(notices)
+        return made
+
+
+def wanted_columns(config: Config) -> Wanted:
+    """What the figure needs of every run: the chosen x (or, on a time axis, the timestamps) and
+    each panel's metric."""
+    aliases = merged_aliases(config.data.aliases)
+    metrics = [p.metric for p in config.panels]
+    x = config.data.x
+    if is_time_axis(x):
+        return Wanted(tuple(metrics), tuple(needed_columns("time", metrics, aliases)), aliases)
+    return Wanted(tuple([x] * bool(x) + metrics), tuple(needed_columns(x, metrics, aliases)), aliases)
+
+
+def load_all(paths, config: Config, *, strict: bool = False,
+             labels: Sequence[str] | None = None) -> RunSet:
+    """Every run the paths hold (log files, folders of runs, stores, globs, ``RunRef``s, or what
+    ``runs.walk.find_inputs`` found), labelled (``labels``, then ``runs.labels``, then
+    automatically) and filtered by ``runs.where``."""
+    from .walk import find_inputs
+
+    return load_found(find_inputs(paths), config, strict=strict, labels=labels)
+
+
+def load_found(found: Found, config: Config, *, strict: bool = False,
+               labels: Sequence[str] | None = None) -> RunSet:
+    """Load the runs ``found`` (see ``load_all``)."""
+    from .select import configs_needed, group_notices, select_refs
+
+    # Automatic labels come from every run found, so a run keeps its label whatever --where keeps.
+    refs, kept_labels, notices = select_refs(found.refs, config, automatic_labels(found.refs))
+    chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
+    wanted = wanted_columns(config)
+    with_configs = configs_needed(config)
+    runs: list[Run] = []
+    failed: list[tuple[RunRef, RlplotError]] = []
+    for ref, label, default in zip(refs, chosen, automatic):
+        try:
+            runs.extend(load_ref(ref, config, wanted, strict=strict, label=label,
+                                 default_label=default, with_config=with_configs))
+        except RlplotError as exc:
+            if len(refs) == 1 or not _left_out(exc, ref, strict):
+                raise
+            failed.append((ref, exc))
+    if not runs:
+        raise _nothing_left(failed)
+    notices += [Notice(f"left out: {exc.what}" + (f" ({exc.hint})" if exc.hint else ""),
+                       file=exc.file or ref.where) for ref, exc in failed]
+    notices += group_notices(runs, config)
+    return RunSet(runs, (*found.notices, *notices))
+
+
+def _left_out(error: RlplotError, ref: RunRef, strict: bool) -> bool:
+    """Whether a run's error leaves it out (other runs go on) rather than stopping everything:
+    only a run found in a folder or a store; a file named as it is stops with its error."""
+    from ..io.tfevents import NoScalarsError
+
+    if ref.found_in is None:
+        return False
+    if isinstance(error, (ColumnError, NoScalarsError)):
+        return True
+    return not strict and isinstance(error, InputError)
+
+
+def _nothing_left(failed: list[tuple[RunRef, RlplotError]]) -> RlplotError:
+    """The error when every run failed: the first one's, saying it held for all."""
+    first = failed[0][1]
+    if len(failed) > 1 and all(type(exc) is type(first) and exc.what == first.what
+                               for _, exc in failed):
+        others = len(failed) - 1
+        first.what += (" (nor in the other run)" if others == 1 else
+                       f" (nor in any of the other {others} runs)")
+    return first
 
 
 def load_runs(path: str, config: Config, *, strict: bool = False, label: str | None = None,
               default_label: str | None = None) -> tuple[Run, ...]:
-    """Read and clean every run a log holds (a TensorBoard long export or W&B panel export holds several).
+    """Read and clean every run one path holds (a TensorBoard long export or a store holds several).
 
     A one-run file is labelled ``label``, else ``default_label``, else its name; a file with
     several runs labels each by its run name (prefixed by ``label`` if given).
     """
-    tables = _read_needed(path, config, strict)
+    from .walk import find_path
+
+    refs = find_path(path).refs
+    defaults = automatic_labels(refs) if len(refs) > 1 else [default_label or run_label(path)]
+    wanted = wanted_columns(config)
+    return tuple(run for ref, default in zip(refs, defaults)
+                 for run in load_ref(ref, config, wanted, strict=strict,
+                                     label=label if len(refs) == 1 else None,
+                                     default_label=default))
+
+
+def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = False,
+             label: str | None = None, default_label: str | None = None,
+             with_config: bool = False) -> tuple[Run, ...]:
+    """Read one run (a log of several runs gives several) and clean it for the figure."""
+    source = RUN_SOURCES.load(ref.kind)
+    tables = source.read(ref, wanted, strict, config.data.format if ref.kind == "log" else None)
+    settings = None
+    if with_config:
+        from .configs import ref_config
+        settings = dict(ref_config(ref).values)
     if len(tables) == 1:
-        return (run_from_table(tables[0], config, label or default_label or run_label(path)),)
-    return tuple(run_from_table(t, config, f"{label}: {t.run}" if label else str(t.run))
-                 for t in tables)
-
-
-def _figure_columns(config: Config) -> list[str]:
-    # The names the figure resolves: the x column when one is chosen, then each panel's metric.
-    return [config.data.x] * bool(config.data.x) + [p.metric for p in config.panels]
-
-
-def _read_needed(path: str, config: Config, strict: bool) -> tuple[Table, ...]:
-    # Big plain logs are read column-wise, only the columns the figure needs. When those
-    # names do not resolve, the error must still list every column: take them from a big
-    # log's header, or else from a full tolerant read.
-    aliases = merged_aliases(config.data.aliases)
-    fmt, names = config.data.format, _figure_columns(config)
-    needed = needed_columns(config.data.x, [p.metric for p in config.panels], aliases)
-    tables = read_tables(path, format=fmt, strict=strict, columns=needed)
-    if len(tables) == 1 and not resolves(tables[0], names, aliases):
-        head = read_header(path, format=fmt)
-        if head is not None and not resolves(head, names, aliases):
-            return (head,)
-        tables = read_tables(path, format=fmt, strict=strict)
-    return tables
+        name = label or default_label or run_label(ref.source)
+        return (run_from_table(tables[0], config, name, ref=ref, settings=settings),)
+    return tuple(run_from_table(t, config, f"{label}: {t.run}" if label else str(t.run), ref=ref,
+                                settings=settings) for t in tables)
 
 
 def _skipped_hint(table: Table) -> str:
@@ -90,36 +175,57 @@ def _y_column(table: Table, panel: PanelStyle, aliases: Aliases, where: str) -> 
         if panel.metric.lower() in aliases and exc.hint:
             exc.hint += "; choose columns with --x/--y"
         exc.hint = (exc.hint or "") + _skipped_hint(table)
-        if table.run:
+        if where != table.source:
             exc.file = where
         raise
 
 
-def run_from_table(table: Table, config: Config, label: str) -> Run:
-    """Clean one Table into a Run: one Series per panel, warnings for everything dropped."""
+def _with_x(table: Table, config: Config, aliases: Aliases, where: str) -> tuple[Table, str | None]:
+    """The table (with a time axis' column added) and the name of its x column."""
+    axis = config.data.x
+    if not is_time_axis(axis):
+        return table, _x_column(table, config, aliases)
+    try:
+        return with_time_x(table, axis, aliases), X_NAMES[axis]
+    except ColumnError as exc:
+        exc.file = where
+        raise
+
+
+def run_from_table(table: Table, config: Config, label: str, *, ref: RunRef | None = None,
+                   settings: Mapping | None = None) -> Run:
+    """Clean one Table into a Run: one Series per panel, warnings for everything dropped.
+
+    ``ref``: the run it was read as; ``settings``: its configuration, when already read.
+    """
     aliases = merged_aliases(config.data.aliases)
-    where = f"{table.source} [{table.run}]" if table.run else table.source
-    x_name = _x_column(table, config, aliases)
+    blank = Run(label, table.source, (), name=table.run if table.run is not None else
+                getattr(ref, "name", None), experiment=getattr(ref, "experiment", ""))
+    where = blank.where
+    table, x_name = _with_x(table, config, aliases, where)
     series, drops, band_notices = [], [], []
     for panel in config.panels:
         y_name = _y_column(table, panel, aliases, where)
         cleaned, dropped = clean_series(table, x_name, y_name, restarts=config.data.restarts,
                                         duplicates=config.data.duplicates)
         if len(cleaned) == 0:
-            raise InputError(f"no usable points for '{y_name}'" +
-                             (f": {dropped.describe()}" if dropped.count else ""),
-                             file=where, hint="check the column, or choose another with --y")
+            raise ColumnError(f"no usable points for '{y_name}'" +
+                              (f": {dropped.describe()}" if dropped.count else ""),
+                              file=where, hint="check the column, or choose another with --y")
         band, notice = logged_band(table, x_name, y_name, config, where)
         cleaned = replace(cleaned, band=band)
-        if config.data.flops_per_step and not is_flops(x_name, aliases):
+        if config.data.flops_per_step and not is_flops(x_name, aliases) and not is_time_axis(
+                config.data.x):
             cleaned = _in_flops(cleaned, config.data.flops_per_step)
         series.append(cleaned)
         drops.append(dropped)
         band_notices += [notice] if notice else []
     # table.notes (what an adapter added or set aside) are shown by `rlplot inspect`, not here.
     notices = [*table.skipped, *cleaning_notices(where, drops), *band_notices]
-    return Run(label=label, source=table.source, series=tuple(series), notices=tuple(notices),
-               n_rows=table.n_rows)
+    known = settings if settings is not None else getattr(ref, "config", None)
+    return replace(blank, series=tuple(series), notices=tuple(notices), n_rows=table.n_rows,
+                   kind=getattr(ref, "kind", "log"), ref=ref,
+                   config=dict(known) if known is not None else None)
 
 
 def _in_flops(series: Series, flops_per_step: float) -> Series:

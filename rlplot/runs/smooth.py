@@ -36,7 +36,7 @@ def smooth(series: Series, spec: SmoothingSpec) -> Smoothed:
 def smooth_runs(runs: Sequence[Run], config: Config, *, raw: bool = False
                 ) -> tuple[tuple[Smoothed, ...], ...]:
     """Every run's series smoothed per panel, [run][panel]; ``raw``: no smoothing (it comes after
-    aggregation). The smoother's notices are located in the run's file."""
+    aggregation). The smoother's notices are located at the run (``Run.where``)."""
     smoothed = []
     for run in runs:
         per_panel = []
@@ -44,7 +44,7 @@ def smooth_runs(runs: Sequence[Run], config: Config, *, raw: bool = False
             spec = RAW if raw else panel_smoothing(panel, config)
             done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
                                  band_k=panel.band_k)
-            per_panel.append(replace(done, notices=tuple(replace(n, file=run.source)
+            per_panel.append(replace(done, notices=tuple(replace(n, file=run.where)
                                                          for n in done.notices)))
         smoothed.append(tuple(per_panel))
     return tuple(smoothed)

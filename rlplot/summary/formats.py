@@ -25,6 +25,13 @@ def _json_number(value: float | None) -> float | None:
     return None if value is None or not math.isfinite(value) else float(value)
 
 
+def _json_config_value(value):
+    # A config value as JSON holds it: a non-finite number (lr: .inf) becomes its text.
+    if isinstance(value, float) and not math.isfinite(value):
+        return str(value)
+    return value if isinstance(value, (str, int, float, bool)) else str(value)
+
+
 def _metric_dict(m: MetricSummary) -> dict:
     num = _json_number
     ins = m.insight
@@ -57,7 +64,8 @@ def summary_dict(summary: Summary) -> dict:
         "rlplot_version": __version__,
         "x_label": summary.x_label,
         "thresholds": [t.spec for t in summary.thresholds],
-        "runs": [{"label": r.label, "source": r.source, "rows": r.rows,
+        "runs": [{"label": r.label, "source": r.source, "kind": r.kind, "group": r.group,
+                  "rows": r.rows, "config": {k: _json_config_value(v) for k, v in r.config.items()},
                   "warnings": list(r.warnings), "metrics": [_metric_dict(m) for m in r.metrics]}
                  for r in summary.runs],
     }

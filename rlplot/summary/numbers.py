@@ -3,12 +3,13 @@ every run and panel metric of a ``pipeline.Prepared``. No formatting, no matplot
 from __future__ import annotations
 
 import math
-from dataclasses import dataclass
-from typing import Sequence
+from dataclasses import dataclass, field
+from typing import Mapping, Sequence
 
 from ..data import percent_scale
 from ..errors import ConfigError
 from ..insights import CurveInsight, analyze
+from ..runs.configs import run_config
 from ..smoothing import describe
 
 
@@ -49,6 +50,9 @@ class RunSummary:
     rows: int | None
     warnings: tuple[str, ...]
     metrics: tuple[MetricSummary, ...]
+    kind: str = "log"                                 # the run source it was read from
+    config: Mapping[str, object] = field(default_factory=dict)   # its configuration, flattened
+    group: str | None = None                          # its --group-by group, when grouped
 
 
 @dataclass(frozen=True)
@@ -112,7 +116,8 @@ def _check_thresholds(prepared, thresholds: tuple[Threshold, ...]) -> None:
                               hint="metrics: " + ", ".join(names))
 
 
-def _run_summary(run, smoothed, panels, thresholds: tuple[Threshold, ...]) -> RunSummary:
+def _run_summary(run, smoothed, panels, thresholds: tuple[Threshold, ...],
+                 group: str | None = None) -> RunSummary:
     metrics = []
     for index, (panel, series, curve) in enumerate(zip(panels, run.series, smoothed)):
         scale = percent_scale(series.y) if panel.y_format == "percent" else None
@@ -125,13 +130,15 @@ def _run_summary(run, smoothed, panels, thresholds: tuple[Threshold, ...]) -> Ru
             dropped=None if run.n_rows is None else run.n_rows - len(series),
             thresholds=mine, insight=analyze(series, curve, values)))
     return RunSummary(label=run.label, source=run.source, rows=run.n_rows,
-                      warnings=tuple(str(n) for n in run.notices), metrics=tuple(metrics))
+                      warnings=tuple(str(n) for n in run.notices), metrics=tuple(metrics),
+                      kind=run.kind, config=dict(run_config(run)), group=group)
 
 
 def summarize(prepared, thresholds: Sequence[Threshold] = ()) -> Summary:
     """The insights of every run and panel of a ``pipeline.Prepared``; thresholds must name a panel."""
     thresholds = tuple(thresholds)
     _check_thresholds(prepared, thresholds)
-    runs = tuple(_run_summary(run, smoothed, prepared.panels, thresholds)
-                 for run, smoothed in zip(prepared.runs, prepared.smoothed))
+    group_of = {index: group.label for group in prepared.groups for index in group.members}
+    runs = tuple(_run_summary(run, smoothed, prepared.panels, thresholds, group_of.get(index))
+                 for index, (run, smoothed) in enumerate(zip(prepared.runs, prepared.smoothed)))
     return Summary(x_label=prepared.x_label, thresholds=thresholds, runs=runs)

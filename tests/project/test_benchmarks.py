@@ -35,7 +35,9 @@ def test_generated_logs_are_seeded_and_read_alike(tmp_path):
         np.testing.assert_allclose(a.columns[name].values, b.columns[name].values)
     acc = a.columns["accuracy"].values
     assert 0.3 < acc[:100].mean() < 0.4 and 0.6 < acc[-100:].mean() < 0.7  # the seed chart's shape
-    assert a.columns["timestamp"].nonnumeric.all()
+    stamps = a.columns["timestamp"]          # ISO-8601 text, read as Unix seconds
+    assert not stamps.nonnumeric.any() and np.all(np.diff(stamps.values) >= 0)
+    assert stamps.values[0] > 1.5e9
 
 
 def test_quick_run_prints_the_table_and_writes_only_to_its_data_folder(tmp_path):

@@ -12,7 +12,7 @@ from typing import Iterable
 from ...data import Table
 from ...errors import InputError
 from ...registry import unknown_hint
-from ..hparams import RunListing, TrackerRun
+from ..config_values import RunListing, TrackerRun
 from . import file_store, sqlite_store
 
 SQLITE_URI = "sqlite:///"

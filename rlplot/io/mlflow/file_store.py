@@ -19,7 +19,7 @@ from ...data import Notice, Table
 from ...errors import ColumnError, InputError
 from ...registry import unknown_hint
 from ...columns import could_match
-from ..hparams import RunListing, TrackerRun, load_yaml, mlflow_params
+from ..config_values import RunListing, TrackerRun, load_yaml, mlflow_params
 from ..lines import SkipLog, split_lines
 from ..pivot import wide_from_long
 

@@ -26,7 +26,7 @@ from ...data import Notice, Table
 from ...errors import ColumnError, InputError
 from ...registry import unknown_hint
 from ...columns import could_match
-from ..hparams import RunListing, TrackerRun, value_from_text
+from ..config_values import RunListing, TrackerRun, value_from_text
 from ..pivot import wide_from_long
 
 FORMAT = "mlflow-sqlite"
