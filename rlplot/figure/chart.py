@@ -91,6 +91,9 @@ def x_tick_format(prepared, config: Config) -> str:
     """``figure.x_tick_format`` resolved for the x column the runs share (``auto``: by its role)."""
     from ..columns import is_flops, merged_aliases
 
+    time_format = {"wall": "date", "relative": "duration"}.get(getattr(prepared, "x_kind", "value"))
+    if time_format and config.figure.x_tick_format == "auto":
+        return time_format
     first = prepared.runs[0].series[0] if prepared.runs and prepared.runs[0].series else None
     name = first.x_name if first is not None else None
     flops = name is not None and is_flops(name, merged_aliases(config.data.aliases))

@@ -63,3 +63,16 @@ def test_frac_auto_says_in_the_footnote_what_it_chose(tmp_path, invoke):
     assert any("frac=auto→" in text for text in footnotes), footnotes
     bad = invoke("render", SAMPLE_JSONL, "--frac", "wide", "-o", out)
     assert bad.exit_code == 2 and "neither a number nor 'auto'" in bad.output
+
+
+def test_time_axes_get_date_and_duration_ticks(tmp_path):
+    start = 1_754_321_849.0
+    log = write_jsonl(tmp_path / "t.jsonl", [{"step": i, "_timestamp": start + 37.0 * i, "reward": i % 5}
+                                             for i in range(200)])
+    labels = {}
+    for axis in ("wall", "relative"):
+        fig = _render(log, tmp_path, sets=["panels=[{metric: reward}]", f"data.x={axis}"])
+        fig.canvas.draw()
+        labels[axis] = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
+    assert any(":" in text for text in labels["wall"])            # clock times, e.g. 15:40
+    assert any(text.endswith(("min", "h")) for text in labels["relative"]), labels["relative"]
