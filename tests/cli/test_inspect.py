@@ -132,8 +132,9 @@ def test_a_figure_without_provenance_is_an_error_after_the_rest(invoke, seed_log
     result = invoke("inspect", "anon.png", "run.jsonl", "fig.png")
     assert result.exit_code == 1
     blocks = result.stdout.split("\n\n")
-    assert [b.splitlines()[0] for b in blocks] == ["anon.png", "run.jsonl", "fig.png"]
-    assert blocks[0] == "anon.png\n  error: no rlplot provenance in this figure"
+    # the logs first (with what differs across their runs), then the figures, each in order
+    assert [b.splitlines()[0] for b in blocks] == ["run.jsonl", "anon.png", "fig.png"]
+    assert blocks[1] == "anon.png\n  error: no rlplot provenance in this figure"
     as_json = json.loads(invoke("inspect", "-f", "json", "anon.png").stdout)
     assert as_json["figures"] == [{"path": "anon.png", "provenance": None,
                                    "error": "no rlplot provenance in this figure"}]

@@ -60,7 +60,7 @@ def test_groups_aggregates_bands_and_configs_are_those_of_render(invoke, tmp_pat
     page = (tmp_path / "agg.html").read_text(encoding="utf-8")
     assert [s["runs"] for s in page_index(page)["sections"]] == [["1e-3 (n=3)"], ["3e-4 (n=3)"]]
     config = html.unescape(re.search(r"<pre><code>(.*?)</code></pre>", page, re.S).group(1))
-    for line in ("group_by: lr([^_]+)_seed", "aggregate: median", "band: sem", "frac: 0.3",
+    for line in ("group_by: ['lr([^_]+)_seed']", "aggregate: median", "band: sem", "frac: 0.3",
                  "width: 3.5"):
         assert line in config, line
 
