@@ -144,7 +144,16 @@ def evaluate_logs(paths: Sequence[str], config: Config | None = None, *, strict:
     if not paths:
         raise InputError("no log files given", hint="rlplot compare 'runs/*/*/*.csv' --algo-by … --task-by …")
     runs = read_runs(paths, config, strict=strict, labels=labels)
-    cells = group_cells(runs, algo_by, task_by)
+    return evaluate_cells(runs, group_cells(runs, algo_by, task_by), config, origin)
+
+
+def evaluate_cells(runs: Sequence[Run], cells: Cells, config: Config | None = None,
+                   origin: Mapping | None = None) -> Evaluated:
+    """Evaluate runs already read (for ``scored_config``'s one panel) and grouped into cells:
+    ``evaluate_logs`` after reading, and ``rlplot.compare`` on data in memory."""
+    config = scored_config(config or Config())
+    spec = config.compare
+    check_settings(config, origin)
     algorithms = list(dict.fromkeys(a for a, _ in cells.cells))
     if len(algorithms) < 2 and "improvement" in spec.kinds:
         raise InputError(f"one algorithm only ('{algorithms[0]}'): P(X > Y) needs two",
@@ -162,7 +171,7 @@ def evaluate_logs(paths: Sequence[str], config: Config | None = None, *, strict:
         tau_scale=spec.profiles.tau_scale, tau_points=spec.profiles.tau_points, pairs=pairs_of(config),
         curves=curves, curve_points=spec.efficiency.points, curve_statistic=spec.efficiency.statistic,
         x_label=x_axis_label(config.figure.x_label, x_names, merged_aliases(config.data.aliases)))
-    return Evaluated(runs, cells, comparison)
+    return Evaluated(tuple(runs), cells, comparison)
 
 
 def figure_paths(outputs: Sequence[str], kinds: Sequence[str], layout: str | None

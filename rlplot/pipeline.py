@@ -7,7 +7,9 @@ own module; this one only runs them in order:
 1. ``runs.walk`` + ``runs.discover``: expand globs, find the runs in folders and stores,
    keep those ``runs.where`` selects, choose each run's label
 2. ``runs.load``: read each run (only the needed columns), pick columns (or a time axis),
-   clean -> Runs; a run without the asked column is left out with a warning
+   clean -> Runs; a run without the asked column is left out with a warning. Data in
+   memory (``rlplot.api``) enters here instead: ``io.frames`` -> Tables -> ``runs.load.load_tables``
+   -> ``prepare_runs``, which runs steps 3-5 whatever the Runs came from
 3. ``runs.checks``: one kind of x for all runs; points a log axis cannot show
 4. ``runs.smooth``: smooth each run's series per panel
 5. ``aggregate``: group runs, aggregate each group, say how in a footnote
@@ -24,7 +26,7 @@ from .aggregate import Group, aggregate_runs
 from .columns import merged_aliases
 from .config.schema import Config, PanelStyle
 from .data import Notice, Run, Smoothed
-from .errors import OutputError
+from .errors import InputError, OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .names import STDIN
 from .provenance import make_provenance
@@ -82,10 +84,30 @@ def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bo
     grouped; with ``runs.aggregate`` each group becomes one curve (and band) per panel.
     """
     config = config or Config()
-    check_smoothing(config)        # bad smoothing parameters fail before any log is read
-    check_specs(config)
+    check_settings(config)         # bad smoothing parameters fail before any log is read
     loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels)
-    runs = tuple(loaded)
+    return prepare_runs(loaded, config)
+
+
+def check_settings(config: Config) -> None:
+    """Refuse bad smoothing parameters and malformed ``runs.group_by``/``runs.where`` before
+    anything is read."""
+    check_smoothing(config)
+    check_specs(config)
+
+
+def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
+    """Smooth, group and aggregate Runs already read and cleaned for ``config``'s panels (by
+    ``runs.load.load_all`` from files, ``runs.load.load_tables`` from data in memory).
+
+    A ``RunSet``'s notices (finding and selecting the runs) become ``Prepared.found``.
+    """
+    config = config or Config()
+    check_settings(config)
+    found = tuple(getattr(runs, "notices", ()))
+    runs = tuple(runs)
+    if not runs:
+        raise InputError("no runs to draw")
     aliases = merged_aliases(config.data.aliases)
     if len(runs) > 1:
         check_same_x(runs, aliases)
@@ -101,7 +123,7 @@ def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bo
         footnote = logged_band_footnote(runs, grouped=bool(groups))
     return Prepared(runs=runs, smoothed=smoothed, panels=panels, x_label=x_label,
                     groups=groups, aggregated=aggregated, footnote=footnote,
-                    x_kind=x_kind(config.data.x), found=loaded.notices)
+                    x_kind=x_kind(config.data.x), found=found)
 
 
 def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:

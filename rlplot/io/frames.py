@@ -8,9 +8,10 @@ dict. Frames are read through narwhals, so no library is special-cased; narwhals
 imported only here, never on the CLI's path, and pyarrow only for a text column of a
 million rows or more (or when it is loaded already, as pandas 3 does).
 
-For the future ``rlplot.plot``: pass ``columns=columns.needed_columns(x, metrics, aliases)``
-and, when ``columns.resolves`` says a name does not resolve, read again without
-``columns`` so that the error lists every column (as ``runs.load._read_needed`` does).
+``rlplot.plot`` (``rlplot.api``) calls ``read_data`` with ``columns=columns.needed_columns(x,
+metrics, aliases)`` and, when ``columns.resolves`` says a name does not resolve, reads again
+without ``columns`` so that the error lists every column; ``keys`` asks for the columns
+that hold one value per run (``lr``, ``algo``), the runs' settings (``io.frame_settings``).
 
 Wide form: one column per metric, one Table per run (``runs`` names the column whose
 values split the rows). Long form (``tag``/``value`` columns, as a TensorBoard scalar
@@ -32,6 +33,7 @@ from ..errors import ColumnError, InputError
 from .cells import unique_names
 from .frame_columns import RawColumn, codes_of, column_from_raw
 from .frame_long import long_tables, take
+from .frame_settings import Settings, run_settings, setting_names
 from .json_reader import flatten_record
 
 ACCEPTED = "a pandas/polars DataFrame, a pyarrow Table, a dict of columns, or a list of these"
@@ -48,6 +50,7 @@ class Layout:
     step: str | None = None
     long: bool | None = None
     wanted: frozenset[str] | None = None   # lower-case names, aliases included (columns.could_match)
+    keys: tuple[str, ...] = ()             # settings asked for: columns with one value per run
 
 
 @dataclass(frozen=True)
@@ -80,6 +83,15 @@ class Plan:
     value: str | None
     step: str | None
     kept: list[str]
+    keys: dict[str, str]    # setting key -> its column (the keys that name one)
+
+
+@dataclass(frozen=True)
+class DataRun:
+    """One run read from memory: its Table and its settings (``read_data``'s ``keys``)."""
+
+    table: Table
+    settings: Settings
 
 
 def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: str | None = None,
@@ -95,13 +107,23 @@ def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: s
     value and step columns; ``step`` names the step column (default: a step-like one).
     Run names: the ``runs`` values, ``run_<i>`` for the i-th frame of a list, a dict's keys.
     """
+    return tuple(run.table for run in read_data(
+        data, columns=columns, runs=runs, tag=tag, value=value, step=step, long=long, source=source))
+
+
+def read_data(data: Any, *, columns: Iterable[str] | None = None, keys: Iterable[str] = (),
+              runs: str | None = None, tag: str | None = None, value: str | None = None,
+              step: str | None = None, long: bool | None = None,
+              source: str = "<data>") -> tuple[DataRun, ...]:
+    """``tables_from_data``, with each run's settings: the value each of ``keys`` (a column
+    name, any case) holds in that run (see ``io.frame_settings``)."""
     wanted = None if columns is None else frozenset(c.lower() for c in columns)
-    layout = Layout(runs, tag, value, step, True if tag is not None else long, wanted)
-    tables: list[Table] = []
+    layout = Layout(runs, tag, value, step, True if tag is not None else long, wanted, tuple(keys))
+    read: list[DataRun] = []
     for name, part in frame_parts(data, source):
         opened = open_frame(part, source)
-        tables.extend(_tables_of(opened, plan_of(opened, layout, source), layout, name, source))
-    return tuple(tables)
+        read.extend(_runs_of(opened, plan_of(opened, layout, source), layout, name, source))
+    return tuple(read)
 
 
 def _is_frame(obj: Any) -> bool:
@@ -259,26 +281,41 @@ def plan_of(opened: Opened, layout: Layout, source: str) -> Plan:
         step = (_require(header, layout.step, "step") if layout.step
                 else _require(header, "step", "step", ROLE_ALIASES))
     structural = {n for n in (runs, tag, value, step) if n}
+    keys = setting_names(opened.names, layout.keys)
     # In long form the wanted names pick tags (in frame_long) and the other columns here.
     kept = list(opened.names) if layout.wanted is None else \
-        [n for n in opened.names if n in structural or could_match(n, layout.wanted)]
-    return Plan(long, runs, tag, value, step, kept)
+        [n for n in opened.names if n in structural or n in keys.values()
+         or could_match(n, layout.wanted)]
+    return Plan(long, runs, tag, value, step, kept, keys)
 
 
-def _tables_of(opened: Opened, plan: Plan, layout: Layout, name: str | None,
-               source: str) -> list[Table]:
-    """One frame's Tables: split by the runs column when there is one, long or wide."""
+def _run_rows(raw: dict, plan: Plan, name: str | None, n_rows: int
+              ) -> tuple[list[str | None], list[np.ndarray]]:
+    """Each run's label and row indices: split by the runs column when there is one."""
+    if plan.runs is None:
+        return [name], [np.arange(n_rows)]
+    codes, labels = codes_of(raw[plan.runs], "run")
+    if name is not None:
+        labels = [f"{name}: {label}" for label in labels]
+    if not labels:   # no rows at all: one empty table, which says so when a column is asked for
+        labels = [name]
+    order = np.argsort(codes, kind="stable")
+    return labels, np.split(order, np.cumsum(np.bincount(codes, minlength=len(labels)))[:-1])
+
+
+def _runs_of(opened: Opened, plan: Plan, layout: Layout, name: str | None,
+             source: str) -> list[DataRun]:
+    """One frame's runs: its Tables (long or wide) and each run's settings."""
     raw, n_rows = opened.fetch(plan.kept)
-    if plan.runs is not None:
-        codes, labels = codes_of(raw[plan.runs], "run")
-        if name is not None:
-            labels = [f"{name}: {label}" for label in labels]
-        if not labels:   # no rows at all: one empty table, which says so when a column is asked for
-            labels = [name]
-        order = np.argsort(codes, kind="stable")
-        groups = np.split(order, np.cumsum(np.bincount(codes, minlength=len(labels)))[:-1])
-    else:
-        labels, groups = [name], [np.arange(n_rows)]
+    labels, groups = _run_rows(raw, plan, name, n_rows)
+    settings = run_settings(raw, plan.keys, groups)
+    return [DataRun(table, each) for table, each in
+            zip(_tables_of(opened, plan, layout, raw, n_rows, labels, groups, source), settings)]
+
+
+def _tables_of(opened: Opened, plan: Plan, layout: Layout, raw: dict, n_rows: int,
+               labels: list[str | None], groups: list[np.ndarray], source: str) -> list[Table]:
+    """One frame's Tables, a run each (``groups``: its row indices), long or wide."""
     structural = {plan.runs, plan.tag, plan.value, plan.step}
     columns = {n: column_from_raw(n, r) for n, r in raw.items()
                if n not in structural or n == plan.step}

@@ -203,6 +203,30 @@ def build_report(paths: Sequence[str], config: Config, *, title: str, command: s
     return BuiltReport(report=report, images=tuple(images), failed=tuple(failed))
 
 
+def report_of_prepared(prepared, config: Config, *, title: str, command: str,
+                       thresholds: Sequence[Threshold] = (), inputs: Sequence[InputFile] = (),
+                       date: str = UNKNOWN_DATE) -> BuiltReport:
+    """A report of runs already read and prepared (``pipeline.prepare_runs``: data in memory),
+    one section per group or run as ``build_report`` makes them; no images, nothing failed.
+    What finding the runs noticed is the report's notes."""
+    from dataclasses import replace
+
+    from ..config.docs import show_yaml
+
+    budget = budget_for(len(prepared.runs), config)
+    sections = tuple(section_of(name, unit, config, budget, tuple(thresholds))
+                     for name, unit in units(replace(prepared, found=())))
+    counts = [("runs", len(prepared.runs))]
+    if len(sections) != len(prepared.runs):
+        counts.append(("sections", len(sections)))
+    counts.append(("logged rows", sum(run.n_rows or 0 for run in prepared.runs)))
+    notes = tuple(QualityNote(n.what, n.file, n.line) for n in prepared.found)
+    report = Report(title=title, command=command, data_date=date, sections=sections,
+                    counts=tuple(counts), config_text=show_yaml(config), inputs=tuple(inputs),
+                    notes=notes)
+    return BuiltReport(report=report, images=(None,) * len(sections), failed=())
+
+
 def _write_image(png: bytes | None, image_dir: str | None, sections: list[Section]) -> str | None:
     # The PNG beside a Markdown report, named as image_names names the section.
     if png is None or image_dir is None:

@@ -1,6 +1,7 @@
 """Runs -> Runs ready to draw: read each run (only the columns the figure needs), pick its
 columns, clean each panel's series. ``load_all`` takes the paths a command names (files,
-folders, stores, globs); ``load_runs`` one path; ``run_from_table`` one Table.
+folders, stores, globs); ``load_runs`` one path; ``run_from_table`` one Table; ``load_tables``
+the Tables of data in memory (``io.frames``), each with its settings as its config.
 
 A run found in a folder or a store that lacks what the figure asks for (a column, any scalar
 at all), or that cannot be read (unless ``strict``), is left out with a warning when there are
@@ -21,7 +22,7 @@ from ..columns import (band_columns, default_x, is_flops, merged_aliases, needed
 from ..config.schema import Config, PanelStyle
 from ..data import LoggedBand, Notice, Run, Series, Table
 from ..errors import ColumnError, InputError, RlplotError
-from ..names import run_label
+from ..names import run_label, unique_labels
 from .discover import automatic_labels, choose_ref_labels
 from .refs import Found, RunRef, Wanted
 from .time_axis import X_NAMES, is_time_axis, with_time_x
@@ -88,6 +89,35 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
                        file=exc.file or ref.where) for ref, exc in failed]
     notices += group_notices(runs, config)
     return RunSet(runs, (*found.notices, *notices))
+
+
+DATA_LABEL = "data"   # the label of a run read from memory that has no name of its own
+
+
+def load_tables(tables: Sequence[Table], config: Config, *, labels: Sequence[str] | None = None,
+                settings: Sequence[Mapping] | None = None) -> RunSet:
+    """Clean Tables read from memory into Runs, as ``load_found`` does runs found on disk: labelled
+    (``labels`` by position, then ``runs.labels`` by automatic label, then each table's run
+    name), kept by ``runs.where`` and told which group-by keys they lack. ``settings[i]`` is
+    table i's config (``cfg:`` keys look there); an error in any table stops, as a file named
+    as it is does."""
+    from .select import group_notices
+    from .specs import parse_where, select
+
+    automatic = unique_labels([str(t.run) if t.run is not None else DATA_LABEL for t in tables])
+    chosen = [config.runs.labels.get(label, label) for label in automatic]
+    chosen[:len(labels or ())] = list(labels or ())[:len(chosen)]
+    configs = list(settings) if settings is not None else [{} for _ in tables]
+    items = list(zip(tables, chosen, configs))
+    conditions = [parse_where(text) for text in config.runs.where]
+    notices: list[Notice] = []
+    if conditions:
+        fields = {"experiment": lambda item: "", "kind": lambda item: "log",
+                  "name": lambda item: item[0].run or item[1]}
+        items, notices = select(items, conditions, lambda item: item[1],
+                                lambda item, name: fields[name](item), lambda item: item[2])
+    runs = [run_from_table(table, config, label, settings=values) for table, label, values in items]
+    return RunSet(runs, (*notices, *group_notices(runs, config)))
 
 
 def _left_out(error: RlplotError, ref: RunRef, strict: bool) -> bool:

@@ -1,0 +1,60 @@
+"""A run's settings from data in memory: the columns that hold one value per run.
+
+A notebook frame has no config file; what a sweep varies (``lr``, ``algo``, ``seed``) is
+a column repeated on every row of a run. ``setting_names`` finds the asked keys among a
+frame's columns; ``run_settings`` gives, per run, the one value each holds there (or the
+values it takes, when it is not constant), read from the frame's own cells so that text
+(``"ppo"``) keeps its text. Imported only by ``rlplot.io.frames``.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any, Iterable, Mapping, Sequence
+
+import numpy as np
+
+from .frame_columns import RawColumn, dictionary_of, label_of, plain_cell
+
+SHOWN_VALUES = 4   # values named when a setting is not constant within a run
+
+
+@dataclass(frozen=True)
+class Settings:
+    """One run's settings: key -> its value, and the keys whose value changes within the run."""
+
+    values: Mapping[str, Any]
+    varying: Mapping[str, tuple[str, ...]]   # key -> the first few values it takes (as text)
+    columns: tuple[str, ...] = ()            # the keys asked for that name a column of the frame
+
+
+def setting_names(names: Sequence[str], keys: Iterable[str]) -> dict[str, str]:
+    """Key as asked -> the frame's column for it: the same name, else the one equal up to case."""
+    found: dict[str, str] = {}
+    for key in keys:
+        if key in names:
+            found[key] = key
+            continue
+        same = [name for name in names if name.lower() == key.lower()]
+        if len(same) == 1:
+            found[key] = same[0]
+    return found
+
+
+def run_settings(raw: Mapping[str, RawColumn], columns: Mapping[str, str],
+                 groups: Sequence[np.ndarray]) -> list[Settings]:
+    """Each run's settings (``groups[i]``: run i's row indices); a key null throughout a run is absent."""
+    values: list[dict] = [{} for _ in groups]
+    varying: list[dict] = [{} for _ in groups]
+    for key, column in columns.items():
+        indices, distinct = dictionary_of(raw[column])
+        cells = [plain_cell(cell) for cell in distinct]
+        null = np.array([cell is None for cell in cells] + [True])   # index -1: a null
+        for run, rows in enumerate(groups):
+            codes = indices[rows]
+            held = np.unique(codes[~null[codes]])
+            texts = list(dict.fromkeys(label_of(cells[i]) for i in held))
+            if len(texts) == 1:
+                values[run][key] = cells[int(held[0])]
+            elif texts:
+                varying[run][key] = tuple(texts[:SHOWN_VALUES])
+    return [Settings(v, w, tuple(columns)) for v, w in zip(values, varying)]
