@@ -44,6 +44,7 @@ class Loaded:
     files: tuple[str, ...] = ()          # the files read (paths in); an output never overwrites one
     record: InputRecord | None = None    # data in memory, recorded by its hash
     template: Any = None                 # the user's data: data() answers in its library
+    columns: tuple[str, ...] = ()        # the keys asked for that name columns (data in memory)
 
 
 def is_paths(data: Any) -> bool:
@@ -144,19 +145,22 @@ def read_frames(data: Any, config: Config, layout: Layout, keys: Sequence[str]):
     return read_data(data, **options)
 
 
-def load_data(data: Any, config: Config, *, layout: Layout = Layout(),
-              labels: Sequence[str] = ()) -> Loaded:
-    """Read data in memory into Runs (see the module docstring)."""
+def load_data(data: Any, config: Config, *, layout: Layout = Layout(), labels: Sequence[str] = (),
+              keys: Sequence[str] = ()) -> Loaded:
+    """Read data in memory into Runs (see the module docstring); ``keys``: more specs that may
+    name columns (``compare``'s ``algo_by``/``task_by``)."""
     from ..pipeline import check_settings
 
-    read = read_frames(data, config, layout, spec_keys(config.runs.group_by, config.runs.where))
-    config = with_columns(config, [c for item in read for c in item.settings.columns])
-    check_constant(read, used_keys(config))
+    asked = spec_keys([*config.runs.group_by, *keys], config.runs.where)
+    read = read_frames(data, config, layout, asked)
+    columns = tuple(dict.fromkeys(c for item in read for c in item.settings.columns))
+    config = with_columns(config, columns)
+    check_constant(read, [*used_keys(config), *spec_keys(keys)])
     check_settings(config)
     tables = [item.table for item in read]
     runs = load_tables(tables, config, labels=list(labels) or None,
                        settings=[dict(item.settings.values) for item in read])
-    return Loaded(runs, config, record=data_record(tables, config), template=data)
+    return Loaded(runs, config, record=data_record(tables, config), template=data, columns=columns)
 
 
 def data_digest(tables: Sequence[Table]) -> tuple[str, int]:

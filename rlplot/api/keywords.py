@@ -39,6 +39,9 @@ COMPARE_KEYWORDS: dict[str, str] = {
 }
 LISTS = frozenset({"group_by", "where", "kinds", "pairs"})   # one value or a list of them
 KEYWORDS_LAYER = "keywords"
+# The entry points' own parameters: offered with the flags when a keyword is misspelt.
+PARAMETERS = ("y", "config", "set", "runs", "labels", "tag", "value", "step", "long", "strict",
+              "annotate", "thresholds", "title")
 
 
 def keyword_layer(keywords: Mapping[str, Any], known: Mapping[str, str], *, y=None,
@@ -48,7 +51,7 @@ def keyword_layer(keywords: Mapping[str, Any], known: Mapping[str, str], *, y=No
     for name, value in keywords.items():
         if name not in known:
             raise ConfigError(f"unknown keyword '{name}'",
-                              hint=unknown_hint(name, [*known, "y", "config", "set"]))
+                              hint=unknown_hint(name, [*known, *PARAMETERS]))
         if value is None:
             continue
         if name in LISTS:
@@ -132,8 +135,3 @@ def listed(value: str | Iterable[str] | None) -> list[str]:
     if value is None:
         return []
     return [value] if isinstance(value, str) else [str(v) for v in value]
-
-
-def check_labels(labels: Sequence[str] | None) -> list[str]:
-    """``labels=`` as a list of strings."""
-    return listed(labels)

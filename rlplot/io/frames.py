@@ -50,7 +50,7 @@ class Layout:
     step: str | None = None
     long: bool | None = None
     wanted: frozenset[str] | None = None   # lower-case names, aliases included (columns.could_match)
-    keys: tuple[str, ...] = ()             # settings asked for: columns with one value per run
+    keys: tuple[str, ...] | None = ()      # settings asked for (None: every column)
 
 
 @dataclass(frozen=True)
@@ -111,14 +111,15 @@ def tables_from_data(data: Any, *, columns: Iterable[str] | None = None, runs: s
         data, columns=columns, runs=runs, tag=tag, value=value, step=step, long=long, source=source))
 
 
-def read_data(data: Any, *, columns: Iterable[str] | None = None, keys: Iterable[str] = (),
+def read_data(data: Any, *, columns: Iterable[str] | None = None, keys: Iterable[str] | None = (),
               runs: str | None = None, tag: str | None = None, value: str | None = None,
               step: str | None = None, long: bool | None = None,
               source: str = "<data>") -> tuple[DataRun, ...]:
     """``tables_from_data``, with each run's settings: the value each of ``keys`` (a column
-    name, any case) holds in that run (see ``io.frame_settings``)."""
+    name, any case; None: every column) holds in that run (see ``io.frame_settings``)."""
     wanted = None if columns is None else frozenset(c.lower() for c in columns)
-    layout = Layout(runs, tag, value, step, True if tag is not None else long, wanted, tuple(keys))
+    layout = Layout(runs, tag, value, step, True if tag is not None else long, wanted,
+                    None if keys is None else tuple(keys))
     read: list[DataRun] = []
     for name, part in frame_parts(data, source):
         opened = open_frame(part, source)
@@ -281,7 +282,7 @@ def plan_of(opened: Opened, layout: Layout, source: str) -> Plan:
         step = (_require(header, layout.step, "step") if layout.step
                 else _require(header, "step", "step", ROLE_ALIASES))
     structural = {n for n in (runs, tag, value, step) if n}
-    keys = setting_names(opened.names, layout.keys)
+    keys = setting_names(opened.names, opened.names if layout.keys is None else layout.keys)
     # In long form the wanted names pick tags (in frame_long) and the other columns here.
     kept = list(opened.names) if layout.wanted is None else \
         [n for n in opened.names if n in structural or n in keys.values()
