@@ -3,7 +3,8 @@
 The public API is loaded lazily so that ``import rlplot`` (and ``rlplot --help``)
 stay fast. In a notebook (``rlplot.api``, docs/notebook.md): ``plot``, ``summary``,
 ``inspect``, ``compare``, ``report`` take DataFrames or log paths; ``Plot`` is what ``plot``
-returns, ``RlplotWarning`` the class of its warnings. The stages: ``read_log``,
+returns, ``RlplotWarning`` the class of its warnings, ``RlplotError`` (``InputError``,
+``ColumnError``, ``ConfigError``, ``OutputError``) of its errors. The stages: ``read_log``,
 ``read_tables``, ``inspect_log``, ``load_config``, ``prepare``, ``prepare_runs``, ``render``,
 ``save_figure``.
 
@@ -47,6 +48,11 @@ _API = {
     "plot": ("rlplot.api", "plot"),
     "Plot": ("rlplot.api", "Plot"),
     "RlplotWarning": ("rlplot.api", "RlplotWarning"),
+    "RlplotError": ("rlplot.errors", "RlplotError"),
+    "InputError": ("rlplot.errors", "InputError"),
+    "ColumnError": ("rlplot.errors", "ColumnError"),
+    "ConfigError": ("rlplot.errors", "ConfigError"),
+    "OutputError": ("rlplot.errors", "OutputError"),
     "read_log": ("rlplot.io", "read_log"),
     "read_tables": ("rlplot.io", "read_tables"),
     "inspect_log": ("rlplot.inspect", "inspect_log"),
