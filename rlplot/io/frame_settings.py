@@ -51,7 +51,9 @@ def run_settings(raw: Mapping[str, RawColumn], columns: Mapping[str, str],
         null = np.array([cell is None for cell in cells] + [True])   # index -1: a null
         for run, rows in enumerate(groups):
             codes = indices[rows]
-            held = np.unique(codes[~null[codes]])
+            codes = codes[~null[codes]]
+            distinct, first = np.unique(codes, return_index=True)
+            held = distinct[np.argsort(first, kind="stable")]   # in the run's row order
             texts = list(dict.fromkeys(label_of(cells[i]) for i in held))
             if len(texts) == 1:
                 values[run][key] = cells[int(held[0])]
