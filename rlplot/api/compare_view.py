@@ -11,6 +11,7 @@ from typing import Any, Sequence
 from ..config.schema import Config
 from ..data import Notice, Run
 from .data_in import Loaded
+from .result import warn_all
 
 
 def grid_layout(count: int) -> str:
@@ -62,7 +63,6 @@ class CompareView:
                                self.config.compare.layout)
         check_outputs([p for p, _ in planned], [str(t) for t in tables], list(self.loaded.files))
         _, written, drawn = draw_and_save(self.comparison, self.config, planned)
-        from .result import warn_all
         warn_all(drawn)
         return written + tuple(write_table(str(t), self.comparison) for t in tables)
 

@@ -61,6 +61,11 @@ def is_paths(data: Any) -> bool:
     return False
 
 
+def path_list(data: Any) -> list[str]:
+    """``data`` that ``is_paths`` as a list of path strings."""
+    return [os.fspath(data)] if isinstance(data, (str, os.PathLike)) else [os.fspath(p) for p in data]
+
+
 def load(data: Any, config: Config, *, layout: Layout = Layout(), labels: Sequence[str] = (),
          strict: bool = False) -> Loaded:
     """Read and clean every run of ``data`` (paths or data in memory) for ``config``'s panels."""
@@ -72,8 +77,7 @@ def load(data: Any, config: Config, *, layout: Layout = Layout(), labels: Sequen
     from ..runs.walk import find_inputs, input_files
 
     check_settings(config)
-    found = find_inputs([os.fspath(p) for p in ([data] if isinstance(data, (str, os.PathLike))
-                                                 else data)])
+    found = find_inputs(path_list(data))
     runs = load_all(found, config, strict=strict, labels=list(labels) or None)
     return Loaded(runs, config, tuple(input_files(found)))
 

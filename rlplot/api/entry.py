@@ -13,7 +13,7 @@ from typing import Any, Sequence
 
 from ..config.schema import Config
 from ..data import Notice
-from .data_in import Layout, Loaded, is_paths, load, load_data
+from .data_in import Layout, Loaded, is_paths, load, load_data, path_list
 from .keywords import COMPARE_KEYWORDS, RENDER_KEYWORDS, build_config, keyword_layer, listed
 from .result import Plot, warn_all
 from .compare_view import CompareView
@@ -23,8 +23,8 @@ from .views import SummaryView, summary_view
 def describe_data(data: Any) -> str:
     """How a call shows its data: the paths, or the kind of data in memory (``<DataFrame>``)."""
     if is_paths(data):
-        return repr(os.fspath(data) if isinstance(data, (str, os.PathLike))
-                    else [os.fspath(p) for p in data])
+        paths = path_list(data)
+        return repr(paths[0] if isinstance(data, (str, os.PathLike)) else paths)
     return f"<{type(data).__name__}>"
 
 
@@ -103,8 +103,7 @@ def inspect(data: Any, *, runs: str | None = None, config=None, set=None, tag: s
     if is_paths(data):
         from ..inspect import inspect_paths
 
-        paths = [os.fspath(data)] if isinstance(data, (str, os.PathLike)) else [os.fspath(p) for p in data]
-        return InspectView(inspect_paths(paths, config=built))
+        return InspectView(inspect_paths(path_list(data), config=built))
     return InspectView(inspect_data(data, built, Layout(runs, tag, value, step, long)))
 
 
@@ -116,14 +115,14 @@ def compare(data: Any, *, algo_by: str | None = None, task_by: str | None = None
     """``rlplot compare``: algorithms across tasks, as rliable evaluates them (interval estimates,
     profiles, P(X > Y), sample-efficiency curves). With data in memory ``algo_by``/``task_by``
     name columns that hold one value per run (or, as on the CLI, a regex with a capture
-    group, over each run's name); ``**flags``: ``rlplot compare``'s flags (``score``, ...)."""
+    group, searched in each run's ``<data> [name]``); ``**flags``: ``rlplot compare``'s flags (``score``, ...)."""
     from ..compare import evaluate_cells, evaluate_logs, scored_config
     from .compare_view import data_cells, draw_overview
 
     keywords = {"algo_by": algo_by, "task_by": task_by, **flags}
     built = build_config(config, set, keyword_layer(keywords, COMPARE_KEYWORDS, y=y, one_y=True))
     if is_paths(data):
-        paths = [os.fspath(data)] if isinstance(data, (str, os.PathLike)) else [os.fspath(p) for p in data]
+        paths = path_list(data)
         evaluated = evaluate_logs(paths, built, strict=strict, labels=listed(labels) or None)
         loaded = Loaded(evaluated.runs, built, files=tuple(paths))
     else:

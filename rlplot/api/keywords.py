@@ -11,7 +11,7 @@ keyword was probably meant.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Mapping, Sequence
+from typing import Any, Iterable, Mapping
 
 from ..config.layers import Layer, config_layers, file_layers
 from ..config.loader import resolve

@@ -10,7 +10,7 @@ from typing import Any, Sequence
 from ..config.schema import Config
 from ..errors import OutputError
 from ..registry import unknown_hint
-from .data_in import Layout, load_data
+from .data_in import Layout, load_data, path_list
 
 SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 IFRAME_HEIGHT = 720
@@ -76,8 +76,7 @@ def report_paths(data, config: Config, *, title: str, command: str, thresholds: 
     from ..report.build import build_report
     from ..runs.discover import expand_paths
 
-    paths = expand_paths([os.fspath(data)] if isinstance(data, (str, os.PathLike))
-                         else [os.fspath(p) for p in data])
+    paths = expand_paths(path_list(data))
     image_dir = None
     if path is not None and report_format(os.fspath(path)) == "markdown":
         image_dir = os.path.dirname(os.fspath(path)) or "."

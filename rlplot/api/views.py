@@ -10,8 +10,7 @@ from __future__ import annotations
 import csv
 import io
 import math
-import warnings
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Sequence
 
 import numpy as np
@@ -19,7 +18,6 @@ import numpy as np
 from ..config.schema import Config
 from ..data import Notice
 from ..errors import ConfigError
-from .data_in import Loaded
 
 
 def parse_thresholds(thresholds: Sequence[str] | str) -> tuple:

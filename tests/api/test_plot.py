@@ -18,7 +18,7 @@ import pytest
 import rlplot
 from rlplot.api import Plot, RlplotWarning
 from rlplot.config import Config, load_config
-from rlplot.errors import ColumnError, ConfigError, InputError, OutputError, RlplotError
+from rlplot.errors import ColumnError, ConfigError, InputError, OutputError
 from rlplot.pipeline import render
 from rlplot.provenance import read_provenance
 
