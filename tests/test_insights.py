@@ -231,12 +231,6 @@ def test_any_curve_gives_consistent_insights(values, method):
         assert result.knee.slope_after > max(result.knee.slope_before, 0)
 
 
-def test_insights_and_summary_do_not_import_matplotlib():
-    code = ("import sys, rlplot.insights, rlplot.summary; "
-            "sys.exit(1 if 'matplotlib' in sys.modules else 0)")
-    assert subprocess.run([sys.executable, "-c", code]).returncode == 0
-
-
 def test_knee_search_starts_at_the_given_x():
     x = np.linspace(0, 1, 400)
     y = np.where(x < 0.6, 1.0, 1.0 + 5.0 * (x - 0.6)) + noise(400, 0.05, 2)
