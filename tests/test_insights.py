@@ -1,8 +1,6 @@
 """rlplot.insights: dips, knees, threshold crossings and variance growth on curves with known answers."""
 from __future__ import annotations
 
-import subprocess
-import sys
 
 import numpy as np
 import pytest

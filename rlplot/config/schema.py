@@ -19,7 +19,6 @@ from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BAN
                        RESTART_POLICIES, RUN_BANDS, SMOOTHING_METHODS, TIME_AXES, X_RANGES,
                        X_TICK_FORMATS,
                        Y_TICK_FORMATS)
-from ..registry import Registry
 from .paths import KeyPath
 
 from .compare import CompareSpec
