@@ -79,7 +79,7 @@ class LegendStyle:
 class SmoothingSpec:
     """How curves are smoothed: the method and every method's parameters."""
 
-    method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS, kind="named")
+    method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS)
     frac: float | str = opt(0.2, "lowess: share of the points in each local fit, or 'auto': chosen "
                                  "per series by cross-validation (docs/smoothing.md)",
                             min=0, max=1, min_open=True)
