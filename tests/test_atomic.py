@@ -168,3 +168,15 @@ def test_own_temp_files_are_dead_unless_being_written(tmp_path):
         stream.write(b"x")
     own = fake_temp(target, f"{host_tag()}-{os.getpid()}")
     assert is_dead(own) and remove_dead([own]) == 1
+
+
+def test_a_render_after_a_killed_render_removes_its_leftover(tmp_path, seed_log):
+    figure = tmp_path / "figs" / "fig.png"
+    figure.parent.mkdir()
+    killed_write(figure)                 # what a render killed while saving leaves
+    [left] = leftovers([figure])
+    done = subprocess.run([sys.executable, "-m", "rlplot", "render", str(seed_log), "-o", str(figure)],
+                          capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr
+    assert not os.path.exists(left) and leftovers([figure]) == []
+    assert figure.read_bytes().startswith(b"\x89PNG")

@@ -4,7 +4,7 @@ Groups are formed from runs, not paths (a TensorBoard long export holds several 
 """
 from __future__ import annotations
 
-import re
+import functools
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -19,6 +19,7 @@ from ..smoothing import describe
 from .statistics import aggregate_curves
 
 ALL_RUNS = "all runs"   # the one group when aggregating without runs.group_by
+MATCH_SECONDS = 0.5     # the longest --group-by may take over one path (sane patterns: microseconds)
 
 
 @dataclass(frozen=True)
@@ -31,14 +32,29 @@ class Group:
     counts: tuple[np.ndarray, ...] = ()        # [panel]: runs covering each grid point, (n_grid,)
 
 
+@functools.lru_cache(maxsize=32)
+def _compiled(pattern: str):
+    import regex   # re's syntax, plus a time limit on matching
+
+    try:
+        return regex.compile(pattern)
+    except regex.error as exc:
+        raise ConfigError(f"--group-by: invalid regular expression ({exc})") from None
+
+
 def group_key(path: str, pattern: str) -> str | None:
     """The group a path belongs to: the named group ``group`` or the first capture group of
-    ``pattern`` (the whole match without groups); None when the pattern does not match."""
+    ``pattern`` (the whole match without groups); None when the pattern does not match.
+
+    Matching one path may take MATCH_SECONDS at most: a pattern that backtracks
+    catastrophically (``(a+)+$``, ``(a|aa)+$``) is a ConfigError, not a hang."""
+    regex = _compiled(pattern)
     try:
-        regex = re.compile(pattern)
-    except re.error as exc:
-        raise ConfigError(f"--group-by: invalid regular expression ({exc})") from None
-    match = regex.search(path)
+        match = regex.search(path, timeout=MATCH_SECONDS)
+    except TimeoutError:
+        raise ConfigError(f"--group-by '{pattern}' took over {MATCH_SECONDS:g} s to match one path",
+                          file=path, hint="the pattern backtracks catastrophically: nested or "
+                          "overlapping repeats such as (a+)+ or (a|aa)+; simplify it") from None
     if match is None:
         return None
     if "group" in regex.groupindex:
