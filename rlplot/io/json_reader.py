@@ -13,10 +13,11 @@ from .lines import Lines, SkipLog
 
 # Trainers that wrap metrics as {"step": 3, "data": {...}} (verl and others).
 WRAPPER_KEY = "data"
-# A table of records holds at most this many cells (rows × columns, ~10 bytes each) when
-# every column is kept (``rlplot inspect``): records that each add new keys would otherwise
-# grow it quadratically.
+# A table of records with every column (``rlplot inspect``) holds at most this many cells
+# (rows × columns, ~10 bytes each), or SPARSITY times the cells the records hold if that is
+# more: records that each add new keys would otherwise grow it quadratically.
 MAX_CELLS = 10_000_000
+SPARSITY = 8
 NAMES_LISTED = 5
 
 
@@ -58,8 +59,8 @@ def table_from_records(source: str, fmt: str, records: list[dict], skipped=(), l
 
     Linear in the cells present, however many keys the records bring. ``wanted`` (lower-case
     names with aliases, see ``sources.Source.wanted``) keeps only the columns that could match
-    them. Without it, a table that would hold more than ``MAX_CELLS`` cells (records that
-    each add new keys) keeps its fullest columns and names the rest in ``Table.notes``.
+    them. Without it, a table far sparser than its records (records that each add new keys)
+    keeps its fullest columns and names the rest in ``Table.notes`` (see ``_fullest``).
     """
     rows: dict[str, array] = {}
     cells: dict[str, list] = {}
@@ -75,7 +76,10 @@ def table_from_records(source: str, fmt: str, records: list[dict], skipped=(), l
                 rows[key].append(row)
                 cells[key].append(value)
     n_rows = len(records)
-    names, notes = _fullest(source, list(rows), {k: len(v) for k, v in rows.items()}, n_rows)
+    names, notes = list(rows), ()
+    if wanted is None:
+        counts = {k: len(v) for k, v in rows.items()}
+        names, notes = _fullest(source, names, counts, n_rows)
     columns = {}
     for name in names:
         columns[name] = column_from_sparse(name, n_rows, rows.pop(name), cells.pop(name))
@@ -87,17 +91,20 @@ def table_from_records(source: str, fmt: str, records: list[dict], skipped=(), l
 
 def _fullest(source: str, names: list[str], counts: dict[str, int], n_rows: int
              ) -> tuple[list[str], tuple[Notice, ...]]:
-    """The columns kept within ``MAX_CELLS`` (the fullest, in their order) and a note on the rest."""
-    if n_rows * len(names) <= MAX_CELLS:
+    """The columns kept (in their order) and a note on the rest: all of them unless the dense
+    table would hold more than ``MAX_CELLS`` cells and ``SPARSITY`` times the cells present;
+    then the fullest ones that fit. Memory stays linear in the input either way."""
+    allowed = max(MAX_CELLS, SPARSITY * sum(counts.values()))
+    if n_rows * len(names) <= allowed:
         return names, ()
-    most = max(1, MAX_CELLS // max(n_rows, 1))
+    most = max(1, allowed // max(n_rows, 1))
     fullest = sorted(range(len(names)), key=lambda i: (-counts[names[i]], i))[:most]
     keep = [names[i] for i in sorted(fullest)]
     taken = set(keep)
     aside = [name for name in names if name not in taken]
     listed = ", ".join(f"'{name}'" for name in aside[:NAMES_LISTED])
     note = Notice(f"kept the {len(keep):,} fullest of {len(names):,} columns ({n_rows:,} rows hold "
-                  f"at most {MAX_CELLS:,} cells); set aside {len(aside):,} sparser ones: {listed}"
+                  f"at most {allowed:,} cells); set aside {len(aside):,} sparser ones: {listed}"
                   + (", …" if len(aside) > NAMES_LISTED else "")
                   + " (to read one, name it with --x or --y)", file=source)
     return keep, (note,)
