@@ -7,6 +7,7 @@ import os
 import sys
 import time
 from collections import deque
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
 from ..choices import EXECUTORS
@@ -140,7 +141,9 @@ class _Dispatch:
         for future in done:
             task, alone = self.in_flight.pop(future)
             try:
-                outcomes.append(future.result())
+                outcome = future.result()
+                # A job run alone is a suspect: it was in flight when a worker died.
+                outcomes.append(replace(outcome, retries=1) if alone else outcome)
             except BrokenProcessPool:
                 died = True
                 if alone:
@@ -156,7 +159,7 @@ class _Dispatch:
 
 
 def _died(task: Task) -> Outcome:
-    return outcome_of(task.job, FAILED,
+    return outcome_of(task.job, FAILED, retries=1,
                       error=f"{task.job.where}: the worker process died while rendering this "
                             "run (out of memory, or a crash in a library)")
 

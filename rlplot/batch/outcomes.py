@@ -80,6 +80,7 @@ class Outcome:
     worker: int = 0                    # the process that rendered it
     group: str | None = None           # a group job: its name and member logs
     members: tuple[str, ...] = ()
+    retries: int = 0                   # times it ran again because its worker died
 
     @property
     def label(self) -> str:

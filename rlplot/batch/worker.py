@@ -30,6 +30,7 @@ class Task:
     outputs: tuple[str, ...]
     config: object
     strict: bool = False
+    labels: tuple[str | None, ...] | None = None   # chosen on the client (see batch.remote)
 
 
 def warm_up() -> str:
@@ -58,7 +59,7 @@ def run_job(task: Task) -> Outcome:
 
     job = task.job
     try:
-        labels = _labels_for(job, task.config)
+        labels = list(task.labels) if task.labels is not None else _labels_for(job, task.config)
         with _RENDER_LOCK:
             result = render(list(job.inputs), list(task.outputs), task.config,
                             strict=task.strict, labels=labels)
