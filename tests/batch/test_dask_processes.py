@@ -94,9 +94,8 @@ def batch(*args, cwd, env=None, timeout=240) -> subprocess.CompletedProcess:
 
 def test_relative_paths_are_resolved_on_the_client(tmp_path, cluster):
     make_sweep(tmp_path / "sweep", names=("a", "b", "c"), n=20)
-    (tmp_path / "labels.yaml").write_text("runs:\n  labels:\n    sweep/a/metrics.jsonl: first\n")
     done = batch("sweep", "--out-dir", "figs", "--executor", "dask", "--scheduler", cluster.address,
-                 "-c", "labels.yaml", *FAST, cwd=tmp_path)       # the workers run in /
+                 *FAST, cwd=tmp_path)       # the workers run in /
     assert done.returncode == 0, done.stderr
     assert sorted(done.stdout.split()) == ["figs/a/metrics.png", "figs/b/metrics.png",
                                          "figs/c/metrics.png"]   # in the order they land
@@ -106,7 +105,7 @@ def test_relative_paths_are_resolved_on_the_client(tmp_path, cluster):
     assert manifest["a/metrics.png"]["input"] == "sweep/a/metrics.jsonl"   # as the user gave it
     assert not list((tmp_path / "figs").glob(".rlplot-probe-*"))          # the probe is gone
     again = batch("sweep", "--out-dir", "figs", "--executor", "dask", "--scheduler", cluster.address,
-                  "-c", "labels.yaml", *FAST, cwd=tmp_path)
+                  *FAST, cwd=tmp_path)
     assert again.stderr.splitlines()[-1] == "0 rendered, 3 up to date, 0 failed"
 
 
