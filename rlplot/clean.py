@@ -17,9 +17,11 @@ from .registry import unknown_hint
 
 _SHOWN_RESTARTS = 3
 MAX_RESTARTS_LISTED = 100   # an x that is noise, not a counter, can "restart" on every row
-# Values beyond this are overflowed logs, not measurements, and break the arithmetic after
-# (squares and sums in smoothing and statistics overflow to inf): dropped as "too large".
-MAX_MAGNITUDE = 1e100
+# Values beyond this are overflowed logs, not measurements: their squares (residual bands,
+# spreads, LOWESS weights) overflow float64, and matplotlib's tick arithmetic fails near
+# 1e300. Dropped as "too large to draw or smooth", so that no raw numpy overflow warning
+# and no inf reaches the user.
+MAX_MAGNITUDE = 1e150
 FLOAT64_EXACT = 2.0 ** 53   # beyond, float64 no longer tells consecutive integers apart
 
 
@@ -78,7 +80,7 @@ class Dropped:
         """``"12 of 400 from 'acc' (5 missing, 7 NaN)"``; what x caused is named after it:
         ``"50 of 50 from 'acc' (50 with 'step' NaN)"``."""
         totals = (self.missing, self.nonnumeric, self.nan, self.inf, self.huge)
-        labels = REASONS[:4] + (f"beyond ±{MAX_MAGNITUDE:g} (overflowed?)",)
+        labels = REASONS[:4] + (f"too large to draw or smooth, beyond ±{MAX_MAGNITUDE:g}",)
         parts = [f"{n - x} {label}" for n, x, label in zip(totals, self.x_counts, labels) if n - x]
         parts += [f"{x} with '{self.x_name}' {label}" for x, label in zip(self.x_counts, labels) if x]
         return f"{self.count} of {self.total} from '{self.name}' ({', '.join(parts)})"

@@ -179,8 +179,8 @@ def test_values_too_large_to_process_are_dropped_with_their_reason(tmp_path):
     series, dropped = clean_series(csv_log(tmp_path, rows), "step", "acc")
     np.testing.assert_array_equal(series.x, [0, 1, 2, 3, 4])
     assert dropped.huge == 3 and dropped.x_counts[4] == 1
-    assert dropped.describe() == ("3 of 8 from 'acc' (2 beyond ±1e+100 (overflowed?), "
-                                  "1 with 'step' beyond ±1e+100 (overflowed?))")
+    assert dropped.describe() == ("3 of 8 from 'acc' (2 too large to draw or smooth, beyond ±1e+150, "
+                                  "1 with 'step' too large to draw or smooth, beyond ±1e+150)")
 
 
 def test_a_constant_x_is_said_to_be_constant(tmp_path):

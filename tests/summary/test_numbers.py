@@ -77,5 +77,5 @@ def test_values_too_large_to_process_are_one_clear_error_in_the_summary(tmp_path
     log = write_jsonl(tmp_path / "huge.jsonl", [
         {"step": i, "accuracy": 1e308 if i % 2 else -1e308, "parallelism": 8} for i in range(20)])
     with pytest.raises(InputError, match=r"no usable points for 'accuracy': 20 of 20 from "
-                                         r"'accuracy' \(20 beyond ±1e\+100 \(overflowed\?\)\)"):
+                                         r"'accuracy' \(20 too large to draw or smooth, beyond ±1e\+150\)"):
         summarize(prepare([str(log)]))
