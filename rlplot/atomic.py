@@ -20,6 +20,7 @@ render killed with kill -9 is cleaned up by the next render into its folder.
 from __future__ import annotations
 
 import contextlib
+import functools
 import hashlib
 import os
 import socket
@@ -46,6 +47,7 @@ def _umask() -> int:
     return mask
 
 
+@functools.lru_cache(maxsize=1)
 def host_tag() -> str:
     """Eight hex digits naming this host in temp names (no dots, so names still parse)."""
     return hashlib.sha256(socket.gethostname().encode("utf-8")).hexdigest()[:8]

@@ -12,7 +12,7 @@ from dataclasses import replace
 from typing import Sequence
 
 from .outcomes import Outcome
-from .worker import Task, _labels_for
+from .worker import Task, labels_for
 
 
 def remote_task(task: Task) -> Task:
@@ -20,7 +20,8 @@ def remote_task(task: Task) -> Task:
     from ..runs.discover import choose_labels
 
     job = task.job
-    chosen, _ = choose_labels(list(job.inputs), task.config.runs.labels, _labels_for(job, task.config))
+    chosen, _ = choose_labels(list(job.inputs), task.config.runs.labels,
+                              labels_for(job, task.config))
     absolute = replace(job, source=os.path.abspath(job.source),
                        outputs=tuple(os.path.abspath(o) for o in job.outputs),
                        members=tuple(os.path.abspath(m) for m in job.members))
