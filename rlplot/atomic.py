@@ -86,6 +86,9 @@ def temp_writer(path: str | os.PathLike) -> tuple[str, int] | None:
 
 
 def _process_exists(pid: int) -> bool:
+    """Whether process ``pid`` of this host exists (when unsure: yes, so nothing is removed)."""
+    if os.name == "nt":   # os.kill(pid, 0) would terminate it there
+        return _windows_process_exists(pid)
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
@@ -95,6 +98,23 @@ def _process_exists(pid: int) -> bool:
     except OSError:
         return True
     return True
+
+
+def _windows_process_exists(pid: int) -> bool:
+    import ctypes
+
+    try:
+        kernel32 = ctypes.windll.kernel32
+        handle = kernel32.OpenProcess(0x1000, False, pid)   # PROCESS_QUERY_LIMITED_INFORMATION
+        if not handle:
+            return ctypes.GetLastError() != 87               # ERROR_INVALID_PARAMETER: no such pid
+        try:
+            code = ctypes.c_ulong()
+            return not kernel32.GetExitCodeProcess(handle, ctypes.byref(code)) or code.value == 259
+        finally:
+            kernel32.CloseHandle(handle)
+    except (AttributeError, OSError):
+        return True
 
 
 def is_dead(temp: str | os.PathLike, stale_seconds: float = STALE_SECONDS) -> bool:
