@@ -170,9 +170,12 @@ class Watch:
         self.log, self.figure = folder / "live.jsonl", folder / "live.png"
         write_run(self.log, 30, 1)
         self.stop = threading.Event()
+        # Ctrl-C must reach it even when the soak runs in the background of a shell, which
+        # starts background jobs with SIGINT ignored (and children inherit that).
         self.proc = subprocess.Popen([*RLPLOT, "watch", str(self.log), "-o", str(self.figure),
                                       "--set", "figure.dpi=40"], stdout=subprocess.PIPE,
-                                     stderr=subprocess.DEVNULL, text=True)
+                                     stderr=subprocess.DEVNULL, text=True,
+                                     preexec_fn=lambda: signal.signal(signal.SIGINT, signal.SIG_DFL))
         self.renders = 0
         threading.Thread(target=self._write, daemon=True).start()
         threading.Thread(target=self._count, daemon=True).start()
