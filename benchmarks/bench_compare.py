@@ -35,7 +35,7 @@ import numpy as np
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent))
-from rlplot.stats import compare, from_rliable, tau_grid  # noqa: E402
+from rlplot.stats import compare, from_rliable  # noqa: E402
 
 ALGO_BY, TASK_BY = "([^/]+)/[^/]+/seed", "([^/]+)/seed"
 

@@ -21,12 +21,58 @@ from .errors import OutputError
 COLUMNS = ("run", "panel", "x", "y", "smoothed", "band_low", "band_high")
 
 
-def check_data_out(path: str, inputs: Sequence[str], outputs: Sequence[str] = ()) -> None:
-    """Refuse a data-out path that is an input log or one of the figure outputs."""
+STDIN = "-"
+
+
+def _same_file(path: str, other: os.stat_result) -> bool:
+    try:
+        mine = os.stat(path)
+    except OSError:   # not there yet: it is no input
+        return False
+    return (mine.st_dev, mine.st_ino) == (other.st_dev, other.st_ino)
+
+
+def _stdin_identity() -> os.stat_result | None:
+    """The file behind standard input when it is a regular file (``< in.csv``), else None."""
+    import stat
+    import sys
+
+    try:
+        info = os.fstat(sys.stdin.fileno())
+    except (OSError, ValueError, AttributeError):   # replaced by a test runner or notebook
+        return None
+    return info if stat.S_ISREG(info.st_mode) else None
+
+
+def is_input(path: str, inputs: Sequence[str]) -> str | None:
+    """Whether writing ``path`` would overwrite an input: None if not, else a hint suffix
+    ('' for a named input; for ``-``, that standard input is that file)."""
     real = os.path.realpath(path)
-    if real in {os.path.realpath(p) for p in inputs if p != "-"}:
+    if real in {os.path.realpath(p) for p in inputs if p != STDIN}:
+        return ""
+    stdin = _stdin_identity() if STDIN in inputs else None
+    if stdin is not None and _same_file(path, stdin):
+        return "; standard input is this file"
+    return None
+
+
+def refuse_odd_name(path: str) -> None:
+    """Refuse an output name with a line break or other control character: printed as one
+    line per path, it would read as two paths (or hide what follows)."""
+    if any(ord(ch) < 32 or ord(ch) == 127 for ch in str(path)):
+        raise OutputError(f"the output name {str(path)!r} holds a line break or control character",
+                          hint="choose a name without one")
+
+
+def check_data_out(path: str, inputs: Sequence[str], outputs: Sequence[str] = ()) -> None:
+    """Refuse a data-out path that is an input log (standard input too, by its file identity),
+    one of the figure outputs, or a name with a line break."""
+    refuse_odd_name(path)
+    real = os.path.realpath(path)
+    hit = is_input(path, inputs)
+    if hit is not None:
         raise OutputError("--data-out would overwrite an input", file=path,
-                          hint="choose another --data-out path")
+                          hint="choose another --data-out path" + hit)
     if real in {os.path.realpath(p) for p in outputs}:
         raise OutputError("--data-out is also a figure output", file=path,
                           hint="give the CSV its own name")

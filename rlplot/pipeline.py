@@ -127,15 +127,18 @@ def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
 
 
 def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
-    """Refuse unknown output formats and outputs that would overwrite an input, before any work."""
+    """Refuse unknown output formats, outputs that would overwrite an input (standard input
+    too, by its file identity) and names holding line breaks, before any work."""
+    from .export import is_input, refuse_odd_name
     from .figure.save import output_format
 
-    real_inputs = {os.path.realpath(p) for p in inputs if p != STDIN}
     for out in outputs:
+        refuse_odd_name(out)
         output_format(out)
-        if os.path.realpath(out) in real_inputs:
+        hit = is_input(out, inputs)
+        if hit is not None:
             raise OutputError("output would overwrite an input", file=out,
-                              hint="choose another -o path")
+                              hint="choose another -o path" + hit)
 
 
 def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=None

@@ -19,7 +19,7 @@ def test_drops_are_counted_by_reason_and_points_sorted_by_x(tmp_path):
     np.testing.assert_array_equal(series.y, [0.1, 0.3, 0.35])
     assert (dropped.missing, dropped.nonnumeric, dropped.nan, dropped.inf) == (1, 1, 1, 1)
     assert dropped.count == 4 and dropped.total == 7
-    assert dropped.describe() == "4 of 7 from 'acc' (1 missing, 1 non-numeric, 1 NaN, 1 inf)"
+    assert dropped.describe() == "4 of 7 from 'acc' (1 non-numeric, 1 NaN, 1 inf, 1 with 'step' missing)"
 
 
 def test_without_an_x_column_the_row_number_is_x(tmp_path):
@@ -157,3 +157,61 @@ def test_noisy_x_lists_the_first_restarts_and_counts_all():
     assert dropped.restart_count == 500 and len(dropped.restarts) == 100 and len(series) == n
     assert "went back 500 times" in dropped.describe_restarts()
     assert "… 497 more" in dropped.describe_restarts()
+
+
+# ---------------------------------------------------------------- x that explains the drops
+
+
+def csv_log(tmp_path, rows, name="r.csv"):
+    path = tmp_path / name
+    path.write_text("step,acc\n" + "".join(f"{x},{y}\n" for x, y in rows))
+    return read_log(str(path))
+
+
+def test_an_x_column_of_nan_is_named_not_the_y_column(tmp_path):
+    series, dropped = clean_series(csv_log(tmp_path, [("nan", 0.5)] * 6), "step", "acc")
+    assert len(series) == 0 and dropped.nan == 6 and dropped.x_counts[2] == 6
+    assert dropped.describe() == "6 of 6 from 'acc' (6 with 'step' NaN)"
+
+
+def test_values_too_large_to_process_are_dropped_with_their_reason(tmp_path):
+    rows = [(i, 0.5) for i in range(5)] + [(5, 1e308), (6, -1e308), (7e200, 0.5)]
+    series, dropped = clean_series(csv_log(tmp_path, rows), "step", "acc")
+    np.testing.assert_array_equal(series.x, [0, 1, 2, 3, 4])
+    assert dropped.huge == 3 and dropped.x_counts[4] == 1
+    assert dropped.describe() == ("3 of 8 from 'acc' (2 too large to draw or smooth, beyond ±1e+150, "
+                                  "1 with 'step' too large to draw or smooth, beyond ±1e+150)")
+
+
+def test_a_constant_x_is_said_to_be_constant(tmp_path):
+    series, dropped = clean_series(csv_log(tmp_path, [(5, i / 10) for i in range(8)]), "step", "acc")
+    assert len(series) == 1 and dropped.duplicates == 7 and dropped.x_note == "constant"
+    assert dropped.describe_duplicates() == ("'step' is constant (5 on every point): the 8 points "
+                                            "of 'acc' collapse to one: kept the last "
+                                            "(--duplicates last); choose another x with --x")
+
+
+def test_an_x_that_runs_backwards_is_sorted_not_taken_for_restarts(tmp_path):
+    rows = [(1000 - 10 * i, i / 10) for i in range(8)]
+    for policy in ("keep-last", "error"):
+        series, dropped = clean_series(csv_log(tmp_path, rows), "step", "acc", restarts=policy)
+        np.testing.assert_array_equal(series.x, [930, 940, 950, 960, 970, 980, 990, 1000])
+        np.testing.assert_allclose(series.y, [0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.0])
+        assert dropped.restarts == () and dropped.replaced == 0
+        assert dropped.describe_restarts().startswith("'step' runs backwards (it never increases, "
+                                                      "from 1000 down)")
+    # One step back is a restart, as before.
+    _, dropped = clean_series(csv_log(tmp_path, [(0, 1), (1, 2), (2, 3), (1, 4)]), "step", "acc")
+    assert dropped.x_note == "" and len(dropped.restarts) == 1
+
+
+def test_integers_beyond_float64_precision_are_named_as_such(tmp_path):
+    for base in (2 ** 63, 2 ** 54):
+        rows = [(base + i, i / 100) for i in range(20)]
+        _, dropped = clean_series(csv_log(tmp_path, rows), "step", "acc")
+        assert dropped.x_note == "precision" and dropped.duplicates > 0
+        text = dropped.describe_duplicates()
+        assert text.startswith("'step' holds integers beyond 2^53 (up to ") and \
+            "too large for float64 to tell apart" in text and "shared their" not in text
+    _, small = clean_series(csv_log(tmp_path, [(1, 0.1), (1, 0.2), (2, 0.3)]), "step", "acc")
+    assert small.x_note == "" and "shared their 'step'" in small.describe_duplicates()

@@ -36,15 +36,27 @@ def _cli(args: str) -> str:
 DATA_STAGES = ["rlplot.io", "rlplot.io.read", "rlplot.io.fast", "rlplot.io.adapters", "rlplot.clean",
                "rlplot.columns", "rlplot.smoothing", "rlplot.aggregate", "rlplot.runs",
                "rlplot.pipeline", "rlplot.config", "rlplot.inspect", "rlplot.export",
-               "rlplot.figure.text"]
+               "rlplot.figure.text", "rlplot.insights", "rlplot.summary", "rlplot.stats",
+               "rlplot.stats.tables", "rlplot.report", "rlplot.io.frames", "rlplot.frames_out"]
 LIGHT = ["rlplot", "rlplot.io", "rlplot.io.registry", "rlplot.names", "rlplot.runs.discover",
          "rlplot.choices"]
+# Batch and watch drive workers: the parent needs none of the drawing or cluster code.
+ORCHESTRATION = ["rlplot.batch", "rlplot.batch.dask", "rlplot.cli.batch", "rlplot.cli.watch",
+                 "rlplot.watch"]
 
 CASES = (
     [(f"import {m}", {"matplotlib"}) for m in DATA_STAGES]
     + [(f"import {m}", {"statsmodels"}) for m in ("rlplot.io", "rlplot.clean", "rlplot.columns",
                                                   "rlplot.inspect")]
     + [(f"import {m}", {"numpy"}) for m in LIGHT]
+    + [(f"import {m}", {"numpy", "matplotlib", "statsmodels", "dask", "distributed"})
+       for m in ORCHESTRATION]
+    # the numbers of compare need neither pandas nor scipy; frames need no frame library
+    + [(f"import {m}", {"pandas", "scipy"}) for m in ("rlplot.stats", "rlplot.stats.tables")]
+    + [(f"import {m}", {"pandas", "polars"}) for m in ("rlplot.io.frames", "rlplot.frames_out")]
+    # narwhals is for notebooks: the CLI's path never loads it
+    + [(f"import {m}", {"narwhals"}) for m in ("rlplot.io", "rlplot.pipeline", "rlplot.runs.load",
+                                               "rlplot.cli")]
     # statsmodels' compiled LOWESS is loaded without its package __init__ (pandas + scipy, ~0.5 s)
     + [(_prepare_sample(), {"matplotlib", "pandas"})]
     + [(_cli(args), {"numpy", "matplotlib", "statsmodels", "pandas"})
@@ -53,7 +65,7 @@ CASES = (
 
 
 @pytest.mark.parametrize("code, forbidden", CASES,
-                         ids=[c.splitlines()[0] if "cli" not in c else c.split("args=")[1].split(",")[0]
+                         ids=[c.split("args=")[1].split(",")[0] if "args=" in c else c.splitlines()[0]
                               for c, _ in CASES])
 def test_stage_imports_nothing_heavier_than_it_needs(code, forbidden):
     loaded = modules_after(code)
@@ -144,3 +156,28 @@ def test_no_module_of_the_package_imports_itself_around_a_loop():
     graph = import_graph(package_modules())
     assert "rlplot.io.fast" in graph["rlplot.io.read"]   # the walk sees imports inside functions
     assert cycles(graph) == []
+
+
+MAX_MODULE_LINES = 400
+MAX_FUNCTION_LINES = 60
+
+
+@pytest.mark.parametrize("name", sorted(package_modules()))
+def test_modules_and_functions_stay_small_enough_to_read_in_one_sitting(name):
+    path, _ = package_modules()[name]
+    text = path.read_text(encoding="utf-8")
+    assert len(text.splitlines()) <= MAX_MODULE_LINES, name
+    long = [f"{node.name} ({node.end_lineno - node.lineno + 1} lines)"
+            for node in ast.walk(ast.parse(text))
+            if isinstance(node, (ast.FunctionDef, ast.AsyncFunctionDef))
+            and node.end_lineno - node.lineno + 1 > MAX_FUNCTION_LINES]
+    assert not long, f"{name}: {long}"
+
+
+def test_every_module_imports_in_a_fresh_interpreter():
+    # One interpreter per module would take a minute; importing each in dependency-free
+    # sorted order still catches a module that fails at import (a cycle of top-level names).
+    code = ("import importlib, sys\nfor name in sys.argv[1:]:\n    importlib.import_module(name)")
+    names = sorted(n for n in package_modules() if not n.endswith("__main__"))
+    done = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True)
+    assert done.returncode == 0, done.stderr

@@ -32,7 +32,7 @@ def test_aggregate_flags_render_and_a_bad_statistic_is_refused(invoke, tmp_path)
     assert out.exists()
     bad = invoke("render", str(tmp_path / "sweep" / "*" / "metrics.jsonl"), "--aggregate", "avg",
                  "-o", out)
-    assert bad.exit_code == 1 and "runs.aggregate: 'avg' is not allowed" in bad.stderr
+    assert bad.exit_code == 1 and "runs.aggregate: unknown aggregate statistic 'avg'" in bad.stderr
 
 
 def test_glob_matching_nothing_is_a_one_line_error(invoke, tmp_path):

@@ -19,6 +19,14 @@ from ..data import Smoothed
 from ..errors import ConfigError
 
 
+# Bounds that keep every allowed runs.reps and runs.grid_points within memory and time:
+# a run matrix of 20M values is 160 MB; a bootstrap block of 8M values is 64 MB; 1e9
+# resampled values take 10-30 s (1,000 runs × 2,000 reps × 400 points is 0.8e9).
+MAX_MATRIX_VALUES = 20_000_000
+BOOTSTRAP_BLOCK_VALUES = 8_000_000
+MAX_BOOTSTRAP_WORK = 1_000_000_000
+
+
 @dataclass(frozen=True)
 class Band:
     """A band around an aggregate curve, both shape (n_grid,)."""
@@ -121,23 +129,64 @@ def band_sem(matrix, center, **_) -> Band:
 
 def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, reps: int = 2000,
                    seed: int = 0) -> Band:
-    """Percentile bootstrap CI of ``stat`` over runs (runs resampled with replacement), seeded."""
-    rng = np.random.default_rng(seed)
-    n_runs = matrix.shape[0]
+    """Percentile bootstrap CI of ``stat`` over runs (runs resampled with replacement), seeded.
+
+    Memory stays bounded whatever ``reps`` and the grid: the grid is done in blocks of
+    columns (each block sees the same resamples, drawn again from the seed) and each block's
+    resamples in chunks. Work beyond MAX_BOOTSTRAP_WORK is refused before it starts."""
+    n_runs, n_grid = matrix.shape
+    check_bootstrap_work(reps, n_runs, n_grid)
     func = AGGREGATES.load(stat)
     alpha = (100.0 - level) / 2.0
-    # Chunks bound memory at reps × runs × grid floats.
-    chunk = max(1, int(2_000_000 // max(1, n_runs * matrix.shape[1])))
-    draws = []
-    for start in range(0, reps, chunk):
-        count = min(chunk, reps - start)
-        index = rng.integers(0, n_runs, size=(count, n_runs))
-        draws.append(func(matrix[index], axis=1))   # (count, n_grid)
-    values = np.concatenate(draws, axis=0)
-    with np.errstate(invalid="ignore"):
-        lows = np.nanpercentile(values, alpha, axis=0)
-        highs = np.nanpercentile(values, 100.0 - alpha, axis=0)
+    width = max(1, min(n_grid, BOOTSTRAP_BLOCK_VALUES // reps))     # columns per block
+    chunk = max(1, int(2_000_000 // max(1, n_runs * width)))        # resamples per chunk
+    lows, highs = np.empty(n_grid), np.empty(n_grid)
+    for start in range(0, n_grid, width):
+        block = matrix[:, start:start + width]
+        rng = np.random.default_rng(seed)    # the same resamples for every block
+        draws = []
+        for first in range(0, reps, chunk):
+            count = min(chunk, reps - first)
+            index = rng.integers(0, n_runs, size=(count, n_runs))
+            draws.append(func(block[index], axis=1))   # (count, width)
+        values = np.concatenate(draws, axis=0)
+        lows[start:start + width], highs[start:start + width] = _percentiles(values, alpha)
     return Band(lows, highs)
+
+
+def _percentiles(values: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:
+    """The ``alpha`` and ``100 - alpha`` percentiles of each column of ``values`` (reps, width).
+
+    Columns without NaN go through ``np.percentile`` at once; nanpercentile, which loops over
+    columns in Python, only gets the few that have NaN (grid points some resamples miss)."""
+    gappy = np.isnan(values).any(axis=0)
+    low, high = np.empty(values.shape[1]), np.empty(values.shape[1])
+    full = ~gappy
+    if full.any():
+        low[full], high[full] = np.percentile(values[:, full], [alpha, 100.0 - alpha], axis=0)
+    if gappy.any():
+        with np.errstate(invalid="ignore"), warnings.catch_warnings():
+            warnings.simplefilter("ignore", RuntimeWarning)   # grid points no run covers: NaN
+            low[gappy], high[gappy] = np.nanpercentile(values[:, gappy], [alpha, 100.0 - alpha],
+                                                       axis=0)
+    return low, high
+
+
+def check_bootstrap_work(reps: int, n_runs: int, n_grid: int) -> None:
+    """Refuse a ci band whose resampling (reps × runs × grid points) would take minutes."""
+    work = reps * n_runs * n_grid
+    if work > MAX_BOOTSTRAP_WORK:
+        raise ConfigError(f"the ci band would resample {reps:,} times × {n_runs:,} runs × {n_grid:,} "
+                          f"grid points = {work:.3g} values, more than {MAX_BOOTSTRAP_WORK:.3g}",
+                          hint="lower runs.reps or runs.grid_points, or use --band sem or sd")
+
+
+def check_matrix_size(n_runs: int, n_grid: int) -> None:
+    """Refuse an aggregate whose run matrix (runs × grid points) would not fit in memory."""
+    if n_runs * n_grid > MAX_MATRIX_VALUES:
+        raise ConfigError(f"aggregating {n_runs:,} runs at {n_grid:,} grid points needs "
+                          f"{n_runs * n_grid:,} values, more than {MAX_MATRIX_VALUES:,}",
+                          hint="lower runs.grid_points")
 
 
 def aggregate_curves(curves: Sequence[Smoothed], spec: RunsSpec
@@ -147,6 +196,7 @@ def aggregate_curves(curves: Sequence[Smoothed], spec: RunsSpec
     Returns the aggregate (x = grid, y = statistic, band) and how many runs cover each
     grid point, shape (n_grid,).
     """
+    check_matrix_size(len(curves), spec.grid_points)
     grid = common_grid([c.x for c in curves], spec.x_range, spec.grid_points)
     matrix = np.vstack([on_grid(c.x, c.y, grid) for c in curves])
     center = AGGREGATES.load(spec.aggregate)(matrix, axis=0)

@@ -46,11 +46,21 @@ def discover(inputs: Sequence[str], patterns: Sequence[str] | None = None,
         if exclude is None or not os.path.realpath(path).startswith(exclude + os.sep):
             unique.setdefault(os.path.realpath(path), path)
     if not unique:
+        if exclude is not None and (len(found) or any(_inside(i, exclude) for i in inputs)):
+            raise InputError("no logs found outside --out-dir", file=" ".join(inputs),
+                             hint="the inputs are in the output folder, whose files batch never "
+                                  "reads as logs; choose an --out-dir outside the inputs")
         shown = ", ".join(patterns) if patterns else log_name_patterns() + " (or .gz)"
         raise InputError("no logs found", file=" ".join(inputs), hint=f"looked for {shown}")
     root = os.path.commonpath([os.path.abspath(b) for b in bases])
     paths = sorted(unique.values(), key=lambda p: relative_to_root(p, root))
     return Discovered(paths=tuple(paths), root=root)
+
+
+def _inside(path: str, folder: str) -> bool:
+    """Whether ``path`` is the (resolved) ``folder`` or lies under it."""
+    real = os.path.realpath(path)
+    return real == folder or real.startswith(folder + os.sep)
 
 
 def _expand(item: str, patterns, exclude: str | None) -> tuple[list[str], str]:

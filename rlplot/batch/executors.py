@@ -4,7 +4,10 @@ from __future__ import annotations
 
 import gc
 import os
+import sys
+import time
 from collections import deque
+from dataclasses import replace
 from typing import Callable, Iterable, Iterator
 
 from ..choices import EXECUTORS
@@ -57,7 +60,7 @@ class ProcessExecutor:
         # would copy mid-lock; each worker pays the imports once, in warm_up.
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=_pool_worker_init)
+                                   initializer=_pool_worker_init, initargs=(os.getpid(),))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
         """Yield outcomes as jobs finish."""
@@ -138,7 +141,9 @@ class _Dispatch:
         for future in done:
             task, alone = self.in_flight.pop(future)
             try:
-                outcomes.append(future.result())
+                outcome = future.result()
+                # A job run alone is a suspect: it was in flight when a worker died.
+                outcomes.append(replace(outcome, retries=1) if alone else outcome)
             except BrokenProcessPool:
                 died = True
                 if alone:
@@ -154,14 +159,15 @@ class _Dispatch:
 
 
 def _died(task: Task) -> Outcome:
-    return outcome_of(task.job, FAILED,
+    return outcome_of(task.job, FAILED, retries=1,
                       error=f"{task.job.where}: the worker process died while rendering this "
                             "run (out of memory, or a crash in a library)")
 
 
-def _pool_worker_init() -> None:
+def _pool_worker_init(parent: int) -> None:
     import signal
 
+    die_with_parent(parent)
     # A terminal's Ctrl-C reaches the whole process group. Only the parent acts on it (it
     # cancels what has not started and waits for the figures in progress): a
     # KeyboardInterrupt inside a worker could strike while it holds the result queue's lock,
@@ -173,3 +179,41 @@ def _pool_worker_init() -> None:
     # Only here: in the caller's own process (-j 1, a notebook) the heap is not ours to freeze.
     gc.collect()
     gc.freeze()
+
+
+_PR_SET_PDEATHSIG = 1          # from <linux/prctl.h>
+WATCHDOG_SECONDS = 1.0
+
+
+def die_with_parent(parent: int) -> None:
+    """End this worker process when ``parent`` (the batch) dies, even by kill -9.
+
+    A pool worker blocks on its job queue, which it holds both ends of, so it never sees
+    its parent go. On Linux the kernel sends SIGKILL at the parent's death
+    (``prctl(PR_SET_PDEATHSIG)``); elsewhere a daemon thread polls the parent's pid.
+    """
+    if sys.platform.startswith("linux") and _set_parent_death_signal():
+        # The parent may have died before the prctl call: then nothing would ever fire.
+        if os.getppid() != parent:
+            os._exit(1)
+        return
+    import threading
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(WATCHDOG_SECONDS)
+        os._exit(1)
+
+    threading.Thread(target=watch, name="rlplot-parent-watchdog", daemon=True).start()
+
+
+def _set_parent_death_signal() -> bool:
+    import ctypes
+    import ctypes.util
+    import signal
+
+    try:
+        libc = ctypes.CDLL(ctypes.util.find_library("c") or "libc.so.6", use_errno=True)
+        return libc.prctl(_PR_SET_PDEATHSIG, int(signal.SIGKILL), 0, 0, 0) == 0
+    except (OSError, AttributeError):
+        return False

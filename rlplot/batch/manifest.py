@@ -1,24 +1,32 @@
 """The manifest: per output, the hashes it was made from, so unchanged runs are skipped.
 
-It is always replaced atomically, so a kill -9 never leaves it half written, and a flush
-keeps what another shard wrote into the same folder meanwhile.
+It is always replaced atomically, so a kill -9 never leaves it half written. Several
+batches may write into one folder at once (CI shards, a rerun while one runs): each
+flush re-reads, merges and writes the manifest holding an inter-process lock on it
+(``filelock``: flock on Linux and macOS, LockFileEx on Windows, released by the kernel
+when its holder dies), so no batch loses what another recorded meanwhile.
 """
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import time
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import Iterator, Sequence
 
 from .._version import __version__
-from ..atomic import leftovers, write_text_atomic
+from ..atomic import leftovers, remove_dead, write_text_atomic
+from ..errors import OutputError
 from .planning import Job
 
 MANIFEST_NAME = ".rlplot-manifest.json"
 MANIFEST_FORMAT = 1
 # At most this much finished work is re-rendered after a kill -9.
 MANIFEST_FLUSH_SECONDS = 0.2
+LOCK_SUFFIX = ".lock"
+# A flush holds the lock for milliseconds: a minute's wait means a stuck file system.
+LOCK_TIMEOUT_SECONDS = 60.0
 
 
 class Manifest:
@@ -63,20 +71,43 @@ class Manifest:
         if not self._changed or (not force and time.monotonic() - self._last_flush < self._gap):
             return
         started = time.monotonic()
-        # Re-read what is on disk so that entries written meanwhile by another shard survive.
-        # Only this process's own records go on top: entries loaded at the start may be older
-        # than what another shard has written since.
-        merged = _read_entries(self.path)
-        merged.update(self._changed)
+        with self._locked():
+            # Re-read what is on disk so that entries written meanwhile by another batch
+            # survive. Only this process's own records go on top: entries loaded at the start
+            # may be older than what another shard has written since.
+            merged = _read_entries(self.path)
+            merged.update(self._changed)
+            document = {"format": MANIFEST_FORMAT, "rlplot": __version__,
+                        "outputs": dict(sorted(merged.items()))}
+            write_text_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
         self.entries = merged
-        document = {"format": MANIFEST_FORMAT, "rlplot": __version__,
-                    "outputs": dict(sorted(merged.items()))}
-        write_text_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
         self._changed.clear()
         self._last_flush = time.monotonic()
         # A huge manifest (tens of thousands of outputs) is written less often, so that
         # writing it never takes more than ~10 % of the time.
         self._gap = max(MANIFEST_FLUSH_SECONDS, 10 * (self._last_flush - started))
+
+
+    @contextlib.contextmanager
+    def _locked(self) -> Iterator[None]:
+        """Hold the inter-process lock on this manifest's read-merge-write."""
+        from filelock import FileLock, Timeout
+
+        lock = FileLock(self.path + LOCK_SUFFIX, timeout=LOCK_TIMEOUT_SECONDS)
+        try:
+            os.makedirs(self.out_dir, exist_ok=True)
+            lock.acquire()
+        except Timeout:
+            raise OutputError(f"the manifest stayed locked for {LOCK_TIMEOUT_SECONDS:g} s",
+                              file=self.path, hint="another rlplot batch writing into this "
+                              "folder is stuck; is the file system hanging?") from None
+        except OSError as exc:
+            raise OutputError(f"cannot lock the manifest: {exc.strerror or exc}",
+                              file=self.path + LOCK_SUFFIX) from None
+        try:
+            yield
+        finally:
+            lock.release()
 
 
 def _read_entries(path: str) -> dict:
@@ -93,14 +124,8 @@ def _read_entries(path: str) -> dict:
 
 
 def remove_leftovers(jobs: Sequence[Job], out_dir: str) -> int:
-    """Delete the temp files that a killed run left for the jobs' outputs and the manifest;
-    return how many."""
+    """Delete the temp files that killed runs left for the jobs' outputs and the manifest;
+    return how many. Only provably dead ones go (``rlplot.atomic.is_dead``): another batch
+    writing into the same folder right now keeps its writes in progress."""
     paths = [out for job in jobs for out in job.outputs] + [os.path.join(out_dir, MANIFEST_NAME)]
-    removed = 0
-    for temp in leftovers(paths):
-        try:
-            os.unlink(temp)
-            removed += 1
-        except OSError:
-            pass
-    return removed
+    return remove_dead(leftovers(paths))

@@ -22,6 +22,9 @@ MAX_GROUP_NAME = 100
 # A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
 # characters only (no '/', so a group is never a folder).
 _UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
+# Line breaks and other control characters in a log's path never reach an output name:
+# outputs are printed one per line.
+_CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
 def name_fields(path: str, root: str) -> dict[str, str]:
@@ -75,7 +78,7 @@ def output_base(template: str, path: str, root: str, group: str | None = None) -
     fields = name_fields(path, root)
     if group is not None:
         fields[GROUP_FIELD] = safe_name(group)
-    name = template.format(**fields).replace("\\", "/")
+    name = _CONTROL.sub("_", template.format(**fields).replace("\\", "/"))
     for fmt in FIGURE_FORMATS:
         if name.lower().endswith("." + fmt):
             name = name[: -len(fmt) - 1]

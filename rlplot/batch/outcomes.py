@@ -80,13 +80,21 @@ class Outcome:
     worker: int = 0                    # the process that rendered it
     group: str | None = None           # a group job: its name and member logs
     members: tuple[str, ...] = ()
+    retries: int = 0                   # times it ran again because its worker died
 
     @property
     def label(self) -> str:
-        """The log, or ``group 'NAME' (N runs)``, as progress lines and reports show it."""
+        """The log, or ``group 'NAME' (N runs)``, as progress lines and reports show it
+        (a name with a line break or control character quoted, so it stays one line)."""
         if self.group is None:
-            return self.source
-        return f"group '{self.group}' ({len(self.members)} run{'s' * (len(self.members) != 1)})"
+            return printable(self.source)
+        count = len(self.members)
+        return f"group '{printable(self.group)}' ({count} run{'s' * (count != 1)})"
+
+
+def printable(name: str) -> str:
+    """``name`` itself, or quoted with escapes when it holds a control character."""
+    return repr(name) if any(ord(ch) < 32 or ord(ch) == 127 for ch in name) else name
 
 
 def outcome_of(job: Job, status: JobStatus, **fields) -> Outcome:

@@ -51,14 +51,21 @@ class Report:
         return self.total - len(self.outcomes)
 
     @property
+    def retried(self) -> int:
+        """Jobs that ran again because the worker running them died."""
+        return sum(1 for o in self.outcomes if o.retries)
+
+    @property
     def exit_code(self) -> int:
         """1 if anything failed, else 0."""
         return 1 if self.failed else 0
 
     def summary(self) -> str:
-        """``182 rendered, 17 up to date, 1 failed`` (plus ``, 3 not run`` after --fail-fast)."""
+        """``182 rendered, 17 up to date, 1 failed`` (plus ``, 3 not run`` after --fail-fast
+        and ``, 2 retried`` when workers died under jobs)."""
         text = f"{self.rendered} rendered, {self.up_to_date} up to date, {self.failed} failed"
-        return text + (f", {self.not_run} not run" if self.not_run else "")
+        text += f", {self.not_run} not run" if self.not_run else ""
+        return text + (f", {self.retried} retried" if self.retried else "")
 
     def by_key(self) -> list[Outcome]:
         """Outcomes sorted by output key (a stable order for reports)."""
@@ -68,7 +75,8 @@ class Report:
         """The report as plain JSON data."""
         return {"rlplot": __version__, "summary": self.summary(),
                 "counts": {"rendered": self.rendered, "up_to_date": self.up_to_date,
-                           "failed": self.failed, "not_run": self.not_run},
+                           "failed": self.failed, "not_run": self.not_run,
+                           "retried": self.retried},
                 "shard": list(self.shard) if self.shard else None,
                 "runs": [_run_json(o) for o in self.by_key()]}
 
@@ -94,6 +102,7 @@ def _run_json(o: Outcome) -> dict:
     return {"run": o.source if o.group is None else o.group, "key": o.key,
             "status": str(o.status), "group": o.group, "members": members,
             "member_count": len(members), "outputs": list(o.outputs), "error": o.error,
+            "retries": o.retries,
             "rows": notes["rows"], "warning_count": notes["warning_count"],
             "warnings": notes["warnings"], "final": notes["final"]}
 

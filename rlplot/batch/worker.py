@@ -30,6 +30,7 @@ class Task:
     outputs: tuple[str, ...]
     config: object
     strict: bool = False
+    labels: tuple[str | None, ...] | None = None   # chosen on the client (see batch.remote)
 
 
 def warm_up() -> str:
@@ -58,7 +59,7 @@ def run_job(task: Task) -> Outcome:
 
     job = task.job
     try:
-        labels = _labels_for(job, task.config)
+        labels = list(task.labels) if task.labels is not None else labels_for(job, task.config)
         with _RENDER_LOCK:
             result = render(list(job.inputs), list(task.outputs), task.config,
                             strict=task.strict, labels=labels)
@@ -102,7 +103,9 @@ def _last(y) -> float | None:
     return value if value == value else None
 
 
-def _labels_for(job: Job, config) -> list[str] | None:
+def labels_for(job: Job, config) -> list[str] | None:
+    """The labels ``pipeline.render`` gets for a job: None (automatic, or ``runs.labels``), or
+    the group's name for a lone run that ``--group-by`` does not match."""
     # A lone run that --group-by does not match is labelled by the pipeline with its file
     # stem ("metrics" for every run of a sweep); its group name (its relative path) says more,
     # unless runs.labels names it.

@@ -37,7 +37,7 @@ class IntervalsFigure:
     """The interval-estimates figure: one column per aggregate metric, one row per algorithm."""
 
     metrics: tuple[str, ...] = opt(AGGREGATE_METRICS.names, "aggregate metrics, one column each",
-                                   choices=AGGREGATE_METRICS, kind="named")
+                                   choices=AGGREGATE_METRICS)
     gamma: float = opt(1.0, "optimality gap threshold: the normalized score that counts as solved",
                        min=-1e12, max=1e12)
     width: float | None = _width("figure.width")
@@ -50,9 +50,9 @@ class ProfilesFigure:
     """The performance-profiles figure: fraction of runs (or tasks) above each threshold tau."""
 
     kind: str = opt("runs", "runs: score distribution; tasks: average-score distribution",
-                    choices=PROFILE_KINDS, kind="named")
+                    choices=PROFILE_KINDS)
     tau_scale: str = opt("linear", "thresholds evenly spaced (linear), or log-spaced over the "
-                                   "positive scores on a log x axis", choices=TAU_SCALES, kind="named")
+                                   "positive scores on a log x axis", choices=TAU_SCALES)
     tau_points: int = opt(101, "number of thresholds", min=2, max=10000)
     width: float | None = _width(_HALF)
     height: float | None = _height()
@@ -74,7 +74,7 @@ class ImprovementFigure:
 class EfficiencyFigure:
     """The sample-efficiency figure: an aggregate of normalized scores against x, with CI bands."""
 
-    statistic: str = opt("iqm", "aggregate metric at each x", choices=AGGREGATE_METRICS, kind="named")
+    statistic: str = opt("iqm", "aggregate metric at each x", choices=AGGREGATE_METRICS)
     points: int = opt(50, "x grid points over the x range every run covers (never extrapolated)",
                       min=2, max=100000)
     width: float | None = _width(_HALF)
@@ -97,7 +97,7 @@ class CompareSpec:
                                  "expert scores per task (a relative path is read next to the "
                                  "config file that names it)")
     kinds: tuple[str, ...] = opt(COMPARE_FIGURES.names, "figures to draw, in order",
-                                 choices=COMPARE_FIGURES, kind="named")
+                                 choices=COMPARE_FIGURES)
     layout: str | None = opt(None, "every kind in one figure, as kinds per row: '1+3' (one, then "
                                    "three) or '2x2' (default: one file per kind)")
     colors: tuple[str, ...] = opt((), "colour of each algorithm, in order (default: the Okabe-Ito "

@@ -17,9 +17,8 @@ def opt(default: Any = MISSING, help: str = "", *, choices: tuple | Registry | N
     """Declare an option: its default, one line of help, and its allowed values.
 
     ``choices`` is a ``Registry`` (a list offered elsewhere too) or a tuple (the schema's
-    own). ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``named`` (the
-    value names a registered implementation: an unknown one is "unknown <what>"),
-    ``input-format`` (a reader of the input-format registry, looked up when validating),
+    own; an unknown value is "unknown <what>" for a registry, "not allowed" for a tuple).
+    ``kind`` refines a plain type: ``color`` (a matplotlib colour), ``input-format`` (a reader of the input-format registry, looked up when validating),
     ``rc`` (matplotlib rcParams, validated by matplotlib).
     """
     meta = {"help": help, "choices": choices, "min": min, "max": max, "kind": kind,

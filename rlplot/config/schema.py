@@ -19,7 +19,6 @@ from ..choices import (AGGREGATES, DUPLICATE_POLICIES, FIGURE_FORMATS, PANEL_BAN
                        RESTART_POLICIES, RUN_BANDS, SMOOTHING_METHODS, TIME_AXES, X_RANGES,
                        X_TICK_FORMATS,
                        Y_TICK_FORMATS)
-from ..registry import Registry
 from .paths import KeyPath
 
 from .compare import CompareSpec
@@ -80,7 +79,7 @@ class LegendStyle:
 class SmoothingSpec:
     """How curves are smoothed: the method and every method's parameters."""
 
-    method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS, kind="named")
+    method: str = opt("lowess", "smoothing method", choices=SMOOTHING_METHODS)
     frac: float | str = opt(0.2, "lowess: share of the points in each local fit, or 'auto': chosen "
                                  "per series by cross-validation (docs/smoothing.md)",
                             min=0, max=1, min_open=True)

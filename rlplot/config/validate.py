@@ -202,9 +202,9 @@ def _text(value, path: KeyPath, meta: Mapping, problems: Problems):
 
 
 def _unknown(name: str, value: str, choices, kind: str | None) -> tuple[str, str]:
-    # One hint for every list of choices (the registry's); a value naming an implementation
-    # (a smoothing method, a reader) is "unknown <what>", as Registry.check words it.
-    if kind == "named" and isinstance(choices, Registry):
+    # One wording for every list of choices a registry declares, as Registry.check words it:
+    # "unknown <what> 'value'"; the schema's own short lists (markers, line styles) are "not allowed".
+    if isinstance(choices, Registry):
         return f"{name}: unknown {choices.what} '{value}'", unknown_hint(value, choices)
     if kind == "input-format":
         return f"{name}: unknown input format '{value}'", unknown_hint(value, choices)

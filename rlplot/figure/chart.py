@@ -2,6 +2,8 @@
 from __future__ import annotations
 
 import contextlib
+import warnings
+from dataclasses import dataclass
 
 from ..config.schema import Config
 from ..smoothing.chosen import chosen_footnote
@@ -13,6 +15,31 @@ from .text import LOGGED_BAND_LABEL, plain_text
 # Okabe & Ito's colour-blind-safe palette, used when several runs share a panel.
 RUN_COLORS = ("#0072B2", "#D55E00", "#009E73", "#CC79A7", "#E69F00", "#56B4E9", "#F0E442",
               "#000000")
+# Past the 8 colours, runs take the colours again with another dash pattern and marker (the
+# legend shows each run's dash), so up to 32 runs never look alike; no larger palette stays
+# colour-blind safe.
+RUN_DASHES = ("--", ":", "-.")
+RUN_MARKERS = ("s", "^", "D")
+DISTINCT_RUNS = len(RUN_COLORS) * (1 + len(RUN_DASHES))
+
+
+@dataclass(frozen=True)
+class RunStyle:
+    """How run (or group) ``number`` is told apart: its colour, and past the palette a dash
+    pattern and marker (None: the panel's own)."""
+
+    color: str
+    line_style: str | None = None
+    marker: str | None = None
+
+
+def run_style(number: int) -> RunStyle:
+    """The style of run ``number`` (0-based) in a figure of several runs."""
+    color = RUN_COLORS[number % len(RUN_COLORS)]
+    cycle = (number // len(RUN_COLORS)) % (1 + len(RUN_DASHES))
+    if cycle == 0:
+        return RunStyle(color)
+    return RunStyle(color, RUN_DASHES[cycle - 1], RUN_MARKERS[cycle - 1])
 
 
 @contextlib.contextmanager
@@ -52,28 +79,40 @@ def traces_for_panel(prepared, index: int, config: Config) -> list[Trace]:
         band_label = f"± {style.band_k:g} × local residual RMS" if style.band == "residual" else None
         logged_label = LOGGED_BAND_LABEL if series.band is not None else None
         return [Trace(series, smoothed[0][index], style.scatter.color, style.line.color,
-                      style.label, style.line.label, band_label, logged_label)]
+                      style.label, style.line.label, band_label, logged_label,
+                      source=runs[0].source)]
     if not prepared.groups:
-        return [Trace(run.series[index], smoothed[number][index], _color(number), _color(number),
-                      None, plain_text(run.label)) for number, run in enumerate(runs)]
+        _warn_if_alike(len(runs), "runs")
+        return [_styled(run_style(number), run.series[index], smoothed[number][index],
+                        plain_text(run.label), run.source) for number, run in enumerate(runs)]
+    _warn_if_alike(len(prepared.groups), "groups")
     traces = []
     for number, group in enumerate(prepared.groups):
-        color = _color(number)
+        look = run_style(number)
         if prepared.aggregated:
             curve = group.curves[index]
             points = _pooled(runs, group.members, index) if config.runs.points else None
-            traces.append(Trace(points, curve, color, color, None,
-                                plain_text(group.label) + _count_text(group.counts[index])))
+            traces.append(_styled(look, points, curve,
+                                  plain_text(group.label) + _count_text(group.counts[index])))
             continue
         for position, member in enumerate(group.members):
             label = f"{plain_text(group.label)} (n={len(group.members)})" if position == 0 else None
-            traces.append(Trace(runs[member].series[index], smoothed[member][index], color, color,
-                                None, label))
+            traces.append(_styled(look, runs[member].series[index], smoothed[member][index], label,
+                                  runs[member].source))
     return traces
 
 
-def _color(number: int) -> str:
-    return RUN_COLORS[number % len(RUN_COLORS)]
+def _styled(look: RunStyle, series, curve, label: str | None, source: str | None = None) -> Trace:
+    return Trace(series, curve, look.color, look.color, None, label, line_style=look.line_style,
+                 marker=look.marker, source=source)
+
+
+def _warn_if_alike(count: int, what: str) -> None:
+    # A warning while drawing becomes one of the render's notices (pipeline.draw).
+    if count > DISTINCT_RUNS:
+        warnings.warn(f"{count} {what} in one panel: past {DISTINCT_RUNS} (8 colours × 4 dash "
+                      "patterns) they repeat; group them (--group-by) or aggregate them",
+                      stacklevel=3)
 
 
 def _pooled(runs, members, index):

@@ -1,10 +1,12 @@
 """Axes-level drawing: one panel of scatter points and smoothed curves. Takes an ``ax``, returns it."""
 from __future__ import annotations
 
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
+from ..clean import mixed_scales, mixed_scales_text
 from ..config.schema import FigureStyle, PanelStyle
 from ..data import Series, Smoothed, percent_scale
 from .axes import resolve_y_format, set_x_format, snapped_limits, x_formatter, y_formatter
@@ -29,14 +31,19 @@ class Trace:
     line_label: str | None
     band_label: str | None = None
     logged_band_label: str | None = None   # legend entry of the band the log records (W&B min/max)
+    line_style: str | None = None          # None: the panel's; past the palette, runs vary it
+    marker: str | None = None              # None: the panel's
+    source: str | None = None              # the log, for warnings about what is drawn
 
 
-def _bounds(traces: list[Trace]) -> tuple[float, float]:
+def _bounds(traces: list[Trace], points_drawn: bool = True) -> tuple[float, float]:
+    """The y range of what is drawn: lines, bands, and the points only when they are drawn."""
     lows, highs = [], []
     for trace in traces:
         arrays = [trace.smoothed.y]
         if trace.series is not None:
-            arrays.append(trace.series.y)
+            if points_drawn:
+                arrays.append(trace.series.y)
             if trace.series.band is not None:
                 arrays += [trace.series.band.low, trace.series.band.high]
         if trace.smoothed.band_low is not None:
@@ -84,7 +91,7 @@ def _draw_trace(ax, trace: Trace, style: PanelStyle, rasterize_above: int) -> No
     if style.scatter.show and series is not None and len(series):
         keep = scatter_indices(series.y, style.scatter.max_points)
         ax.scatter(series.x[keep], series.y[keep], s=style.scatter.size, c=trace.point_color,
-                   alpha=style.scatter.alpha, marker=style.scatter.marker, linewidths=0,
+                   alpha=style.scatter.alpha, marker=trace.marker or style.scatter.marker, linewidths=0,
                    label=trace.point_label, zorder=2, rasterized=len(keep) > rasterize_above)
     if series is not None and series.band is not None:
         band = series.band
@@ -95,7 +102,7 @@ def _draw_trace(ax, trace: Trace, style: PanelStyle, rasterize_above: int) -> No
     if len(smoothed.x):
         keep = minmax_indices(smoothed.y, LINE_MAX_POINTS)
         ax.plot(smoothed.x[keep], smoothed.y[keep], color=trace.line_color,
-                linewidth=style.line.width, linestyle=style.line.style,
+                linewidth=style.line.width, linestyle=trace.line_style or style.line.style,
                 label=trace.line_label, zorder=3)
 
 
@@ -110,9 +117,11 @@ def _fill(ax, x: np.ndarray, low: np.ndarray, high: np.ndarray, color: str, labe
 
 
 def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
-    lo, hi = _bounds(traces)
+    lo, hi = _bounds(traces, points_drawn=style.scatter.show)
     raw = [t.series.y for t in traces if t.series is not None] or [t.smoothed.y for t in traces]
     scale = percent_scale(*raw) if style.y_format == "percent" else 1.0
+    if scale == 100.0:
+        _warn_mixed_scales(traces)
     metric = next((t.series.name for t in traces if t.series is not None), style.metric)
     kind = resolve_y_format(style.y_format, metric, np.concatenate(raw) if raw else None)
     if style.y_scale != "linear":
@@ -129,4 +138,15 @@ def _format_y(ax, traces: list[Trace], style: PanelStyle) -> None:
     ax.yaxis.set_major_locator(locator)
     ax.yaxis.set_major_formatter(y_formatter(kind, scale, span=high - low))
     ax.set_ylim(low, high)
+
+
+def _warn_mixed_scales(traces: list[Trace]) -> None:
+    # A warning while drawing becomes one of the render's notices (pipeline.draw).
+    for trace in traces:
+        if trace.series is None:
+            continue
+        pair = mixed_scales(trace.series.y)
+        if pair is not None:
+            text = mixed_scales_text(trace.series.name, pair)
+            warnings.warn(f"{trace.source}: {text}" if trace.source else text, stacklevel=2)
 

@@ -27,9 +27,10 @@ def _raw(source: Source, skips: SkipLog) -> RawCsv:
 
 
 def _csv_as(fmt: str):
-    """A reader that is the generic CSV reader under another format name."""
+    """A reader that is the generic CSV reader under another format name (its columns are
+    final, so only those the caller wants are built)."""
     def read(source: Source, skips: SkipLog) -> tuple[Table, ...]:
-        return (table_from_raw(source.name, _raw(source, skips), skips, fmt),)
+        return (table_from_raw(source.name, _raw(source, skips), skips, fmt, source.wanted),)
     read.__doc__ = f"The generic CSV reader, naming the format '{fmt}'."
     return read
 
@@ -125,7 +126,7 @@ def read_tensorboard_long(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     if not runs:
         raise InputError("the export holds no rows", file=source.name)
     return tuple(replace(table_from_records(source.name, "tensorboard-long", records, skips.notices,
-                                            lines), run=run or "run")
+                                            lines, source.wanted), run=run or "run")
                  for run, (records, lines, _) in runs.items())
 
 
@@ -193,7 +194,7 @@ def read_trainer_state(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     if not isinstance(history, list):
         raise InputError("no 'log_history' list", file=source.name,
                          hint="expected a Hugging Face trainer_state.json")
-    table = read_json(source.name, history, skips)
+    table = read_json(source.name, history, skips, source.wanted)
     return (replace(table, format="trainer-state"),)
 
 
@@ -248,8 +249,9 @@ def read_jsonl_events(source: Source, skips: SkipLog) -> tuple[Table, ...]:
              if len(kinds) > 1 and k.lower() not in _SHARED_KEYS and k not in type_keys}
     rows = [{(f"{kind}/{k}" if k in clash and kind else k): v for k, v in flat.items()}
             for kind, flat in kept]
-    table = table_from_records(source.name, "jsonl-events", rows, skips.notices, lines)
-    notes = []
+    table = table_from_records(source.name, "jsonl-events", rows, skips.notices, lines,
+                               source.wanted)
+    notes = list(table.notes)
     if aside:
         notes.append(Notice("set aside " + ", ".join(f"{n} '{k}' record{'s' * (n > 1)}"
                                                      for k, n in aside.items()) + " (not points)",
@@ -264,7 +266,7 @@ def read_jsonl_events(source: Source, skips: SkipLog) -> tuple[Table, ...]:
 
 def read_generic_jsonl(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     """One JSON object per line."""
-    return (read_jsonl(source.name, split_lines(source.text), skips),)
+    return (read_jsonl(source.name, split_lines(source.text), skips, source.wanted),)
 
 
 def read_generic_json(source: Source, skips: SkipLog) -> tuple[Table, ...]:
@@ -273,4 +275,4 @@ def read_generic_json(source: Source, skips: SkipLog) -> tuple[Table, ...]:
     if document is None:
         # Many ".json" logs are really JSON Lines; a cut-off list is handled there too.
         return read_generic_jsonl(source, skips)
-    return (read_json(source.name, document, skips),)
+    return (read_json(source.name, document, skips, source.wanted),)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import math
+from typing import Sequence
 
 import numpy as np
 
@@ -68,6 +69,22 @@ def column_from_cells(name: str, cells) -> Column:
         else:
             nonnumeric[i] = True
     return with_iso_times(Column(name=name, values=values, missing=missing, nonnumeric=nonnumeric), cells)
+
+
+def column_from_sparse(name: str, n_rows: int, rows: Sequence[int], cells: Sequence) -> Column:
+    """A Column of ``n_rows`` rows from the cells of the rows that have one (``rows`` ascending);
+    every other row is missing. Costs the cells present plus one fill of the arrays."""
+    present = column_from_cells(name, cells)
+    if len(rows) == n_rows:
+        return present
+    values = np.full(n_rows, np.nan, dtype=np.float64)
+    missing = np.ones(n_rows, dtype=bool)
+    nonnumeric = np.zeros(n_rows, dtype=bool)
+    at = np.asarray(rows, dtype=np.intp)
+    values[at] = present.values
+    missing[at] = present.missing
+    nonnumeric[at] = present.nonnumeric
+    return Column(name=name, values=values, missing=missing, nonnumeric=nonnumeric)
 
 
 def unique_names(names: list[str]) -> list[str]:

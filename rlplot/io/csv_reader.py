@@ -3,7 +3,9 @@ from __future__ import annotations
 
 import csv
 from dataclasses import dataclass
+from typing import Collection
 
+from ..columns import could_match
 from ..data import Table
 from ..errors import InputError
 from .cells import column_from_cells, unique_names
@@ -11,6 +13,11 @@ from .lines import Lines, SkipLog
 
 DELIMITERS = (",", "\t", ";")
 _SNIFF_ROWS = 20
+# A header longer than this is no log's header (a W&B export of 5,000 metrics is ~250 KB):
+# refused with one line instead of building a table of it.
+MAX_HEADER_CHARS = 1 << 20
+# The csv module's own limit on one field (131,072 characters; process-wide, so left as is).
+FIELD_LIMIT = csv.field_size_limit()
 
 
 def _is_comment(line: str) -> bool:
@@ -18,7 +25,10 @@ def _is_comment(line: str) -> bool:
 
 
 def _field_count(line: str, delimiter: str) -> int:
-    return len(next(csv.reader([line], delimiter=delimiter), []))
+    try:
+        return len(next(csv.reader([line], delimiter=delimiter), []))
+    except csv.Error:   # a field over the limit with this delimiter: not the one
+        return 0
 
 
 def sniff_delimiter(header: str, sample: list[str]) -> str:
@@ -53,11 +63,7 @@ def parse_csv(source: str, lines: Lines, skips: SkipLog) -> RawCsv:
         raise InputError("the log is empty", file=source,
                          hint="the run may not have written anything yet")
     (header_no, header), body = numbered[0], numbered[1:]
-    delimiter = sniff_delimiter(header, [text for _, text in body[:_SNIFF_ROWS]])
-    try:
-        names = next(csv.reader([header], delimiter=delimiter))
-    except csv.Error as exc:
-        raise InputError(f"unreadable CSV header: {exc}", file=source, line=header_no) from None
+    names, delimiter = _header_names(source, header, header_no, body)
     width = len(names)
     last_no = len(lines.lines)
 
@@ -69,9 +75,11 @@ def parse_csv(source: str, lines: Lines, skips: SkipLog) -> RawCsv:
     reader = csv.reader((text for _, text in body), delimiter=delimiter, strict=False)
     consumed = 0
     try:
-        for row in reader:
+        for row in _rows(reader, skips, body_numbers, last_no):
             line_no = body_numbers[consumed] if consumed < len(body_numbers) else last_no
             consumed = reader.line_num
+            if row is None:
+                continue
             if "\x00" in "".join(row):
                 skips.skip(line_no, "NUL bytes in the line")
                 continue
@@ -93,11 +101,53 @@ def parse_csv(source: str, lines: Lines, skips: SkipLog) -> RawCsv:
     return RawCsv(names=names, rows=rows, line_numbers=row_lines, delimiter=delimiter)
 
 
-def table_from_raw(source: str, raw: RawCsv, skips: SkipLog, fmt: str = "csv") -> Table:
-    """Turn raw rows into float columns (a blank, empty column from a trailing delimiter is left out)."""
+def _header_names(source: str, header: str, header_no: int, body: list[tuple[int, str]]
+                  ) -> tuple[list[str], str]:
+    """The header's column names and the delimiter; a header no log has is one clear error."""
+    if len(header) > MAX_HEADER_CHARS:
+        raise InputError(f"the header line is {len(header) / (1 << 20):.1f} MB long, more than a log's "
+                         f"header ({MAX_HEADER_CHARS >> 20} MB at most)", file=source, line=header_no,
+                         hint="not a log, or a table far wider than rlplot draws from")
+    delimiter = sniff_delimiter(header, [text for _, text in body[:_SNIFF_ROWS]])
+    try:
+        return next(csv.reader([header], delimiter=delimiter)), delimiter
+    except csv.Error as exc:
+        if "field larger than field limit" in str(exc):
+            raise InputError(f"a column name in the header is over {FIELD_LIMIT:,} characters long",
+                             file=source, line=header_no,
+                             hint="not a log's header, or an unclosed quote in it") from None
+        raise InputError(f"unreadable CSV header: {exc}", file=source, line=header_no) from None
+
+
+def _rows(reader, skips: SkipLog, numbers: list[int], last_no: int):
+    """The reader's rows; a row the csv module refuses (a field over its limit) is skipped
+    with its line number and yields None, so that the reading goes on at the next line."""
+    while True:
+        start = reader.line_num
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as exc:
+            line_no = numbers[start] if start < len(numbers) else last_no
+            what = (f"a field over {FIELD_LIMIT:,} characters" if "field larger" in str(exc)
+                    else f"unreadable CSV ({exc})")
+            skips.skip(line_no, what)
+            yield None
+            continue
+        yield row
+
+
+def table_from_raw(source: str, raw: RawCsv, skips: SkipLog, fmt: str = "csv",
+                   wanted: Collection[str] | None = None) -> Table:
+    """Turn raw rows into float columns (a blank, empty column from a trailing delimiter is left out).
+
+    ``wanted`` (lower-case names with aliases): build only the columns that could match them."""
     unique = unique_names(raw.names)
     columns = {}
     for index, name in enumerate(unique):
+        if wanted is not None and not could_match(name, wanted):
+            continue
         cells = [row[index] for row in raw.rows]
         if not raw.names[index].strip() and not any(cell.strip() for cell in cells):
             continue  # the empty column a trailing delimiter in the header makes

@@ -45,7 +45,7 @@ def read_tables(path: str, *, format: str | None = None, strict: bool = False,
         table = fast.read_fast(path, format=format, columns=columns, strict=strict)
         if table is not None:
             return (table,)
-    return tables_from_source(read_source(path), format, strict)
+    return tables_from_source(read_source(path, columns=columns), format, strict)
 
 
 def read_log(path: str, *, format: str | None = None, strict: bool = False,

@@ -14,7 +14,7 @@ from urllib.parse import quote
 
 from ..atomic import write_text_atomic
 from ..errors import RlplotError
-from ..markdown import md_cell, md_table
+from ..markdown import md_table
 from .encode import section_ids
 from .format import cell_text, human_size
 from .model import QualityNote, Report, Section

@@ -69,6 +69,7 @@ class Panel:
     title: str
     y_label: str
     curves: tuple[Curve, ...]
+    percent: float | None = None     # the value of 100 % on a percent panel (1 or 100); None: plain
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "curves", tuple(self.curves))

@@ -187,8 +187,9 @@ def _chart_json(chart: Chart) -> str:
     panels = []
     for panel in chart.panels:
         curves = raw_json_array(_curve_json(c, colors[c.run]) for c in panel.curves)
+        percent = "" if panel.percent is None else f',"pct":{panel.percent:g}'
         panels.append(f'{{"title":{script_json(panel.title)},"y_label":{script_json(panel.y_label)},'
-                      f'"curves":{curves}}}')
+                      f'"curves":{curves}{percent}}}')
     return (f'{{"x_label":{script_json(chart.x_label)},"runs":{script_json(list(runs))},'
             f'"panels":{raw_json_array(panels)}}}')
 

@@ -74,7 +74,8 @@ def chart_of(small, config, title: str) -> tuple[Chart, tuple[Notice, ...]]:
                                  band_low=curves[index].band_low, band_high=curves[index].band_high,
                                  color=RUN_COLORS[number % len(RUN_COLORS)] if many else None)
                            for number, (run, curves) in enumerate(zip(small.runs, small.smoothed)))
-        panels.append(Panel(title=style.title or "", y_label=style.y_label or "", curves=curves))
+        panels.append(Panel(title=style.title or "", y_label=style.y_label or "", curves=curves,
+                            percent=_percent(style, curves)))
     return Chart(x_label=small.x_label, panels=tuple(panels), svg=svg), notices
 
 
@@ -113,3 +114,15 @@ def section_of(title: str, unit, config, budget: Budget, thresholds: Sequence[Th
     chart, drawing = chart_of(thinned(unit, budget), config, title)
     return Section(title=title, chart=chart, summary=summary_table(unit, thresholds),
                    notes=quality_notes(unit.notices + drawing))
+
+
+def _percent(style, curves) -> float | None:
+    """The value of 100 % on a percent panel (as the static figure judges it), else None."""
+    if style.y_format != "percent":
+        return None
+    import numpy as np
+
+    from ..data import percent_scale
+
+    return percent_scale(*[np.asarray(c.y, dtype=np.float64) for c in curves if len(c.y)]
+                         or [np.asarray(c.smooth_y, dtype=np.float64) for c in curves])

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import fnmatch
 import math
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any, Callable, Mapping, Sequence
@@ -24,6 +25,7 @@ from .configs import format_value, lookup, values_of
 
 CFG = "cfg:"
 RUN_FIELDS = ("experiment", "name", "kind")
+MATCH_SECONDS = 0.5     # the longest --group-by may take over one path (sane patterns: microseconds)
 _OPERATOR = re.compile(r"(!=|<=|>=|==|=|<|>)")
 _WHERE_HINT = "e.g. --where cfg:lr=3e-4, --where 'cfg:seed<3', --where experiment=cartpole"
 
@@ -45,18 +47,29 @@ def check_group_by(specs: Sequence[str]) -> None:
             _regex(spec)
 
 
-def _regex(pattern: str) -> re.Pattern:
+@functools.lru_cache(maxsize=32)
+def _regex(pattern: str):
+    import regex   # re's syntax, plus a time limit on matching
+
     try:
-        return re.compile(pattern)
-    except re.error as exc:
+        return regex.compile(pattern)
+    except regex.error as exc:
         raise ConfigError(f"--group-by: invalid regular expression ({exc})") from None
 
 
 def regex_group(text: str, pattern: str) -> str | None:
     """The group ``pattern`` names in ``text``: the group named ``group``, else the first capture
-    group, else the whole match; None when it does not match."""
+    group, else the whole match; None when it does not match.
+
+    Matching one path may take MATCH_SECONDS at most: a pattern that backtracks
+    catastrophically (``(a+)+$``, ``(a|aa)+$``) is a ConfigError, not a hang."""
     regex = _regex(pattern)
-    match = regex.search(text)
+    try:
+        match = regex.search(text, timeout=MATCH_SECONDS)
+    except TimeoutError:
+        raise ConfigError(f"--group-by '{pattern}' took over {MATCH_SECONDS:g} s to match one path",
+                          file=text, hint="the pattern backtracks catastrophically: nested or "
+                          "overlapping repeats such as (a+)+ or (a|aa)+; simplify it") from None
     if match is None:
         return None
     if "group" in regex.groupindex:

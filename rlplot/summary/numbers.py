@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass, field
 from typing import Mapping, Sequence
 
-from ..data import percent_scale
+from ..clean import mixed_scales, mixed_scales_text
+from ..data import Notice, percent_scale
 from ..errors import ConfigError
 from ..insights import CurveInsight, analyze
 from ..runs.configs import run_config
@@ -119,8 +120,12 @@ def _check_thresholds(prepared, thresholds: tuple[Threshold, ...]) -> None:
 def _run_summary(run, smoothed, panels, thresholds: tuple[Threshold, ...],
                  group: str | None = None) -> RunSummary:
     metrics = []
+    warnings = [str(n) for n in run.notices]
     for index, (panel, series, curve) in enumerate(zip(panels, run.series, smoothed)):
         scale = percent_scale(series.y) if panel.y_format == "percent" else None
+        mixed = mixed_scales(series.y) if scale == 100.0 else None
+        if mixed is not None:   # the percent figures below read the 0-1 values wrongly
+            warnings.append(str(Notice(mixed_scales_text(series.name, mixed), file=run.source)))
         mine = tuple(t for t in thresholds if _matches(t, panel, series.name))
         values = tuple((t.given, threshold_value(t.given, scale, t.metric)) for t in mine)
         metrics.append(MetricSummary(
@@ -130,7 +135,7 @@ def _run_summary(run, smoothed, panels, thresholds: tuple[Threshold, ...],
             dropped=None if run.n_rows is None else run.n_rows - len(series),
             thresholds=mine, insight=analyze(series, curve, values)))
     return RunSummary(label=run.label, source=run.source, rows=run.n_rows,
-                      warnings=tuple(str(n) for n in run.notices), metrics=tuple(metrics),
+                      warnings=tuple(warnings), metrics=tuple(metrics),
                       kind=run.kind, config=dict(run_config(run)), group=group)
 
 

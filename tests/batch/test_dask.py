@@ -89,3 +89,25 @@ def test_outputs_a_worker_wrote_where_the_client_cannot_see_them_fail(tmp_path):
     lost = _check_visible(Outcome("b.jsonl", "b", "rendered", written=(str(tmp_path / "no.png"),)))
     assert lost.status == "failed" and lost.written == ()
     assert "not visible here" in lost.error
+
+
+def test_a_task_leaves_with_absolute_paths_and_the_labels_chosen_here(tmp_path, monkeypatch):
+    from rlplot.batch.outcomes import outcome_of
+    from rlplot.batch.remote import local_outcome, remote_task, sees_paths
+    from rlplot.batch.worker import Task
+
+    monkeypatch.chdir(tmp_path)
+    make_sweep(tmp_path / "sweep", names=SEEDS[:3], n=10)
+    (tmp_path / "dark.mplstyle").write_text("axes.facecolor: black\n")
+    config = load_config([], [], {"runs": {"group_by": LR, "labels": {
+        "sweep/lr3e-4_seed2/metrics.jsonl": "second seed"}}, "style": ["dark.mplstyle"]}).config
+    [job] = plan(discover(["sweep"]), "out", group_by=LR)
+    task = Task(job, job.outputs, config)
+    sent = remote_task(task)
+    assert sent.job.members == tuple(str(tmp_path / m) for m in job.members)
+    assert sent.outputs == (str(tmp_path / "out" / "3e-4.png"),)
+    assert sent.config.style == (str(tmp_path / "dark.mplstyle"),)
+    assert sent.labels == (None, "second seed", None)    # runs.labels matched the relative path
+    back = local_outcome(outcome_of(sent.job, "rendered", written=sent.outputs), task, sent)
+    assert back.written == ("out/3e-4.png",) and back.source == job.source
+    assert sees_paths([str(tmp_path / "sweep"), str(tmp_path / "nowhere")]) == [str(tmp_path / "nowhere")]

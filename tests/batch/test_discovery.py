@@ -66,3 +66,18 @@ def test_logs_are_sorted_by_their_path_below_the_common_folder(tmp_path):
     assert found.root == str(sweep)
     assert [relative_to_root(p, found.root) for p in found.paths] == \
         ["a/metrics.jsonl", "a/z/metrics.jsonl", "b/metrics.jsonl"]
+
+
+def test_an_out_dir_that_is_the_input_folder_says_why_nothing_is_found(tmp_path, invoke):
+    sweep = make_sweep(tmp_path / "sweep")
+    for out in (sweep, tmp_path):                   # the input folder, or a folder around it
+        with pytest.raises(InputError, match="no logs found outside --out-dir") as caught:
+            discover([str(sweep)], exclude=str(out))
+        assert "choose an --out-dir outside the inputs" in str(caught.value)
+    result = invoke("batch", sweep, "--out-dir", sweep)
+    assert result.exit_code == 1
+    assert result.stderr.startswith(f"rlplot: error: {sweep}: no logs found outside --out-dir")
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    with pytest.raises(InputError, match=r"^.*: no logs found \(looked for"):   # the plain case
+        discover([str(empty)], exclude=str(tmp_path / "figs"))

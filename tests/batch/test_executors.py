@@ -19,6 +19,7 @@ from rlplot.batch.executors import ProcessExecutor, SerialExecutor, make_executo
 from rlplot.batch.manifest import MANIFEST_NAME
 from rlplot.batch.outcomes import RENDERED, outcome_of
 from rlplot.batch.planning import Job, plan
+from rlplot.batch.report import Report
 from rlplot.batch.run import run_batch
 from rlplot.batch.worker import Task, run_job
 from rlplot.config import Config
@@ -70,6 +71,10 @@ def test_a_dying_worker_fails_only_its_own_run(tmp_path):
                       "e": "rendered"}
     failed = next(o for o in outcomes if o.status == "failed")
     assert "the worker process died while rendering this run" in failed.error
+    # The crash run was retried alone (and failed); jobs in flight with it were retried too.
+    assert failed.retries == 1 and all(o.retries in (0, 1) for o in outcomes)
+    report = Report(outcomes=outcomes, total=len(outcomes))
+    assert report.retried >= 1 and report.summary().endswith(f", {report.retried} retried")
 
 
 class _BreakingPool:
@@ -112,6 +117,7 @@ def test_jobs_refused_by_a_broken_pool_are_retried_and_only_the_killer_fails(mon
          ("e", "rendered")]
     # The first pool breaks; 'crash' is retried alone and breaks the second; the third finishes.
     assert _BreakingPool.started == 3
+    assert {o.source for o in outcomes if o.retries} >= {"crash"}
 
 
 def test_group_figures_are_the_same_from_the_process_pool(tmp_path, invoke):

@@ -1,6 +1,7 @@
 """rlplot.batch.naming: ``--name`` templates and group names -> output paths inside the out dir."""
 from __future__ import annotations
 
+import os
 import re
 
 import pytest
@@ -67,3 +68,20 @@ def test_group_names_with_path_characters_stay_inside_the_out_dir(tmp_path):
     for bad in ("../../etc/passwd", "/abs", "..", ".hidden", "-rf", "C:/x", ""):
         key = output_base("{group}", str(sweep / "x" / "metrics.jsonl"), str(sweep), bad)
         assert "/" not in key and not key.startswith((".", "-")) and ":" not in key and key
+
+
+def test_line_breaks_in_a_run_path_never_reach_the_printed_outputs(tmp_path, invoke):
+    from rlplot.batch.outcomes import Outcome, printable
+
+    sweep = make_sweep(tmp_path / "sweep", names=("two\nlines", "tab\there"), n=12)
+    out = tmp_path / "out"
+    result = invoke("batch", sweep, "--out-dir", out, "-j", "1")
+    assert result.exit_code == 0, result.stderr
+    printed = result.stdout.splitlines()
+    assert sorted(printed) == sorted([str(out / "tab_here" / "metrics.png"),
+                                      str(out / "two_lines" / "metrics.png")])
+    assert all(os.path.isfile(p) for p in printed)
+    assert "rendered 'two\\nlines" not in result.stderr and \
+        repr(str(sweep / "two\nlines" / "metrics.jsonl")) in result.stderr   # quoted, one line
+    assert Outcome("a\nb.jsonl", "a_b", "rendered").label == "'a\\nb.jsonl'"
+    assert printable("plain name.jsonl") == "plain name.jsonl"

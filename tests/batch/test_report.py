@@ -42,7 +42,8 @@ def test_reports_list_each_run_with_rows_warnings_and_final_values(tmp_path, inv
     result = invoke("batch", sweep, "--out-dir", out, "-j", "1", "--report", md, "--report-json", js)
     assert result.exit_code == 1
     data = json.loads(js.read_text())
-    assert data["counts"] == {"rendered": 1, "up_to_date": 1, "failed": 1, "not_run": 0}
+    assert data["counts"] == {"rendered": 1, "up_to_date": 1, "failed": 1, "not_run": 0,
+                              "retried": 0}
     runs = {Path(r["run"]).parent.name: r for r in data["runs"]}
     assert runs["a"]["status"] == "up to date" and runs["b"]["status"] == "rendered"
     assert runs["c"]["status"] == "failed" and "metrics.jsonl" in runs["c"]["error"]

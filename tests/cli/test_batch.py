@@ -21,7 +21,8 @@ def make_sweep(root: Path, names=("a", "b"), bad=()) -> Path:
 
 
 def written(out: Path) -> list[str]:
-    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*") if p.suffix != ".json")
+    return sorted(p.relative_to(out).as_posix() for p in out.rglob("*.*")
+                  if p.suffix not in (".json", ".lock"))   # the manifest and its lock
 
 
 def deprecations(result) -> list[str]:

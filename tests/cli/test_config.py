@@ -32,7 +32,7 @@ ERROR_CASES = {
     "out of range": ("panels:\n  0:\n    scatter: {alpha: 2}\n",
                      ":3: panels[0].scatter.alpha: 2 is out of range (allowed: >= 0 and <= 1)"),
     "bad choice": ("figure:\n  x_tick_format: SI\n",
-                   ":2: figure.x_tick_format: 'SI' is not allowed (did you mean 'si'? choose one of: "
+                   ":2: figure.x_tick_format: unknown x tick format 'SI' (did you mean 'si'? choose one of: "
                    "auto, sci, eng, si, count, date, duration, plain, hidden)"),
     "bad rc": ("rc:\n  lines.linewidth: thick\n", ":2: rc.lines.linewidth: 'thick' is not allowed"),
     "syntax": ("figure:\n  width: 4\n   height: 3\n", ":3: YAML syntax error, column 10:"),

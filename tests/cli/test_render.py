@@ -129,7 +129,7 @@ def test_formats_name_the_outputs_after_the_log(invoke, seed_log, tmp_path, monk
 def test_an_unknown_figure_format_is_one_line_with_the_choices(invoke, seed_log, tmp_path):
     result = invoke("render", seed_log, "--formats", "png,gif", "-q")
     assert result.exit_code == 1
-    assert result.stderr == ("rlplot: error: command line: output.formats[1]: 'gif' is not allowed "
+    assert result.stderr == ("rlplot: error: command line: output.formats[1]: unknown figure format 'gif' "
                              "(choose one of: png, svg, pdf)\n")
 
 

@@ -10,7 +10,7 @@ import pytest
 from rlplot.summary import parse_threshold, summarize, to_csv, to_json, to_text
 
 from ..conftest import SAMPLE_JSONL, seed_like_records, write_jsonl
-from ..test_summary import SCHEMA, check
+from ..summary.test_summarize import SCHEMA, check
 
 
 def summary_json(invoke, *args) -> dict:

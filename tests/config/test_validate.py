@@ -15,17 +15,17 @@ from .helpers import messages, write
 # Every option whose allowed values are a registry of rlplot.choices, with a typo of one entry.
 # The message names the option as validation sees it; a smoothing method names an implementation.
 REGISTRY_OPTIONS = [
-    ("data.restarts", choices.RESTART_POLICIES, "keep-lst", "data.restarts: 'keep-lst' is not allowed"),
-    ("data.duplicates", choices.DUPLICATE_POLICIES, "frist", "data.duplicates: 'frist' is not allowed"),
+    ("data.restarts", choices.RESTART_POLICIES, "keep-lst", "data.restarts: unknown restarts policy 'keep-lst'"),
+    ("data.duplicates", choices.DUPLICATE_POLICIES, "frist", "data.duplicates: unknown duplicates policy 'frist'"),
     ("smoothing.method", choices.SMOOTHING_METHODS, "lowes",
      "smoothing.method: unknown smoothing method 'lowes'"),
-    ("panels.0.band", choices.PANEL_BANDS, "residuals", "panels[0].band: 'residuals' is not allowed"),
-    ("runs.aggregate", choices.AGGREGATES, "medain", "runs.aggregate: 'medain' is not allowed"),
-    ("runs.band", choices.RUN_BANDS, "sdd", "runs.band: 'sdd' is not allowed"),
-    ("runs.x_range", choices.X_RANGES, "unoin", "runs.x_range: 'unoin' is not allowed"),
-    ("output.formats", choices.FIGURE_FORMATS, "pnng", "output.formats[0]: 'pnng' is not allowed"),
-    ("figure.x_tick_format", choices.X_TICK_FORMATS, "SI", "figure.x_tick_format: 'SI' is not allowed"),
-    ("panels.0.y_format", choices.Y_TICK_FORMATS, "percnt", "panels[0].y_format: 'percnt' is not allowed"),
+    ("panels.0.band", choices.PANEL_BANDS, "residuals", "panels[0].band: unknown panel band 'residuals'"),
+    ("runs.aggregate", choices.AGGREGATES, "medain", "runs.aggregate: unknown aggregate statistic 'medain'"),
+    ("runs.band", choices.RUN_BANDS, "sdd", "runs.band: unknown band 'sdd'"),
+    ("runs.x_range", choices.X_RANGES, "unoin", "runs.x_range: unknown x range 'unoin'"),
+    ("output.formats", choices.FIGURE_FORMATS, "pnng", "output.formats[0]: unknown figure format 'pnng'"),
+    ("figure.x_tick_format", choices.X_TICK_FORMATS, "SI", "figure.x_tick_format: unknown x tick format 'SI'"),
+    ("panels.0.y_format", choices.Y_TICK_FORMATS, "percnt", "panels[0].y_format: unknown y tick format 'percnt'"),
 ]
 
 
@@ -68,7 +68,7 @@ def test_every_problem_is_reported_with_its_line(tmp_path):
     ("smoothing: {delta: soon}\n", "smoothing.delta: 'soon' is not allowed (allowed: 'auto' or a number)"),
     ("panels: [{metric: a, scatter: {marker: star}}]\n", "panels[0].scatter.marker: 'star' is not allowed"),
     ("panels: [{metric: a, smoothing: 3}]\n", "panels[0].smoothing must be a mapping of smoothing options"),
-    ("output: {formats: [png, gif]}\n", "output.formats[1]: 'gif' is not allowed"),
+    ("output: {formats: [png, gif]}\n", "output.formats[1]: unknown figure format 'gif'"),
     ("rc: {lines.linewidth: wide}\n", "rc.lines.linewidth: 'wide' is not allowed"),
     ("rc: {backend: TkAgg}\n", "rc: 'backend' is not a style setting"),
     ("figure: 3\n", "figure must be a mapping"),

@@ -183,3 +183,71 @@ def test_points_a_log_axis_cannot_show_are_reported(tmp_path):
     config = load_config(sets=["data.x=x", "figure.x_scale=log"]).config
     notices = [n.what for n in prepare([str(log)], config).notices]
     assert "accuracy: 3 of 5 points have x <= 0 and are not shown on the log x axis" in notices
+
+
+def many_runs(tmp_path, count, rows=12):
+    paths = []
+    for number in range(count):
+        paths.append(str(write_jsonl(tmp_path / f"run{number:02d}.jsonl", [
+            {"step": i, "accuracy": 0.3 + number / 100 + i / 200, "parallelism": 8 + number}
+            for i in range(rows)])))
+    return paths
+
+
+def test_past_the_palette_runs_take_another_dash_and_marker(tmp_path):
+    from rlplot.figure.chart import RUN_COLORS, run_style
+
+    fig = draw_chart(prepare(many_runs(tmp_path, 14), Config()), Config())
+    ax = fig.axes[0]
+    looks = [(to_hex(line.get_color()), line.get_linestyle()) for line in ax.lines]
+    assert len(looks) == 14 and len(set(looks)) == 14           # no two runs drawn alike
+    assert looks[0] == (to_hex(RUN_COLORS[0]), "-") and looks[8] == (to_hex(RUN_COLORS[0]), "--")
+    markers = [c.get_paths()[0] for c in ax.collections]       # the 9th run's points are squares
+    assert len(markers[8].vertices) != len(markers[0].vertices)
+    # The legend shows each run's dash, so two runs in one colour read apart there too.
+    handles = ax.get_legend().legend_handles
+    assert [h.get_linestyle() for h in handles[:9]] == ["-"] * 8 + ["--"]
+    assert {run_style(n) for n in range(32)} == {run_style(n) for n in range(32)} and \
+        len({run_style(n) for n in range(32)}) == 32 and run_style(32) == run_style(0)
+
+
+def test_past_32_runs_the_render_says_they_repeat(tmp_path):
+    from rlplot.pipeline import render
+
+    result = render(many_runs(tmp_path, 33, rows=5), [str(tmp_path / "all.png")])
+    assert any("33 runs in one panel: past 32" in n.what for n in result.notices)
+
+
+def test_y_limits_follow_what_is_drawn_not_hidden_points(tmp_path):
+    rng = np.random.default_rng(3)
+    paths = []
+    for number in range(30):   # points far below the curves: -0.9 … 1.6
+        paths.append(str(write_jsonl(tmp_path / f"r{number}.jsonl", [
+            {"step": i, "reward": float(i / 40 + rng.normal(0, 0.4)), "parallelism": 8.0}
+            for i in range(40)])))
+    for runs, sets in ((paths, ["runs.aggregate=mean", "runs.band=ci", "runs.reps=200"]),
+                       (paths[:1], ["panels.0.scatter.show=false", "smoothing.frac=0.8"])):
+        config = load_config(sets=["panels.0.metric=reward", *sets]).config
+        prepared = prepare(runs, config)
+        ax = draw_chart(prepared, config).axes[0]
+        drawn = np.concatenate([line.get_ydata() for line in ax.lines] +
+                               [p.vertices[:, 1] for c in ax.collections for p in c.get_paths()])
+        raw = np.concatenate([run.series[0].y for run in prepared.runs])
+        low, high = ax.get_ylim()
+        assert low <= drawn.min() and drawn.max() <= high
+        assert low > raw.min() + 0.3 and high < raw.max() - 0.3, (sets, low, high)
+
+
+def test_a_percent_series_mixing_scales_is_warned_about(tmp_path):
+    from rlplot.pipeline import render
+
+    mixed = write_jsonl(tmp_path / "mixed.jsonl", [
+        {"step": i, "accuracy": (0.3 + i / 200) if i % 2 else (30 + i / 2), "parallelism": 8}
+        for i in range(40)])
+    result = render([str(mixed)], [str(tmp_path / "m.png")])
+    [warning] = [n.what for n in result.notices if "mixes" in n.what]
+    assert f"{mixed}: 'accuracy' mixes 0–1 and 0–100 values (e.g. 0.305 and 30)" in warning
+    one_scale = write_jsonl(tmp_path / "pct.jsonl", [
+        {"step": i, "accuracy": 0.2 + i * 1.5, "parallelism": 8} for i in range(40)])
+    assert not any("mixes" in n.what for n in render([str(one_scale)], [str(tmp_path / "p.png")]
+                                                     ).notices)

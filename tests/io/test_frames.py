@@ -490,14 +490,6 @@ def test_runs_split_by_their_labels_in_order_of_first_appearance(cells, as_text,
 
 # ---------------------------------------------------------------- import discipline
 
-def test_the_cli_path_never_imports_narwhals_and_frames_import_no_frame_library():
-    code = ("import sys\nimport rlplot.io, rlplot.pipeline, rlplot.runs.load\nfrom rlplot.cli import cli\n"
-            "assert 'narwhals' not in sys.modules, 'cli'\n"
-            "import rlplot.io.frames, rlplot.frames_out\n"
-            "assert 'narwhals' in sys.modules\n"
-            "assert not {'pandas', 'polars', 'matplotlib'} & set(sys.modules), 'frames'\n")
-    subprocess.run([sys.executable, "-c", code], check=True)
-
 
 def test_a_small_polars_frame_with_text_does_not_load_pyarrow():
     # pyarrow's import costs more than the Python pass over a small column saves

@@ -23,6 +23,7 @@ from rlplot.columns import default_x, numeric_columns, x_candidates
 from rlplot.errors import RlplotError
 from rlplot.inspect import inspect_log
 from rlplot.io import FORMATS, read_tables
+from rlplot.io.cells import column_from_cells
 
 FUZZ = settings(max_examples=900, deadline=None, derandomize=True,
                 suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
@@ -110,7 +111,7 @@ def damaged(draw):
     kind, text = draw(logs())
     for _ in range(draw(st.integers(0, 2))):
         how = draw(st.sampled_from(["truncate", "insert", "drop_column", "shuffle_lines", "crlf",
-                                    "nul_tail", "bom", "none"]))
+                                    "nul_tail", "bom", "huge_cell", "none"]))
         lines = text.split("\n")
         if how == "truncate" and text:
             text = text[:draw(st.integers(0, len(text)))]
@@ -131,6 +132,9 @@ def damaged(draw):
             text += "\x00" * draw(st.integers(1, 50))
         elif how == "bom":
             text = "\ufeff" + text
+        elif how == "huge_cell":   # over the csv module's field limit, in the header or a row
+            at = draw(st.integers(0, len(text)))
+            text = text[:at] + "9" * 140_000 + text[at:]
     data = text.encode("utf-8", errors="surrogatepass")
     if draw(st.booleans()):
         data = gzip.compress(data, mtime=0)
@@ -204,3 +208,40 @@ def test_random_bytes_read_or_raise_an_rlplot_error(data, suffix):
 def test_forcing_any_format_on_any_log(case, fmt):
     _, data = case
     exercise(data, "", fmt)
+
+
+@settings(FUZZ, max_examples=300)
+@given(st.lists(st.dictionaries(st.text("abcdefgh", min_size=1, max_size=3),
+                                st.one_of(st.integers(-5, 5), st.none(), st.text(max_size=2)),
+                                max_size=5), max_size=30),
+       st.integers(1, 60), st.one_of(st.none(), st.sets(st.sampled_from("abcdefgh"), max_size=3)))
+def test_records_tables_are_the_dense_table_within_a_cell_budget(records, budget, wanted):
+    """However sparse the keys, a records table equals the naive dense one on the columns it
+    keeps: those that could match ``wanted``, else the fullest within the cell budget."""
+    from unittest import mock
+
+    from rlplot.columns import could_match
+    from rlplot.io import json_reader
+
+    with mock.patch.object(json_reader, "MAX_CELLS", budget):
+        table = json_reader.table_from_records("t", "jsonl", records, wanted=wanted)
+    keys = list(dict.fromkeys(k for r in records for k in r))
+    count = {k: sum(k in r for r in records) for k in keys}
+    allowed = max(budget, json_reader.SPARSITY * sum(count.values()))
+    if wanted is not None:
+        assert table.names == [k for k in keys if could_match(k, wanted)] and not table.notes
+    elif len(records) * len(keys) <= allowed:
+        assert table.names == keys and not table.notes
+    else:
+        assert len(table.names) == max(1, allowed // len(records))
+        assert min(count[k] for k in table.names) >= max(
+            [count[k] for k in keys if k not in table.names], default=0)
+        assert table.names == [k for k in keys if k in table.names]       # file order kept
+        assert "set aside" in table.notes[0].what
+    for name in table.names:
+        cells = [r.get(name) for r in records]
+        expected = column_from_cells(name, cells)
+        column = table.columns[name]
+        np.testing.assert_array_equal(column.values, expected.values)
+        np.testing.assert_array_equal(column.missing, expected.missing)
+        np.testing.assert_array_equal(column.nonnumeric, expected.nonnumeric)

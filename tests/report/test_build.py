@@ -265,3 +265,10 @@ def test_the_fallback_keeps_the_panel_grid_small():
     assert (small.figure.width, small.figure.height) == (min(3.2 * cols, 12.8), min(2.5 * rows, 10.0))
     assert small.output.rasterize_above == 0 and small.rc["svg.fonttype"] == "none"
     assert not small.figure.grid and small.figure.dpi == 60
+
+
+def test_percent_panels_say_the_value_of_100_percent_to_the_live_chart(tmp_path):
+    paths = make_sweep(tmp_path, seeds=1, n=30)   # accuracy in 0-1, parallelism plain
+    panels = build(paths[:1]).report.sections[0].chart.panels
+    assert [p.percent for p in panels] == [1.0, None]
+    assert '"pct":1' in render_html(build(paths[:1]).report)

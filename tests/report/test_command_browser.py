@@ -137,7 +137,10 @@ def test_hover_shows_a_logged_point_exactly(page, sample_report, sweep, which):
     tip = _hover(page, sid, panel, x, y)
     assert tip.locator(".rl-tip-run").inner_text().strip() == run
     assert tip.locator(".rl-tip-x").inner_text() == f"RL flops = {js_number(x)}"
-    assert tip.locator(".rl-tip-y").inner_text() == f"{label} = {js_number(y)}"
+    expected = f"{label} = {js_number(y)}"
+    if column == "accuracy":    # a percent panel (0-1 values here) also reads the value in percent
+        expected += f" ({js_number(float(f'{y * 100:.4g}'))}%)"
+    assert tip.locator(".rl-tip-y").inner_text() == expected
     assert tip.locator(".rl-tip-smooth").inner_text().startswith("smoothed = ")
     assert page.console.errors == []
 

@@ -159,12 +159,3 @@ def test_write_html_is_atomic_and_reports_unusable_paths(tmp_path):
     with pytest.raises(OutputError):
         write_html(report, tmp_path / "file" / "report.html")
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["report.html"]
-
-
-def test_the_report_library_imports_no_drawing_code():
-    import subprocess
-    import sys
-    code = "import rlplot.report, sys; print('\\n'.join(sys.modules))"
-    loaded = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout.split()
-    assert "rlplot.report.page" in loaded
-    assert "matplotlib" not in loaded

@@ -71,3 +71,29 @@ def test_an_auto_frac_is_reported_with_the_value_chosen_for_each_panel():
     assert all(f"smoothed ({text})" in to_text(result) for text in chosen)
     fixed = summarize(prepare([str(SAMPLE_JSONL)]))
     assert fixed.runs[0].metrics[0].smoothing == "LOWESS frac=0.2 it=0 delta=auto"
+
+
+def test_a_percent_metric_mixing_scales_is_warned_about_in_the_summary(tmp_path):
+    from rlplot.pipeline import prepare
+
+    from ..conftest import write_jsonl
+
+    log = write_jsonl(tmp_path / "mixed.jsonl", [
+        {"step": i, "accuracy": (0.45 if i < 20 else 46.0) + i / 1000, "parallelism": 8}
+        for i in range(40)])
+    [run] = summarize(prepare([str(log)])).runs
+    assert any(w.startswith(f"{log}: 'accuracy' mixes 0–1 and 0–100 values (e.g. 0.469 and 46.02)")
+               for w in run.warnings), run.warnings
+
+
+def test_values_too_large_to_process_are_one_clear_error_in_the_summary(tmp_path):
+    from rlplot.errors import InputError
+    from rlplot.pipeline import prepare
+
+    from ..conftest import write_jsonl
+
+    log = write_jsonl(tmp_path / "huge.jsonl", [
+        {"step": i, "accuracy": 1e308 if i % 2 else -1e308, "parallelism": 8} for i in range(20)])
+    with pytest.raises(InputError, match=r"no usable points for 'accuracy': 20 of 20 from "
+                                         r"'accuracy' \(20 too large to draw or smooth, beyond ±1e\+150\)"):
+        summarize(prepare([str(log)]))

@@ -38,6 +38,20 @@
   // exponent, which String() writes only from 1e21: 9.792887e+20, not 979288700000000000000.
   function fmtExact(v) { return Math.abs(v) >= 1e6 ? v.toExponential() : String(v); }
 
+  // Percent panels (pct = the value of 100 %): ticks read "35%", as in the static figure.
+  function fmtPercentTicks(pct) {
+    return function (u, ticks) {
+      return ticks.map(function (v) {
+        return v == null ? "" : String(Number((v * 100 / pct).toPrecision(6))) + "%";
+      });
+    };
+  }
+
+  function fmtY(panel, v) {
+    if (!panel.pct) return fmtExact(v);
+    return fmtExact(v) + " (" + Number((v * 100 / panel.pct).toPrecision(4)) + "%)";
+  }
+
   // First index i with xs[i] >= v (xs ascending).
   function lowerBound(xs, v) {
     var lo = 0, hi = xs.length;
@@ -146,7 +160,7 @@
       },
       axes: [
         { label: state.data.x_label, values: fmtTicks },
-        { label: panel.y_label, size: 60, values: fmtTicks }
+        { label: panel.y_label, size: 60, values: panel.pct ? fmtPercentTicks(panel.pct) : fmtTicks }
       ],
       hooks: { setScale: [shareZoom(state)], drawAxes: [drawBands(state, panel)] }
     };
@@ -182,7 +196,7 @@
       head.appendChild(el("span", "swatch")).style.background = c.pc;
       head.appendChild(el("span", "name", c.run));
       tip.appendChild(el("div", "rl-tip-x", state.data.x_label + " = " + fmtExact(x)));
-      tip.appendChild(el("div", "rl-tip-y", panel.y_label + " = " + fmtExact(y)));
+      tip.appendChild(el("div", "rl-tip-y", panel.y_label + " = " + fmtY(panel, y)));
       tip.appendChild(el("div", "rl-tip-smooth", "smoothed = " + fmtSmooth(smoothAt(c, x))));
       var ox = u.over.offsetLeft, oy = u.over.offsetTop;
       var px = ox + u.valToPos(x, "x"), py = oy + u.valToPos(y, "y");

@@ -7,7 +7,7 @@ import pytest
 
 from rlplot.summary import Threshold, parse_threshold, summarize, threshold_value, to_markdown
 
-from .conftest import ROOT, seed_like_records, write_jsonl
+from ..conftest import ROOT, seed_like_records, write_jsonl
 
 SCHEMA = ROOT / "docs" / "summary-schema.json"
 
