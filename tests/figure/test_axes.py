@@ -62,11 +62,11 @@ def test_percent_ticks_have_one_decimal_on_a_wide_axis_and_more_on_a_narrow_one(
 
 def test_y_sci_puts_every_axis_in_powers_of_ten_and_auto_only_extreme_ones():
     labels, offset = _formatted(y_formatter("sci", 1.0), [1000.0, 2000.0, 3000.0])
-    assert "10^{3}" in offset and "2" in labels[1] and "2000" not in labels[1]
+    assert offset == "\u00d710\u00b3" and "2" in labels[1] and "2000" not in labels[1]
     labels, offset = _formatted(y_formatter("auto", 1.0), [1000.0, 2000.0, 3000.0])
     assert offset == "" and "2000" in labels[1]
     _, offset = _formatted(y_formatter("plain", 1.0), [1e6, 2e6, 3e6])
-    assert "10^{6}" in offset
+    assert offset == "\u00d710\u2076"
 
 
 def test_unknown_tick_format_is_a_config_error_with_a_suggestion():
@@ -211,4 +211,21 @@ def test_auto_y_format_picks_counts_for_count_like_metrics(metric, values, expec
 def test_auto_without_a_column_is_the_seed_chart_scientific_format():
     labels, offset = _formatted(x_formatter("auto"), [2e20, 4e20, 6e20])
     reference, reference_offset = _formatted(x_formatter("sci"), [2e20, 4e20, 6e20])
-    assert (labels, offset) == (reference, reference_offset) and "10^{20}" in offset
+    assert (labels, offset) == (reference, reference_offset) and offset == "\u00d710\u00b2\u2070"
+
+
+@pytest.mark.parametrize("locs, expected", [
+    ([0.0, 2e20, 4e20, 1e21], "\u00d710\u00b2\u00b9"),
+    ([0.0, 2e-4, 4e-4], "\u00d710\u207b\u2074"),
+    ([1.0, 2.0, 3.0], ""),
+])
+def test_scientific_offsets_read_as_powers_of_ten_in_plain_text(locs, expected):
+    from matplotlib.figure import Figure
+
+    ax = Figure().subplots()
+    ax.set_xlim(min(locs), max(locs))
+    fmt = axes.x_sci()
+    ax.xaxis.set_major_formatter(fmt)
+    fmt.set_locs(locs)
+    assert fmt.get_offset() == expected
+    assert all("$" not in fmt(v) for v in locs)
