@@ -28,6 +28,7 @@ import numpy as np
 
 from ..data import Notice, Table
 from ..errors import InputError
+from .magic import is_event_file  # noqa: F401  (re-exported)
 from .pivot import wide_from_long
 from .tfevents_stream import Damage, Prefilter, codecs, decoded_events, prefilter, tag_filter
 
@@ -38,14 +39,6 @@ _NAME = re.compile(r"events\.out\.tfevents\.(\d+)")
 class NoScalarsError(InputError):
     """A run whose event files hold no scalar (header-only, or only images, histograms, ...)."""
 
-
-def is_event_file(path: str | os.PathLike) -> bool:
-    """Whether a file name is a TensorBoard event file (``events.out.tfevents.*``).
-
-    TensorBoard's profiler placeholders (``*.profile-empty``) hold no summaries and are not.
-    """
-    name = os.path.basename(os.fspath(path))
-    return name.startswith("events.out.tfevents.") and not name.endswith(".profile-empty")
 
 
 def event_file_order(files: Iterable[str | os.PathLike]) -> list[str]:

@@ -57,12 +57,13 @@ class EventSource:
     name = "tfevents"
 
     def from_file(self, path: str) -> Found | None:
-        from ..io.tfevents import is_event_file
+        from ..io.magic import is_event_file
 
         return Found((_ref(path, (path,)),)) if is_event_file(path) else None
 
     def from_folder(self, folder: str, files: Sequence[str], dirs: Sequence[str]) -> FolderClaim | None:
-        from ..io.tfevents import event_file_order, is_event_file
+        from ..io.magic import is_event_file
+        from ..io.tfevents import event_file_order
 
         events = [name for name in files if is_event_file(name)]
         if not events:

@@ -61,7 +61,7 @@ class MlflowSource:
         return _refs(self.name, list_mlflow_runs(path), kind == "sqlite", lambda run: run.path, path)
 
     def from_file(self, path: str) -> Found | None:
-        from ..io.mlflow.sqlite_store import is_sqlite
+        from ..io.magic import is_sqlite
 
         return self.listing(path) if is_sqlite(path) else None
 
@@ -80,7 +80,7 @@ class MlflowSource:
 
     def from_folder(self, folder: str, files: Sequence[str], dirs: Sequence[str]) -> FolderClaim | None:
         from ..io.mlflow.file_store import store_kind
-        from ..io.mlflow.sqlite_store import is_sqlite
+        from ..io.magic import is_sqlite
 
         # Only a folder that can be one is asked (store_kind reads meta.yaml files): a run or
         # experiment folder has a meta.yaml, a file store's experiments have numeric names.

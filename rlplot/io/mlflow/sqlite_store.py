@@ -27,22 +27,14 @@ from ...errors import ColumnError, InputError
 from ...registry import unknown_hint
 from ...columns import could_match
 from ..config_values import RunListing, TrackerRun, value_from_text
+from ..magic import SQLITE_MAGIC, is_sqlite  # noqa: F401  (re-exported)
 from ..pivot import wide_from_long
 
 FORMAT = "mlflow-sqlite"
-SQLITE_MAGIC = b"SQLite format 3\x00"
 REQUIRED_TABLES = ("experiments", "runs", "metrics", "params")
 BUSY_TIMEOUT = 5.0   # seconds to wait for a writer's lock before giving up
 RUN_NAME_TAG = "mlflow.runName"
 
-
-def is_sqlite(path: str) -> bool:
-    """Whether ``path`` is an SQLite database file (by its 16-byte header)."""
-    try:
-        with open(path, "rb") as fh:
-            return fh.read(16) == SQLITE_MAGIC
-    except OSError:
-        return False
 
 
 def _read_error(exc: sqlite3.Error, path: str) -> InputError:
