@@ -9,16 +9,17 @@ from __future__ import annotations
 import re
 from typing import Any
 
-import yaml
-
 from ..errors import ConfigError
 from .paths import KeyPath, dotted
 
+# PyYAML is imported where it is used: a render without a config file never loads it.
 MAX_EXPANDED_NODES = 100_000        # YAML alias bombs expand past this quickly
 
 
 def parse_yaml(text: str, name: str) -> tuple[Any, dict]:
     """Safely parse YAML text named ``name``; return the data and a map of key path -> line."""
+    import yaml
+
     loader = yaml.SafeLoader(text)
     try:
         node = loader.get_single_node()
@@ -42,6 +43,8 @@ def parse_yaml(text: str, name: str) -> tuple[Any, dict]:
 
 
 def _marked_error(exc: yaml.MarkedYAMLError, name: str) -> ConfigError:
+    import yaml
+
     mark = exc.problem_mark or exc.context_mark
     line = mark.line + 1 if mark else None
     column = f", column {mark.column + 1}" if mark else ""
@@ -55,6 +58,8 @@ def _marked_error(exc: yaml.MarkedYAMLError, name: str) -> ConfigError:
 
 
 def _count_nodes(node, budget: int, file: str) -> None:
+    import yaml
+
     # Aliases re-use nodes, so walking the composed graph counts the expanded size
     # without building it: a billion-laughs file stops here after ~100k steps.
     # The walk is iterative so that deep nesting cannot exhaust the Python stack.
@@ -74,6 +79,8 @@ def _count_nodes(node, budget: int, file: str) -> None:
 
 
 def _key_of(node):
+    import yaml
+
     # The key as safe_load builds it (`0:` is the int 0, `on:` is True), so that line
     # numbers are found under the same path as the data.
     if not isinstance(node, yaml.ScalarNode) or node.tag.endswith(":str"):
@@ -85,6 +92,8 @@ def _key_of(node):
 
 
 def _key_lines(node, path: KeyPath, out: dict, name: str) -> None:
+    import yaml
+
     if isinstance(node, yaml.MappingNode):
         for key, value in node.value:
             if not isinstance(key, yaml.ScalarNode):
