@@ -17,22 +17,12 @@ from typing import Any, Iterable, Sequence
 from ..config.schema import Config
 from ..data import Table
 from ..errors import ConfigError, InputError
+from ..io.frame_layout import Layout
 from ..provenance import InputRecord
 from ..runs.load import RunSet, load_tables, wanted_columns
 from ..runs.specs import CFG, config_key, parse_where
 
 DATA_SOURCE = "<data>"     # how messages name data in memory (a run inside: "<data> [seed0]")
-
-
-@dataclass(frozen=True)
-class Layout:
-    """How data in memory is laid out: the ``runs`` column, and long form's tag/value/step."""
-
-    runs: str | None = None
-    tag: str | None = None
-    value: str | None = None
-    step: str | None = None
-    long: bool | None = None
 
 
 @dataclass(frozen=True)

@@ -32,25 +32,13 @@ from ..data import Column, Notice, Table
 from ..errors import ColumnError, InputError
 from .cells import unique_names
 from .frame_columns import RawColumn, codes_of, column_from_raw
+from .frame_layout import Layout
 from .frame_long import long_tables, take
 from .frame_settings import Settings, run_settings, setting_names
 from .json_reader import flatten_record
 
 ACCEPTED = "a pandas/polars DataFrame, a pyarrow Table, a dict of columns, or a list of these"
 LONG_KEYS = ("tag", "value", "step")   # all present (any case): the long form is assumed
-
-
-@dataclass(frozen=True)
-class Layout:
-    """What the caller said about the data: run-splitting and long-form columns, columns wanted."""
-
-    runs: str | None = None
-    tag: str | None = None
-    value: str | None = None
-    step: str | None = None
-    long: bool | None = None
-    wanted: frozenset[str] | None = None   # lower-case names, aliases included (columns.could_match)
-    keys: tuple[str, ...] | None = ()      # settings asked for (None: every column)
 
 
 @dataclass(frozen=True)
