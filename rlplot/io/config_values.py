@@ -17,6 +17,7 @@ import yaml
 
 from ..data import Notice
 from ..errors import InputError
+from .json_reader import dotted_items
 
 ConfigValue = Union[str, float, int, bool]
 
@@ -70,19 +71,8 @@ def config_value(value) -> ConfigValue:
 
 def flatten_config(tree: Mapping, prefix: str = "") -> dict[str, ConfigValue]:
     """Flatten nested mappings to dotted keys: ``{"net": {"hidden": 64}}`` -> ``{"net.hidden": 64}``."""
-    flat: dict[str, ConfigValue] = {}
-    stack = [(prefix, iter(tree.items()))]     # a stack, not recursion: configs can nest deep
-    while stack:
-        base, items = stack[-1]
-        for key, value in items:
-            name = f"{base}{key}"
-            if isinstance(value, Mapping) and value:
-                stack.append((f"{name}.", iter(value.items())))
-                break
-            flat[name] = "{}" if isinstance(value, Mapping) else config_value(value)
-        else:
-            stack.pop()
-    return flat
+    return {name: "{}" if isinstance(value, Mapping) else config_value(value)
+            for name, value in dotted_items(tree, prefix)}
 
 
 _INT = re.compile(r"[-+]?\d+")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import json
 from array import array
-from typing import Collection
+from typing import Any, Collection, Iterator, Mapping
 
 from ..columns import could_match
 from ..data import Notice, Table
@@ -39,16 +39,22 @@ def flatten_record(record: dict) -> dict:
 
 
 def _flatten_into(out: dict, obj: dict, prefix: str) -> None:
-    # An explicit stack, not recursion: a hostile log may nest objects thousands deep.
-    stack = [(prefix, iter(obj.items()))]
+    out.update(dotted_items(obj, prefix))
+
+
+def dotted_items(tree: Mapping, prefix: str = "") -> Iterator[tuple[str, Any]]:
+    """The leaves of nested mappings under dotted names (an empty mapping is a leaf):
+    ``{"m": {"kl": 1}}`` -> ``("m.kl", 1)``."""
+    # An explicit stack, not recursion: a hostile log or config may nest thousands deep.
+    stack = [(prefix, iter(tree.items()))]
     while stack:
         base, items = stack[-1]
         for key, value in items:
             name = f"{base}{key}"
-            if isinstance(value, dict) and value:
+            if isinstance(value, Mapping) and value:
                 stack.append((f"{name}.", iter(value.items())))
                 break
-            out[name] = value
+            yield name, value
         else:
             stack.pop()
 
