@@ -220,7 +220,7 @@ def report_of_prepared(prepared, config: Config, *, title: str, command: str,
     if len(sections) != len(prepared.runs):
         counts.append(("sections", len(sections)))
     counts.append(("logged rows", sum(run.n_rows or 0 for run in prepared.runs)))
-    notes = tuple(QualityNote(n.what, n.file, n.line) for n in prepared.found)
+    notes = tuple(prepared.found)
     report = Report(title=title, command=command, data_date=date, sections=sections,
                     counts=tuple(counts), config_text=show_yaml(config), inputs=tuple(inputs),
                     notes=notes)

@@ -13,7 +13,8 @@ from typing import Sequence
 import numpy as np
 
 from .._version import __version__
-from ..errors import RlplotError, format_message
+from ..data import Notice
+from ..errors import RlplotError
 from ..provenance import file_digest
 
 
@@ -114,19 +115,9 @@ class Table:
                                   f"{len(self.header)} columns")
 
 
-@dataclass(frozen=True)
-class QualityNote:
-    """Something about the data a reader must see: skipped lines, restarts, dropped points, damage.
-
-    Located like an error: ``file[:line]: what``.
-    """
-
-    what: str
-    file: str | None = None
-    line: int | None = None
-
-    def __str__(self) -> str:
-        return format_message(self.what, file=self.file, line=self.line)
+# A data-quality note on the page is the input Notice it reports (``file[:line]: what``);
+# the report's own name for it stays for the library's users.
+QualityNote = Notice
 
 
 @dataclass(frozen=True)

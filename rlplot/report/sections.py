@@ -106,7 +106,7 @@ def summary_table(unit, thresholds: Sequence[Threshold]) -> Table:
 
 def quality_notes(notices: Sequence[Notice]) -> tuple[QualityNote, ...]:
     """Notices as the page's data-quality notes, in order, each once."""
-    return tuple(dict.fromkeys(QualityNote(n.what, n.file, n.line) for n in notices))
+    return tuple(dict.fromkeys(notices))
 
 
 def section_of(title: str, unit, config, budget: Budget, thresholds: Sequence[Threshold]) -> Section:

@@ -79,16 +79,6 @@ def draw_figure(prepared, config: Config):
     return figure, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
 
 
-def _plain_ticks(figure) -> None:
-    # Tick labels as plain text, not mathtext: half the drawing time and a fraction of the bytes
-    # (mathtext writes a <tspan> per character); the offset reads 1e21 instead of ×10²¹.
-    for ax in figure.axes:
-        for axis in (ax.xaxis, ax.yaxis):
-            formatter = axis.get_major_formatter()
-            if hasattr(formatter, "set_useMathText"):
-                formatter.set_useMathText(False)
-
-
 _GEOMETRY = re.compile(r'\b(d|x|y|transform)="([^"]*)"')
 _LONG_DECIMAL = re.compile(r"(\d\.\d)\d+")
 _SPACES = re.compile(r"\s+")
@@ -139,7 +129,6 @@ def fallback_svg(prepared, config: Config) -> tuple[str, tuple[Notice, ...]]:
     many = len(prepared.runs) if not prepared.groups else len(prepared.groups)
     prepared = replace(prepared, panels=tuple(fallback_panel(p, many) for p in prepared.panels))
     figure, notices = draw_figure(prepared, small)
-    _plain_ticks(figure)
     out = io.StringIO()
     with style_context(small), warnings.catch_warnings(), \
             matplotlib.rc_context({"svg.hashsalt": SVG_HASH_SALT}):
