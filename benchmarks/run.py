@@ -162,7 +162,7 @@ def main(argv=None) -> int:
         big = n >= 1_000_000
         ref_reps = args.ref_reps if big else reps
         if n < 1_000_000:
-            png, floor, wall, cpu = against_floor(csv, out, max(reps, 7))
+            png, floor, wall, cpu = against_floor(csv, out, reps if args.quick else max(reps, 7))
             add(f"{n:,} rows CSV vs drawing floor (floor.py)", fmt_s(png), fmt_mb(png),
                 f"floor {fmt_s(floor)}, {fmt_mb(floor)}", f"{wall:.2f}× wall, {cpu:.2f}× CPU",
                 "≤ 1.05× floor (wall)", png.ok and wall <= 1.05)

@@ -46,7 +46,7 @@ def test_quick_run_prints_the_table_and_writes_only_to_its_data_folder(tmp_path)
                           "--data", str(tmp_path)],
                          capture_output=True, text=True, timeout=300, check=True).stdout
     assert out.startswith("| case | rlplot (median)")
-    assert "1,000 rows CSV vs import floor" in out
+    assert "1,000 rows CSV vs drawing floor (floor.py)" in out
     assert "`rlplot --help`" in out and "`rlplot --version`" in out
     assert sorted(p.name for p in tmp_path.iterdir()) == ["run_1000.csv", "run_1000.csv.ok",
                                                           "run_1000.jsonl", "run_1000.jsonl.ok"]
