@@ -89,3 +89,26 @@ def test_time_axes_get_date_and_duration_ticks(tmp_path):
         labels[axis] = [t.get_text() for t in fig.axes[0].get_xticklabels() if t.get_text()]
     assert any(":" in text for text in labels["wall"])            # clock times, e.g. 15:40
     assert any(text.endswith(("min", "h")) for text in labels["relative"]), labels["relative"]
+
+
+def test_the_default_style_is_matplotlibs_without_importing_matplotlib_style(tmp_path):
+    # The default style is applied from rcParamsDefault: importing matplotlib.style reads every
+    # bundled sheet (issue 18). Its list of non-style settings must stay matplotlib's own.
+    import subprocess
+    import sys
+
+    import matplotlib
+    import matplotlib.style
+
+    from rlplot.figure.chart import NOT_STYLE, default_style
+
+    assert NOT_STYLE == set(matplotlib.style._STYLE_BLACKLIST)
+    with matplotlib.style.context("default"):
+        expected = {key: matplotlib.rcParams[key] for key in default_style()}
+    assert default_style() == expected
+    code = ("import sys; from rlplot.cli import cli\n"
+            f"try: cli(['render', {str(SAMPLE_JSONL)!r}, '-o', {str(tmp_path / 'f.png')!r}, '-q'])\n"
+            "except SystemExit as exit: assert exit.code in (0, None), exit.code\n"
+            "print('matplotlib.style.core' in sys.modules or 'matplotlib.style' in sys.modules)")
+    shown = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert shown.stdout.split()[-1] == "False" and (tmp_path / "f.png").stat().st_size > 0
