@@ -11,17 +11,24 @@ from __future__ import annotations
 
 import fnmatch
 import glob
+import hashlib
 import os
 import re
 from dataclasses import dataclass
 from pathlib import Path, PurePosixPath
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..data import Notice
 from ..errors import InputError
 from ..names import log_name_patterns, strip_log_suffix
 
+if TYPE_CHECKING:
+    from ..data import Notice
+
 GLOB_CHARS = re.compile(r"[*?\[]")
+MAX_GROUP_NAME = 100
+# A group or run name may hold anything: keep file-name-safe characters only (no '/', so a
+# group is never a folder).
+_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 LOG_KIND = "log"          # rlplot.choices.RUN_SOURCES: a log file
 TRACKER_STORES = ("mlflow",)
 NO_RUNS = "no runs in this folder"   # what rlplot.runs.walk says of a folder without a run   # runs named by the tracker's run name, not by a path
@@ -221,14 +228,20 @@ def _name(ref, root: str) -> str:
     experiment and run name (or id)."""
     if ref.kind not in TRACKER_STORES:
         return relative_to_root(ref.source, root)
-    from .naming import safe_name
-
     store = relative_to_root(_store_of(ref), root)
     parts = [strip_log_suffix(store).removesuffix(".db")]
     if ref.experiment:
         parts.append(safe_name(ref.experiment))
     parts.append(safe_name(ref.name or ref.run_id or "run"))
     return "/".join(p for p in parts if p not in ("", "."))
+
+
+def safe_name(text: str) -> str:
+    """A group name as a safe file name: other characters become '_', no leading '.' or '-'."""
+    name = _UNSAFE.sub("_", text).lstrip(".-").rstrip(".")
+    if len(name) > MAX_GROUP_NAME:   # keep long names apart by a hash of the full text
+        name = name[:MAX_GROUP_NAME - 9] + "_" + hashlib.sha256(text.encode()).hexdigest()[:8]
+    return name or "_"
 
 
 def _glob_base(pattern: str) -> str:

@@ -2,7 +2,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import string
@@ -11,17 +10,12 @@ from pathlib import PurePosixPath
 from ..choices import FIGURE_FORMATS
 from ..errors import OutputError
 from ..names import strip_log_suffix
-from .discovery import TRACKER_STORES, FoundRun, relative_to_root
+from .discovery import MAX_GROUP_NAME, TRACKER_STORES, FoundRun, relative_to_root, safe_name  # noqa: F401
 
 NAME_FIELDS = ("stem", "name", "ext", "parent", "relparent", "relpath")   # what name_fields gives
 GROUP_FIELD = "group"          # one more field with --group-by: the group's safe name
 DEFAULT_NAME = "{relpath}"     # the default --name
 GROUP_NAME = "{group}"         # the default --name with --group-by
-MAX_GROUP_NAME = 100
-
-# A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
-# characters only (no '/', so a group is never a folder).
-_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 # Line breaks and other control characters in a log's path never reach an output name:
 # outputs are printed one per line.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
@@ -47,14 +41,6 @@ def name_fields(path: str, root: str, run: FoundRun | None = None) -> dict[str, 
         "relparent": rel.parent.as_posix(),   # sweep/lr1e-3_seed1 ('.' at the root)
         "relpath": (rel.parent / stem).as_posix(),                # sweep/lr1e-3_seed1/metrics
     }
-
-
-def safe_name(text: str) -> str:
-    """A group name as a safe file name: other characters become '_', no leading '.' or '-'."""
-    name = _UNSAFE.sub("_", text).lstrip(".-").rstrip(".")
-    if len(name) > MAX_GROUP_NAME:   # keep long names apart by a hash of the full text
-        name = name[:MAX_GROUP_NAME - 9] + "_" + hashlib.sha256(text.encode()).hexdigest()[:8]
-    return name or "_"
 
 
 def check_template(template: str, grouped: bool = False) -> None:

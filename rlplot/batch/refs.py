@@ -7,18 +7,20 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Sequence
+from typing import TYPE_CHECKING, Sequence
 
-from ..runs.refs import RUN_IN_STORE, RunRef
+if TYPE_CHECKING:
+    from ..runs.refs import RunRef
 
 
-def refs_at(addresses: Sequence[str]) -> list[RunRef]:
+def refs_at(addresses: Sequence[str]) -> "list[RunRef]":
     """The run each address names (``rlplot.runs.walk.run_at``), stores listed once."""
     return [ref_at(address) for address in addresses]
 
 
-def ref_at(address: str) -> RunRef:
+def ref_at(address: str) -> "RunRef":
     """The one run ``address`` names; raises InputError as ``run_at`` does."""
+    from ..runs.refs import RUN_IN_STORE
     from ..runs.walk import run_at
 
     store, sep, run_id = address.rpartition(RUN_IN_STORE)
@@ -31,7 +33,7 @@ def ref_at(address: str) -> RunRef:
 
 
 @functools.lru_cache(maxsize=4)
-def _store_runs(store: str, size: int, mtime_ns: int) -> dict[str, RunRef]:
+def _store_runs(store: str, size: int, mtime_ns: int) -> "dict[str, RunRef]":
     """Every run of a store file by run id (cached per size and modification time)."""
     from ..runs.walk import find_path
 

@@ -126,21 +126,16 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
     rlplot batch sweep/ --out-dir out --group-by 'lr([^_]+)_seed' --aggregate mean --band ci
     rlplot batch mlruns/ --out-dir figs --where experiment=cartpole
     """
-    from ..batch import Report, discover, make_executor, parse_shard, plan, remove_leftovers, \
-        run_batch, select_shard, worker_config
-    from ..config import load_config
-    from ..errors import ConfigError, OutputError
+    from ..batch import discover, make_executor, parse_shard, plan, run_batch, select_shard, \
+        worker_config
+    from ..errors import OutputError
 
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputError("--out-dir is a file, not a folder", file=out_dir)
     shard_spec = parse_shard(shard) if shard else None
-    overrides = render_overrides(group_by=group_by, where=where, aggregate=aggregate, band=band,
-                                 input_format=input_format, formats=formats)
-    config = load_config(configs, sets, overrides).config
-    if aggregate is not None and aggregate != "none" and not config.runs.group_by:
-        # Without groups every figure holds one run: there would be nothing to combine.
-        raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
-                          hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
+    config = _config(configs, sets, render_overrides(
+        group_by=group_by, where=where, aggregate=aggregate, band=band,
+        input_format=input_format, formats=formats), aggregate)
     found = discover(inputs, patterns or None, exclude=out_dir, config=config)
     all_jobs = plan(found, out_dir, formats=config.output.formats, template=template,
                     group_by=config.runs.group_by or None)
@@ -149,15 +144,8 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
     todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
     options = {"scheduler": scheduler} if executor == "dask" else {}
     pool = make_executor(executor, jobs, **options)
-    report = Report(total=len(todo), shard=shard_spec,
-                    removed_leftovers=remove_leftovers(todo, out_dir),
-                    notices=[str(n) for n in found.notices])
+    report = _start_report(todo, out_dir, shard_spec, found, quiet)
     progress = Progress(quiet)
-    for text in report.notices:   # runs skipped while finding them: said, never dropped
-        warn(text)
-    if report.removed_leftovers and not quiet:
-        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
-                   "interrupted run", err=True)
     try:
         for outcome in run_batch(todo, out_dir, config, executor=pool, force=force,
                                  fail_fast=fail_fast, strict=strict,
@@ -174,6 +162,35 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
     if not quiet:
         click.echo(report.summary(), err=True)
     return ExitCode.ERROR if report.failed else ExitCode.OK
+
+
+def _config(configs, sets, overrides, aggregate: str | None):
+    """The effective config; --aggregate (``aggregate``) without --group-by is refused."""
+    from ..config import load_config
+    from ..errors import ConfigError
+
+    config = load_config(configs, sets, overrides).config
+    if aggregate is not None and aggregate != "none" and not config.runs.group_by:
+        # Without groups every figure holds one run: there would be nothing to combine.
+        raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
+                          hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
+    return config
+
+
+def _start_report(todo, out_dir: str, shard_spec, found, quiet: bool):
+    """The report of this batch, after removing what killed runs left; says what finding the
+    runs skipped (a store that cannot be listed, deleted runs) and what was removed."""
+    from ..batch import Report, remove_leftovers
+
+    report = Report(total=len(todo), shard=shard_spec,
+                    removed_leftovers=remove_leftovers(todo, out_dir),
+                    notices=[str(n) for n in found.notices])
+    for text in report.notices if not quiet else ():   # said (and in the reports), never dropped
+        warn(text)
+    if report.removed_leftovers and not quiet:
+        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
+                   "interrupted run", err=True)
+    return report
 
 
 def _check_report_paths(reports, found, jobs) -> None:
