@@ -69,6 +69,29 @@ class Discovered:
         return FoundRun(address, relative_to_root(address, self.root), (address,), where=address)
 
 
+class RealPaths:
+    """``os.path.realpath`` for many files of few folders: each folder resolved once, each file
+    checked for being a link itself (a path with ``..`` takes ``os.path.realpath``)."""
+
+    def __init__(self) -> None:
+        self._folders: dict[str, str] = {}
+
+    def __call__(self, path: str) -> str:
+        if ".." in path.replace("\\", "/").split("/"):
+            return os.path.realpath(path)
+        return self._resolve(os.path.abspath(path))
+
+    def _resolve(self, absolute: str) -> str:
+        folder, name = os.path.split(absolute)
+        if not name:
+            return os.path.realpath(absolute)
+        real_folder = self._folders.get(folder)
+        if real_folder is None:
+            real_folder = self._folders[folder] = self._resolve(folder)
+        joined = os.path.join(real_folder, name)
+        return os.path.realpath(joined) if os.path.islink(joined) else joined
+
+
 def relative_to_root(path: str, root: str) -> str:
     """``path`` relative to ``root`` as a POSIX string (the key runs are sorted and sharded by)."""
     return PurePosixPath(Path(os.path.relpath(os.path.abspath(path), root))).as_posix()
@@ -85,7 +108,8 @@ def discover(inputs: Sequence[str], patterns: Sequence[str] | None = None,
         raise InputError("no inputs given", hint="rlplot batch runs/ --out-dir figures")
     exclude = os.path.realpath(exclude) if exclude else None
     found, notices = find_refs(inputs, patterns, exclude)
-    kept = [ref for ref in found if exclude is None or not _under_any(ref, exclude)]
+    real = RealPaths()
+    kept = [ref for ref in found if exclude is None or not _under_any(ref, exclude, real)]
     if kept and config is not None and config.runs.where:
         from ..runs.discover import automatic_labels
         from ..runs.select import select_refs
@@ -116,7 +140,7 @@ def find_refs(inputs: Sequence[str], patterns: Sequence[str] | None, exclude: st
     the logs taken from folders are the files whose names match them."""
     from ..runs.walk import find_runs
 
-    refs, notices, seen = [], [], set()
+    refs, notices, seen, real = [], [], set(), RealPaths()
     for item in inputs:
         for path in _expand(item):
             try:
@@ -130,7 +154,7 @@ def find_refs(inputs: Sequence[str], patterns: Sequence[str] | None, exclude: st
             if patterns and os.path.isdir(path):
                 taken = [r for r in taken if r.kind != LOG_KIND] + _pattern_logs(path, patterns, exclude)
             for ref in taken:
-                key = (ref.kind, os.path.realpath(ref.source), ref.run_id)
+                key = (ref.kind, real(ref.source), ref.run_id)
                 if key not in seen:
                     seen.add(key)
                     refs.append(ref)
@@ -165,15 +189,15 @@ def _pattern_logs(folder: str, patterns: Sequence[str], exclude: str | None) -> 
     return found
 
 
-def _under_any(ref, exclude: str) -> bool:
+def _under_any(ref, exclude: str, real=os.path.realpath) -> bool:
     """Whether a run is read from anything in the output folder."""
-    return any(_inside(path, exclude) for path in (ref.files or (ref.source,)))
+    return any(_inside(path, exclude, real) for path in (ref.files or (ref.source,)))
 
 
-def _inside(path: str, folder: str) -> bool:
+def _inside(path: str, folder: str, real=os.path.realpath) -> bool:
     """Whether ``path`` is the (resolved) ``folder`` or lies under it."""
-    real = os.path.realpath(path)
-    return real == folder or real.startswith(folder + os.sep)
+    resolved = real(path)
+    return resolved == folder or resolved.startswith(folder + os.sep)
 
 
 def _store_of(ref) -> str:

@@ -50,6 +50,11 @@ class Manifest:
 
     def key(self, output: str) -> str:
         """An output's manifest key: its path relative to the out dir, POSIX style."""
+        prefix = self.out_dir + os.sep
+        parts = output[len(prefix):].split(os.sep) if output.startswith(prefix) else ()
+        if parts and all(part not in ("", ".", "..") for part in parts):
+            # what planning writes: out_dir joined with a clean relative name (relpath is slow)
+            return "/".join(parts)
         return PurePosixPath(Path(os.path.relpath(output, self.out_dir))).as_posix()
 
     def entry(self, output: str) -> dict:

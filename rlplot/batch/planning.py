@@ -9,7 +9,7 @@ from typing import Sequence
 from ..choices import FIGURE_FORMATS
 from ..errors import OutputError
 from ..registry import unknown_hint
-from .discovery import Discovered, FoundRun
+from .discovery import Discovered, FoundRun, RealPaths
 from .naming import DEFAULT_NAME, GROUP_NAME, check_template, name_fields, output_base
 
 
@@ -117,13 +117,14 @@ def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png
     units = group_paths(discovered, group_by) if grouped else \
         [(None, True, (path,)) for path in discovered.paths]
     out_real = os.path.realpath(out_dir)
-    inputs = {os.path.realpath(f) for run in runs.values() for f in run.files}
+    real = RealPaths()
+    inputs = {real(f) for run in runs.values() for f in run.files}
     jobs, seen = [], {}
     for group, matched, members in units:
         path = members[0]
         key = output_base(template, path, root, group, runs[path])
         outputs = tuple(os.path.join(out_dir, *key.split("/")) + "." + fmt for fmt in formats)
-        _check_outputs(outputs, out_real, inputs)
+        _check_outputs(outputs, out_real, inputs, real)
         _check_unique(key, f"group '{group}'" if grouped else path, seen, grouped)
         jobs.append(Job(source=path, relpath=runs[path].name, key=key,
                         outputs=outputs, group=group, matched=matched,
@@ -133,10 +134,11 @@ def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png
     return jobs
 
 
-def _check_outputs(outputs: Sequence[str], out_real: str, inputs: set[str]) -> None:
+def _check_outputs(outputs: Sequence[str], out_real: str, inputs: set[str],
+                   resolve=os.path.realpath) -> None:
     """Refuse an output that lands outside the out dir (``out_real``, resolved) or on an input log."""
     for out in outputs:
-        real = os.path.realpath(out)
+        real = resolve(out)
         if not real.startswith(out_real + os.sep):   # a symlinked sub-folder pointing away
             raise OutputError("output would be written outside --out-dir", file=out,
                               hint="a symbolic link in the output folder points elsewhere")

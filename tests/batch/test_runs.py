@@ -169,3 +169,16 @@ def test_stamps_trust_only_files_untouched_since_long_before_they_were_hashed(tm
     assert FileStamps({str(log): ["0" * 64, entry[1], entry[2]]}).file_hash(str(log)) == digest
     log.write_text(log.read_text() + "11,99\n")         # a write changes size and ctime
     assert FileStamps({str(log): ["0" * 64, entry[1], entry[2] + 10**10]}).file_hash(str(log)) != "0" * 64
+
+
+def test_real_paths_resolve_as_os_path_realpath_does(tmp_path):
+    from rlplot.batch.discovery import RealPaths
+
+    (tmp_path / "a" / "b").mkdir(parents=True)
+    (tmp_path / "a" / "b" / "f").write_text("x")
+    (tmp_path / "link").symlink_to(tmp_path / "a")
+    (tmp_path / "a" / "fl").symlink_to(tmp_path / "a" / "b" / "f")
+    real = RealPaths()
+    for path in ("link/b/f", "a/fl", "a/b/f", "link/../a", "link/b", "nope/z", "a//b/./f"):
+        assert real(str(tmp_path / path)) == os.path.realpath(tmp_path / path), path
+    assert real("/") == "/"
