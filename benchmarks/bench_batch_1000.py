@@ -40,6 +40,9 @@ sys.path.insert(0, str(HERE.parent))
 from rlplot.markdown import md_table  # noqa: E402
 
 RLPLOT = [sys.executable, "-m", "rlplot"]
+# As a user runs it: with compiled modules cached (some CI images set PYTHONDONTWRITEBYTECODE,
+# which makes every process compile rlplot again).
+ENV = {k: v for k, v in os.environ.items() if k != "PYTHONDONTWRITEBYTECODE"}
 VARIANTS = 16   # distinct run contents; the others are copies (the render does not care)
 
 PLAIN_SCRIPT = r'''
@@ -83,7 +86,7 @@ def make_tree(folder: Path, runs: int, rows: int) -> list[Path]:
 def timed(argv: list[str]) -> float:
     """Wall seconds of a command that must succeed."""
     start = time.perf_counter()
-    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+    done = subprocess.run(argv, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True, env=ENV)
     wall = time.perf_counter() - start
     if done.returncode != 0:
         raise SystemExit(f"failed: {' '.join(argv)}\n{done.stderr[-2000:]}")
@@ -108,7 +111,8 @@ def drop_stamps(out: Path) -> None:
 def plain_loop(paths: list[Path], work: Path) -> float:
     """Seconds per figure of the plain pandas + matplotlib loop (one process, imports excluded)."""
     argv = [a for i, p in enumerate(paths) for a in (str(p), str(work / f"plain{i}.png"))]
-    done = subprocess.run([sys.executable, "-c", PLAIN_SCRIPT, *argv], capture_output=True, text=True)
+    done = subprocess.run([sys.executable, "-c", PLAIN_SCRIPT, *argv], capture_output=True, text=True,
+                          env=ENV)
     if done.returncode != 0:
         return float("nan")
     return float(done.stdout.strip()) / len(paths)
