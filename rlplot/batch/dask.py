@@ -120,13 +120,13 @@ class DaskExecutor:
         return True
 
     def _check_shared(self, client, tasks: Sequence[Task]) -> None:
-        """Every worker must see the first log and the outputs' folder, through a shared file
+        """Every worker must see the first run's first file and the outputs' folder, through a shared file
         system: a probe file the client writes there must be there for each worker."""
         outputs = [os.path.abspath(o) for task in tasks for o in task.outputs]
         folder = os.path.commonpath([os.path.dirname(o) for o in outputs])
         os.makedirs(folder, exist_ok=True)
         probe = os.path.join(folder, f".rlplot-probe-{uuid.uuid4().hex}")
-        sample = os.path.abspath(tasks[0].job.inputs[0])
+        sample = os.path.abspath(tasks[0].job.input_files[0][0])   # a file (not a store#run address)
         with open(probe, "w") as fh:
             fh.write(__version__)
         try:

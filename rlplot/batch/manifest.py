@@ -32,21 +32,29 @@ LOCK_TIMEOUT_SECONDS = 60.0
 class Manifest:
     """Per output (relative to the out dir): input hash, config hash, rlplot version, run notes."""
 
-    def __init__(self, out_dir: str, entries: dict | None = None) -> None:
+    def __init__(self, out_dir: str, entries: dict | None = None, stamps: dict | None = None) -> None:
         self.out_dir = out_dir
         self.path = os.path.join(out_dir, MANIFEST_NAME)
         self.entries: dict[str, dict] = dict(entries or {})
+        # Per input file (absolute path): [sha256, stat stamp, when stamped] (batch.hashing.FileStamps)
+        self.stamps: dict[str, list] = dict(stamps or {})
         self._changed: dict[str, dict] = {}
+        self._new_stamps: dict[str, list] = {}
         self._last_flush = 0.0
         self._gap = MANIFEST_FLUSH_SECONDS
 
     @classmethod
     def load(cls, out_dir: str) -> "Manifest":
         """Read the manifest of ``out_dir``; a missing or unreadable one is empty (so all re-render)."""
-        return cls(out_dir, _read_entries(os.path.join(out_dir, MANIFEST_NAME)))
+        return cls(out_dir, *_read_document(os.path.join(out_dir, MANIFEST_NAME)))
 
     def key(self, output: str) -> str:
         """An output's manifest key: its path relative to the out dir, POSIX style."""
+        prefix = self.out_dir + os.sep
+        parts = output[len(prefix):].split(os.sep) if output.startswith(prefix) else ()
+        if parts and all(part not in ("", ".", "..") for part in parts):
+            # what planning writes: out_dir joined with a clean relative name (relpath is slow)
+            return "/".join(parts)
         return PurePosixPath(Path(os.path.relpath(output, self.out_dir))).as_posix()
 
     def entry(self, output: str) -> dict:
@@ -66,22 +74,32 @@ class Manifest:
         self.entries[key] = entry
         self._changed[key] = entry
 
+    def record_stamps(self, stamps: dict) -> None:
+        """Remember the input files' stat stamps (written with the next entries)."""
+        self._new_stamps.update(stamps)
+
     def flush(self, force: bool = True) -> None:
         """Write the manifest atomically; without ``force`` at most every MANIFEST_FLUSH_SECONDS."""
-        if not self._changed or (not force and time.monotonic() - self._last_flush < self._gap):
+        if not (self._changed or self._new_stamps) or \
+                (not force and time.monotonic() - self._last_flush < self._gap):
             return
         started = time.monotonic()
         with self._locked():
             # Re-read what is on disk so that entries written meanwhile by another batch
             # survive. Only this process's own records go on top: entries loaded at the start
             # may be older than what another shard has written since.
-            merged = _read_entries(self.path)
+            merged, stamps = _read_document(self.path)
             merged.update(self._changed)
+            stamps.update(self._new_stamps)
             document = {"format": MANIFEST_FORMAT, "rlplot": __version__,
-                        "outputs": dict(sorted(merged.items()))}
-            write_text_atomic(self.path, json.dumps(document, indent=1, sort_keys=True) + "\n")
+                        "outputs": merged, "stamps": stamps}
+            # sorted keys (a stable file); compact: a manifest of 10,000 runs is read on every rerun
+            write_text_atomic(self.path, json.dumps(document, sort_keys=True,
+                                                    separators=(",", ":")) + "\n")
         self.entries = merged
+        self.stamps = stamps
         self._changed.clear()
+        self._new_stamps.clear()
         self._last_flush = time.monotonic()
         # A huge manifest (tens of thousands of outputs) is written less often, so that
         # writing it never takes more than ~10 % of the time.
@@ -111,16 +129,32 @@ class Manifest:
 
 
 def _read_entries(path: str) -> dict:
+    return _read_document(path)[0]
+
+
+def _read_document(path: str) -> tuple[dict, dict]:
+    """The outputs' entries and the input files' stamps of a manifest; a missing, unreadable
+    or foreign one is empty, a malformed stamp is dropped (its file is hashed again)."""
     try:
         with open(path, encoding="utf-8") as fh:
             document = json.load(fh)
     except (OSError, ValueError):
-        return {}
+        return {}, {}
     if not isinstance(document, dict) or document.get("format") != MANIFEST_FORMAT:
-        return {}
+        return {}, {}
     outputs = document.get("outputs")
-    return {k: v for k, v in outputs.items() if isinstance(v, dict)} if isinstance(outputs, dict) \
-        else {}
+    entries = {k: v for k, v in outputs.items() if isinstance(v, dict)} \
+        if isinstance(outputs, dict) else {}
+    stamps = document.get("stamps")
+    stamps = {k: v for k, v in stamps.items() if _is_stamp(v)} if isinstance(stamps, dict) else {}
+    return entries, stamps
+
+
+def _is_stamp(value) -> bool:
+    """``[sha256 hex, [5 ints], int]``: what FileStamps records."""
+    return (isinstance(value, list) and len(value) == 3 and isinstance(value[0], str)
+            and isinstance(value[1], list) and len(value[1]) == 5
+            and all(type(v) is int for v in value[1]) and type(value[2]) is int)
 
 
 def remove_leftovers(jobs: Sequence[Job], out_dir: str) -> int:

@@ -2,7 +2,6 @@
 """
 from __future__ import annotations
 
-import hashlib
 import os
 import re
 import string
@@ -11,42 +10,37 @@ from pathlib import PurePosixPath
 from ..choices import FIGURE_FORMATS
 from ..errors import OutputError
 from ..names import strip_log_suffix
-from .discovery import relative_to_root
+from .discovery import MAX_GROUP_NAME, TRACKER_STORES, FoundRun, relative_to_root, safe_name  # noqa: F401
 
 NAME_FIELDS = ("stem", "name", "ext", "parent", "relparent", "relpath")   # what name_fields gives
 GROUP_FIELD = "group"          # one more field with --group-by: the group's safe name
 DEFAULT_NAME = "{relpath}"     # the default --name
 GROUP_NAME = "{group}"         # the default --name with --group-by
-MAX_GROUP_NAME = 100
-
-# A group name comes from a regex over paths, so it may hold anything: keep file-name-safe
-# characters only (no '/', so a group is never a folder).
-_UNSAFE = re.compile(r"[^A-Za-z0-9._=+-]+")
 # Line breaks and other control characters in a log's path never reach an output name:
 # outputs are printed one per line.
 _CONTROL = re.compile(r"[\x00-\x1f\x7f]")
 
 
-def name_fields(path: str, root: str) -> dict[str, str]:
-    """The fields a ``--name`` template may use for one log (keys: ``NAME_FIELDS``)."""
-    rel = PurePosixPath(relative_to_root(path, root))
-    stem = strip_log_suffix(rel.name)
+def name_fields(path: str, root: str, run: FoundRun | None = None) -> dict[str, str]:
+    """The fields a ``--name`` template may use for one run (keys: ``NAME_FIELDS``); ``run``:
+    how discovery named it (default: a log at ``path``).
+
+    A log's stem drops its extension; a run folder (``PPO_1``) or a tracker run
+    (``mlflow/cartpole/ppo-lr0.001``) has no extension: its stem is its name."""
+    rel = PurePosixPath(run.name if run is not None else relative_to_root(path, root))
+    is_log = run is None or run.is_log
+    stem = strip_log_suffix(rel.name) if is_log else rel.name
+    tracked = run is not None and run.kind in TRACKER_STORES   # parent: its experiment
+    parent = (rel.parent.name or os.path.basename(root)) if tracked else \
+        os.path.basename(os.path.dirname(os.path.abspath(path)))
     return {
         "stem": stem,                                             # metrics
         "name": rel.name,                                         # metrics.jsonl
         "ext": rel.name[len(stem):].lstrip("."),                  # jsonl
-        "parent": os.path.basename(os.path.dirname(os.path.abspath(path))),   # lr1e-3_seed1
+        "parent": parent,                                         # lr1e-3_seed1
         "relparent": rel.parent.as_posix(),   # sweep/lr1e-3_seed1 ('.' at the root)
         "relpath": (rel.parent / stem).as_posix(),                # sweep/lr1e-3_seed1/metrics
     }
-
-
-def safe_name(text: str) -> str:
-    """A group name as a safe file name: other characters become '_', no leading '.' or '-'."""
-    name = _UNSAFE.sub("_", text).lstrip(".-").rstrip(".")
-    if len(name) > MAX_GROUP_NAME:   # keep long names apart by a hash of the full text
-        name = name[:MAX_GROUP_NAME - 9] + "_" + hashlib.sha256(text.encode()).hexdigest()[:8]
-    return name or "_"
 
 
 def check_template(template: str, grouped: bool = False) -> None:
@@ -69,13 +63,14 @@ def check_template(template: str, grouped: bool = False) -> None:
                           hint="e.g. --name '{group}'" if grouped else "e.g. --name '{parent}_{stem}'")
 
 
-def output_base(template: str, path: str, root: str, group: str | None = None) -> str:
+def output_base(template: str, path: str, root: str, group: str | None = None,
+                run: FoundRun | None = None) -> str:
     """The output path (relative to the output folder, no extension) of one log or group
     (``path`` is then its first member; ``{group}`` is the group's safe name).
 
     Raises OutputError when the name is empty, absolute or climbs out with ``..``.
     """
-    fields = name_fields(path, root)
+    fields = name_fields(path, root, run)
     if group is not None:
         fields[GROUP_FIELD] = safe_name(group)
     name = _CONTROL.sub("_", template.format(**fields).replace("\\", "/"))

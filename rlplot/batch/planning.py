@@ -9,7 +9,7 @@ from typing import Sequence
 from ..choices import FIGURE_FORMATS
 from ..errors import OutputError
 from ..registry import unknown_hint
-from .discovery import Discovered, relative_to_root
+from .discovery import Discovered, FoundRun, RealPaths
 from .naming import DEFAULT_NAME, GROUP_NAME, check_template, name_fields, output_base
 
 
@@ -30,11 +30,17 @@ class Job:
     members: tuple[str, ...] = ()
     member_relpaths: tuple[str, ...] = ()
     matched: bool = True   # False: a path --group-by does not match, a group of its own
+    files: tuple[tuple[str, ...], ...] = ()   # per input: the files it is read from (default: itself)
 
     @property
     def inputs(self) -> tuple[str, ...]:
-        """Every log this figure is drawn from."""
+        """Every run this figure is drawn from, by address (``RunRef.address``)."""
         return self.members or (self.source,)
+
+    @property
+    def input_files(self) -> tuple[tuple[str, ...], ...]:
+        """Per input, the files (or store folders) it is read from: what its hash covers."""
+        return self.files or tuple((address,) for address in self.inputs)
 
     @property
     def shard_key(self) -> str:
@@ -65,22 +71,37 @@ def parse_formats(formats: Sequence[str] | str) -> tuple[str, ...]:
     return tuple(result)
 
 
-def group_paths(discovered: Discovered, pattern: str) -> list[tuple[str, bool, tuple[str, ...]]]:
-    """Split the logs into groups by ``--group-by``: ``(name, matched, members)`` in path order.
+def group_paths(discovered: Discovered, pattern) -> list[tuple[str, bool, tuple[str, ...]]]:
+    """Split the runs into groups by ``--group-by``: ``(name, matched, members)`` in name order.
 
-    The name is ``rlplot.aggregate.group_key`` of each path as found (as ``rlplot render``
-    does); a path the regex does not match is a group of its own, named by its relative path.
+    The name is what the specs say of each run as ``rlplot render`` sees it (a regex over
+    ``RunRef.where``, a ``cfg:KEY`` of its config); a run they say nothing of is a group of its
+    own, named by its relative path.
     """
-    from ..aggregate import group_key   # numpy: only when grouping
+    from ..runs.specs import group_label
 
+    specs = (pattern,) if isinstance(pattern, str) else tuple(pattern)
     groups: dict[tuple[str, bool], list[str]] = {}
-    for path in discovered.paths:
-        key = group_key(path, pattern)
+    for run in _runs(discovered):
+        key = group_label(run.where or run.address, lambda run=run: _run_config(run), specs)
         if key is None:
-            groups[(name_fields(path, discovered.root)["relpath"], False)] = [path]
+            groups[(name_fields(run.address, discovered.root, run)["relpath"], False)] = [run.address]
         else:
-            groups.setdefault((key, True), []).append(path)
+            groups.setdefault((key, True), []).append(run.address)
     return [(name, matched, tuple(members)) for (name, matched), members in groups.items()]
+
+
+def _runs(discovered: Discovered) -> tuple[FoundRun, ...]:
+    """The discovered runs (a Discovered made of paths alone: each a log)."""
+    return discovered.runs or tuple(discovered.run(path) for path in discovered.paths)
+
+
+def _run_config(run: FoundRun) -> dict:
+    """A run's config values (``cfg:`` group-by specs), read as ``rlplot render`` reads them."""
+    from ..runs.configs import ref_config
+    from ..runs.walk import run_at
+
+    return dict(ref_config(run_at(run.address)).values)
 
 
 def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png",),
@@ -92,29 +113,32 @@ def plan(discovered: Discovered, out_dir: str, *, formats: Sequence[str] = ("png
     check_template(template, grouped)
     formats = parse_formats(formats)
     root = discovered.root
+    runs = {run.address: run for run in _runs(discovered)}
     units = group_paths(discovered, group_by) if grouped else \
         [(None, True, (path,)) for path in discovered.paths]
     out_real = os.path.realpath(out_dir)
-    inputs = {os.path.realpath(p) for p in discovered.paths}
+    real = RealPaths()
+    inputs = {real(f) for run in runs.values() for f in run.files}
     jobs, seen = [], {}
     for group, matched, members in units:
         path = members[0]
-        key = output_base(template, path, root, group)
+        key = output_base(template, path, root, group, runs[path])
         outputs = tuple(os.path.join(out_dir, *key.split("/")) + "." + fmt for fmt in formats)
-        _check_outputs(outputs, out_real, inputs)
+        _check_outputs(outputs, out_real, inputs, real)
         _check_unique(key, f"group '{group}'" if grouped else path, seen, grouped)
-        jobs.append(Job(source=path, relpath=relative_to_root(path, root), key=key,
+        jobs.append(Job(source=path, relpath=runs[path].name, key=key,
                         outputs=outputs, group=group, matched=matched,
                         members=members if grouped else (),
-                        member_relpaths=tuple(relative_to_root(p, root) for p in members)
-                        if grouped else ()))
+                        member_relpaths=tuple(runs[p].name for p in members) if grouped else (),
+                        files=tuple(runs[p].files for p in members)))
     return jobs
 
 
-def _check_outputs(outputs: Sequence[str], out_real: str, inputs: set[str]) -> None:
+def _check_outputs(outputs: Sequence[str], out_real: str, inputs: set[str],
+                   resolve=os.path.realpath) -> None:
     """Refuse an output that lands outside the out dir (``out_real``, resolved) or on an input log."""
     for out in outputs:
-        real = os.path.realpath(out)
+        real = resolve(out)
         if not real.startswith(out_real + os.sep):   # a symlinked sub-folder pointing away
             raise OutputError("output would be written outside --out-dir", file=out,
                               hint="a symbolic link in the output folder points elsewhere")

@@ -17,14 +17,16 @@ from .worker import Task, labels_for
 
 def remote_task(task: Task) -> Task:
     """``task`` with absolute paths and explicit labels, ready for another working folder."""
-    from ..runs.discover import choose_labels
+    from ..runs.discover import choose_ref_labels
+    from .refs import refs_at
 
     job = task.job
-    chosen, _ = choose_labels(list(job.inputs), task.config.runs.labels,
-                              labels_for(job, task.config))
+    chosen, _ = choose_ref_labels(refs_at(job.inputs), task.config.runs.labels,
+                                  labels_for(job, task.config))
     absolute = replace(job, source=os.path.abspath(job.source),
                        outputs=tuple(os.path.abspath(o) for o in job.outputs),
-                       members=tuple(os.path.abspath(m) for m in job.members))
+                       members=tuple(os.path.abspath(m) for m in job.members),
+                       files=tuple(tuple(os.path.abspath(f) for f in files) for files in job.files))
     return replace(task, job=absolute, outputs=tuple(os.path.abspath(o) for o in task.outputs),
                    config=_absolute_styles(task.config), labels=tuple(chosen))
 

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from pathlib import Path, PurePosixPath
 
 from .._version import __version__
-from ..markdown import md_table
+from ..markdown import md_cell, md_table
 from .outcomes import FAILED, RENDERED, UP_TO_DATE, JobNotes, JobStatus, Outcome
 
 _NO_NOTES = JobNotes()
@@ -21,6 +21,7 @@ class Report:
     total: int = 0
     shard: tuple[int, int] | None = None
     removed_leftovers: int = 0
+    notices: list[str] = field(default_factory=list)   # what finding the runs skipped (a damaged store)
 
     def add(self, outcome: Outcome) -> None:
         """Add one finished job."""
@@ -78,6 +79,7 @@ class Report:
                            "failed": self.failed, "not_run": self.not_run,
                            "retried": self.retried},
                 "shard": list(self.shard) if self.shard else None,
+                "notices": list(self.notices),
                 "runs": [_run_json(o) for o in self.by_key()]}
 
     def to_markdown(self, relative_to: str = ".") -> str:
@@ -93,7 +95,10 @@ class Report:
         head = (["group", "runs"] if grouped else ["run"]) + \
             ["status", "rows", "warnings", "outputs"] + [f"final {p}" for p in panels]
         rows = [_markdown_row(o, grouped, panels, relative_to) for o in self.by_key()]
-        return "\n".join([f"**rlplot batch**: {self.summary()}", "", *md_table(head, rows)]) + "\n"
+        notes = ["", "**Skipped while finding runs:**", ""] + \
+            [f"- {md_cell(text)}" for text in self.notices] if self.notices else []
+        return "\n".join([f"**rlplot batch**: {self.summary()}", "", *md_table(head, rows),
+                          *notes]) + "\n"
 
 
 def _run_json(o: Outcome) -> dict:

@@ -7,7 +7,7 @@ from typing import Callable, Iterator, Sequence
 from .._version import __version__
 from ..errors import InputError, RlplotError
 from .executors import make_executor
-from .hashing import config_sha256, job_sha256
+from .hashing import FileStamps, config_sha256, job_sha256
 from .manifest import Manifest
 from .outcomes import FAILED, RENDERED, UP_TO_DATE, JobNotes, Outcome, outcome_of
 from .planning import Job
@@ -58,14 +58,25 @@ def run_batch(jobs: Sequence[Job], out_dir: str, config, *, executor=None, force
         manifest.flush()
 
 
+def worker_config(config):
+    """The config each job renders with: ``runs.where`` left out, since discovery kept only the
+    runs meeting it (a lone run's automatic label is not the one it had among all runs)."""
+    from dataclasses import replace
+
+    if not config.runs.where:
+        return config
+    return replace(config, runs=replace(config.runs, where=()))
+
+
 def _triage(jobs: Sequence[Job], manifest: Manifest, config_hash: str, force: bool, config,
             strict: bool) -> tuple[list[Task], dict[str, str], list[Outcome]]:
     """Split jobs into tasks to run and outcomes known now (up to date, or an unreadable log);
     also returns each readable job's input hash by key."""
     tasks, hashes, current = [], {}, []
+    stamps = FileStamps(manifest.stamps)
     for job in jobs:
         try:
-            hashes[job.key] = job_sha256(job)
+            hashes[job.key] = job_sha256(job, stamps.file_hash)
         except OSError as exc:
             current.append(outcome_of(job, FAILED, error=str(InputError(
                 f"cannot read: {exc.strerror or exc}", file=exc.filename or job.source))))
@@ -77,6 +88,8 @@ def _triage(jobs: Sequence[Job], manifest: Manifest, config_hash: str, force: bo
         else:
             notes = JobNotes.from_json(manifest.entry(job.outputs[0]).get("summary"))
             current.append(outcome_of(job, UP_TO_DATE, notes=notes))
+    manifest.record_stamps({path: value for path, value in stamps.taken.items()
+                            if manifest.stamps.get(path) != value})
     return tasks, hashes, current
 
 

@@ -56,12 +56,14 @@ def warm_up() -> str:
 def run_job(task: Task) -> Outcome:
     """Render one job; every error becomes a failed Outcome so that it fails only its own figure."""
     from ..pipeline import render
+    from .refs import refs_at
 
     job = task.job
     try:
         labels = list(task.labels) if task.labels is not None else labels_for(job, task.config)
+        runs = refs_at(job.inputs)   # a log, a run folder, a store's run: found, not walked
         with _RENDER_LOCK:
-            result = render(list(job.inputs), list(task.outputs), task.config,
+            result = render(runs, list(task.outputs), task.config,
                             strict=task.strict, labels=labels)
         notes = job_notes(result.prepared, result.notices)   # drawing warnings too
         del result   # free the figure now; a worker renders many

@@ -89,6 +89,7 @@ class Progress:
                    "{relpath} (of a group's first run) and {group}; never outside --out-dir. "
                    "[default: {relpath}; with --group-by: {group}]")
 @opt.group_by
+@opt.where
 @opt.aggregate
 @opt.band
 @click.option("--pattern", "patterns", multiple=True, metavar="GLOB",
@@ -106,12 +107,15 @@ class Progress:
 @opt.legacy_formats
 @opt.debug
 def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template, group_by,
-          aggregate, band, patterns, force, fail_fast, strict, quiet, report_md, report_json,
+          where, aggregate, band, patterns, force, fail_fast, strict, quiet, report_md, report_json,
           shard, executor, scheduler):
-    """Render one figure per log found in INPUT... (files, folders, globs) into --out-dir.
+    """Render one figure per run found in INPUT... (files, folders, globs, stores) into --out-dir.
 
-    Outputs mirror each log's path relative to the inputs' common folder, so
-    sweep/lr1e-3_seed1/metrics.jsonl becomes DIR/lr1e-3_seed1/metrics.png. With
+    A run is a log, a folder of event files (SB3's PPO_1/), an MLflow store's run or a W&B
+    run folder, found as `rlplot render` finds them. Outputs mirror each run's path relative
+    to the inputs' common folder, so sweep/lr1e-3_seed1/metrics.jsonl becomes
+    DIR/lr1e-3_seed1/metrics.png and tb/PPO_1/ becomes DIR/PPO_1.png; an MLflow run is
+    DIR/<store>/<experiment>/<run name>.png. --where keeps the runs meeting it. With
     --group-by, the runs of each group are drawn into one figure, DIR/<group>.png
     (overlaid, or combined with --aggregate). Unchanged runs are skipped (see --force).
     Status goes to stderr; stdout lists the files written. Exit code 1 if any run failed.
@@ -120,35 +124,28 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
     rlplot batch sweep/ --out-dir figures -j 2 --formats png,pdf --report summary.md
     rlplot batch 'runs/*/metrics.jsonl' --out-dir out --name '{parent}' --shard 2/4
     rlplot batch sweep/ --out-dir out --group-by 'lr([^_]+)_seed' --aggregate mean --band ci
+    rlplot batch mlruns/ --out-dir figs --where experiment=cartpole
     """
-    from ..batch import Report, discover, make_executor, parse_shard, plan, remove_leftovers, \
-        run_batch, select_shard
-    from ..config import load_config
-    from ..errors import ConfigError, OutputError
+    from ..batch import discover, make_executor, parse_shard, plan, run_batch, select_shard, \
+        worker_config
+    from ..errors import OutputError
 
     if os.path.exists(out_dir) and not os.path.isdir(out_dir):
         raise OutputError("--out-dir is a file, not a folder", file=out_dir)
     shard_spec = parse_shard(shard) if shard else None
-    overrides = render_overrides(group_by=group_by, aggregate=aggregate, band=band,
-                                 input_format=input_format, formats=formats)
-    config = load_config(configs, sets, overrides).config
-    if aggregate is not None and aggregate != "none" and not config.runs.group_by:
-        # Without groups every figure holds one run: there would be nothing to combine.
-        raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
-                          hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
-    found = discover(inputs, patterns or None, exclude=out_dir)
+    config = _config(configs, sets, render_overrides(
+        group_by=group_by, where=where, aggregate=aggregate, band=band,
+        input_format=input_format, formats=formats), aggregate)
+    found = discover(inputs, patterns or None, exclude=out_dir, config=config)
     all_jobs = plan(found, out_dir, formats=config.output.formats, template=template,
                     group_by=config.runs.group_by or None)
+    config = worker_config(config)   # --where chose the runs: each job renders its own
     _check_report_paths([report_md, report_json], found, all_jobs)
     todo = select_shard(all_jobs, *shard_spec) if shard_spec else all_jobs
     options = {"scheduler": scheduler} if executor == "dask" else {}
     pool = make_executor(executor, jobs, **options)
-    report = Report(total=len(todo), shard=shard_spec,
-                    removed_leftovers=remove_leftovers(todo, out_dir))
+    report = _start_report(todo, out_dir, shard_spec, found, quiet)
     progress = Progress(quiet)
-    if report.removed_leftovers and not quiet:
-        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
-                   "interrupted run", err=True)
     try:
         for outcome in run_batch(todo, out_dir, config, executor=pool, force=force,
                                  fail_fast=fail_fast, strict=strict,
@@ -167,11 +164,40 @@ def batch(inputs, out_dir, formats, configs, sets, input_format, jobs, template,
     return ExitCode.ERROR if report.failed else ExitCode.OK
 
 
+def _config(configs, sets, overrides, aggregate: str | None):
+    """The effective config; --aggregate (``aggregate``) without --group-by is refused."""
+    from ..config import load_config
+    from ..errors import ConfigError
+
+    config = load_config(configs, sets, overrides).config
+    if aggregate is not None and aggregate != "none" and not config.runs.group_by:
+        # Without groups every figure holds one run: there would be nothing to combine.
+        raise ConfigError("--aggregate combines the runs of each group: it needs --group-by",
+                          hint="e.g. --group-by 'lr([^_]+)_seed' --aggregate mean")
+    return config
+
+
+def _start_report(todo, out_dir: str, shard_spec, found, quiet: bool):
+    """The report of this batch, after removing what killed runs left; says what finding the
+    runs skipped (a store that cannot be listed, deleted runs) and what was removed."""
+    from ..batch import Report, remove_leftovers
+
+    report = Report(total=len(todo), shard=shard_spec,
+                    removed_leftovers=remove_leftovers(todo, out_dir),
+                    notices=[str(n) for n in found.notices])
+    for text in report.notices if not quiet else ():   # said (and in the reports), never dropped
+        warn(text)
+    if report.removed_leftovers and not quiet:
+        click.echo(f"rlplot: removed {report.removed_leftovers} temporary files left by an "
+                   "interrupted run", err=True)
+    return report
+
+
 def _check_report_paths(reports, found, jobs) -> None:
     """Refuse a report path that is an input log, a figure output, or the other report."""
     from ..errors import OutputError
 
-    taken = {os.path.realpath(p): "an input log" for p in found.paths}
+    taken = {os.path.realpath(f): "an input log" for run in found.runs for f in run.files}
     taken.update({os.path.realpath(o): "a figure output" for job in jobs for o in job.outputs})
     for path in filter(None, reports):
         real = os.path.realpath(path)

@@ -111,3 +111,23 @@ def test_a_task_leaves_with_absolute_paths_and_the_labels_chosen_here(tmp_path, 
     back = local_outcome(outcome_of(sent.job, "rendered", written=sent.outputs), task, sent)
     assert back.written == ("out/3e-4.png",) and back.source == job.source
     assert sees_paths([str(tmp_path / "sweep"), str(tmp_path / "nowhere")]) == [str(tmp_path / "nowhere")]
+
+
+def test_dask_renders_store_runs_and_event_run_folders(tmp_path, tmp_path_factory, invoke, dask_cluster):
+    from tests.io.tracker_fixtures import built_store
+    from tests.io.tracker_writers import mlflow_spec
+    from tests.runs.trees import event_run
+
+    event_run(tmp_path / "runs" / "tb" / "PPO_1", tags=("train/reward",), steps=6)
+    store = built_store("mlflow-sqlite", tmp_path_factory) / "mlflow.db"
+    (tmp_path / "runs" / "mlflow.db").symlink_to(store)
+    config = tmp_path / "panel.yaml"
+    config.write_text("panels:\n  - metric: train/reward\n")
+    out = tmp_path / "out"
+    result = invoke("batch", tmp_path / "runs", "--out-dir", out, "-c", config, "--executor", "dask",
+                    "--scheduler", dask_cluster.scheduler_address)
+    assert result.exit_code == 0, result.stderr
+    assert outputs_of(out) == sorted(["tb/PPO_1.png"] + [f"mlflow/{s['experiment']}/{s['name']}.png"
+                                                         for s in mlflow_spec()])
+    assert last_line(invoke("batch", tmp_path / "runs", "--out-dir", out, "-c", config)) == \
+        "0 rendered, 7 up to date, 0 failed"

@@ -148,7 +148,7 @@ ready, hold, hang_in, sweep, out = int(sys.argv[1]), int(sys.argv[2]), *sys.argv
 render, flush = pipeline.render, Manifest.flush
 
 def render_or_hang(paths, outputs=(), config=None, **kwargs):
-    if os.path.basename(os.path.dirname(paths[0])) == hang_in:
+    if os.path.basename(os.path.dirname(paths[0].source)) == hang_in:   # a RunRef
         with atomic_output(outputs[0]) as stream:
             stream.write(b"half a figure")
             stream.flush()
