@@ -37,6 +37,7 @@ from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
+from .stream import streamed_curves
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
     x_label = x_axis_label(config.figure.x_label,
                            [s.x_name for run in runs for s in run.series], aliases)
     aggregated = config.runs.aggregate != "none"
-    smoothed = smooth_runs(runs, config, raw=aggregated and config.runs.smooth == "after")
+    smoothed = streamed_curves(runs, smooth_runs(runs, config,
+                                                 raw=aggregated and config.runs.smooth == "after"))
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
     runs = tuple(log_scale_notices(run, config) for run in runs)
