@@ -19,10 +19,12 @@ class ScatterPicks:
 
     def __init__(self, n: int, max_points: int):
         self.max_points = max(int(max_points), 4)
+        self.everything = n <= self.max_points   # nothing to thin: every point is drawn
         half = max_points // 2
         self.size = bucket_size(n, half)
         full = (n - 2) // self.size
-        envelope = 2 + 2 * full + 2 * (full * self.size < n - 2)
+        # A bucket of one point gives one envelope point (its min is its max).
+        envelope = 2 + full * min(self.size, 2) + min(n - 2 - full * self.size, 2)
         spare = max_points - envelope
         self.even = np.linspace(0, n - 1, spare).round().astype(np.int64) if spare > 0 \
             else np.empty(0, np.int64)
@@ -37,7 +39,11 @@ class ScatterPicks:
         self.seen += len(x)
         lo, hi = np.searchsorted(self.even, [index[0], index[-1] + 1]) if len(x) else (0, 0)
         hit = self.even[lo:hi] - index[0] if len(x) else self.even[:0]
+        if self.everything:
+            hit = np.arange(len(x))
         self._even.append(np.stack([index[hit].astype(np.float64), x[hit], y[hit]]))
+        if self.everything:
+            return
         if len(x) and index[0] == 0:
             self._envelope.append(np.array([[0.0], [x[0]], [y[0]]]))
             x, y, index = x[1:], y[1:], index[1:]
@@ -61,6 +67,9 @@ class ScatterPicks:
 
     def points(self) -> tuple[np.ndarray, np.ndarray]:
         """(x, y) of the picked points, in order: the envelope, and even picks within budget."""
+        if self.everything:
+            keep = np.concatenate(self._even, axis=1)
+            return keep[1], keep[2]
         x, y, index = self._carry
         parts = list(self._envelope)
         if len(x) > 1:

@@ -80,6 +80,7 @@ def open_stream(path: str, *, format: str | None, columns: Iterable[str], strict
         rows = plan.lf_count
     else:
         rows = files.scan(path, plan.body_start, plan.body_end, b"")[1]
+    rows += plan.body_end < big.end   # a partial last line
     return StreamedLog(path, name, plan, rows, segment_bytes)
 
 
