@@ -29,15 +29,18 @@ def _streamed(path: str, segment_bytes: int):
     last, notices = log.last_line()
     if last is not None:
         pieces.append(last)
-    names = list(pieces[0].columns)
-    joined = {}
-    for name in names:
-        parts = [p.columns.get(name) for p in pieces]
-        joined[name] = tuple(np.concatenate([getattr(c, attr) if c is not None else
-                                             np.full(p.n_rows, np.nan if attr == "values" else attr == "missing")
-                                             for c, p in zip(parts, pieces)])
-                             for attr in ("values", "missing", "nonnumeric"))
+    joined = {name: tuple(np.concatenate([_part(p, name, attr) for p in pieces])
+                          for attr in ("values", "missing", "nonnumeric"))
+              for name in pieces[0].columns}
     return joined, sum(p.n_rows for p in pieces), notices, len(pieces)
+
+
+def _part(piece, name: str, attr: str) -> np.ndarray:
+    """One attribute of a piece's column; a last line without the column counts as missing."""
+    column = piece.columns.get(name)
+    if column is not None:
+        return getattr(column, attr)
+    return np.full(piece.n_rows, np.nan if attr == "values" else attr == "missing")
 
 
 def _assert_same(path: str, segment_bytes: int) -> int:
