@@ -25,7 +25,7 @@ import numpy as np
 from ..clean import Dropped, clean_series, cleaning_notices
 from ..columns import band_columns, merged_aliases
 from ..config.schema import Config
-from ..data import Column, Run, Series, Table
+from ..data import Column, Run, Series, Smoothed, Table
 from ..io.fast.stream import Refused, open_stream
 from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
@@ -193,8 +193,8 @@ class _Panel:
 
     def series(self, x_name: str, spec) -> StreamedSeries:
         """The drawn points with the smoothed curve at them."""
-        if self.bins.n <= LOWESS_BINNED_ABOVE:
-            raise NotStreamed("few points: the exact LOWESS applies")
+        if self.bins.n <= LOWESS_BINNED_ABOVE or int(self.frac * self.bins.n + 1e-10) < 3:
+            raise NotStreamed("few points: the exact LOWESS applies, or its window note")
         curve = self.bins.fit(self.frac, spec.delta)
         x, y = self.picks.points()
         return StreamedSeries(name=self.name, x=x, y=y, x_name=x_name, curve=curve.at(x),
@@ -208,12 +208,27 @@ class _Panel:
                        x_note=self.note, x_value=self.x_value)
 
 
-def streamed_curves(runs, smoothed):
-    """``smoothed`` ([run][panel]) with each streamed series' own curve as its smoothed values."""
-    return tuple(tuple(replace(s, y=series.curve) if isinstance(series, StreamedSeries) else s
-                       for series, s in zip(run.series, per_run))
-                 for run, per_run in zip(runs, smoothed))
+def smooth_streamed(runs, config: Config, smooth_runs, *, raw: bool = False):
+    """``smooth_runs(runs, config, raw=raw)`` ([run][panel]), where a streamed run's curves are the
+    ones made while streaming (its drawn points are not smoothed again)."""
+    from ..runs.smooth import smoothing_params
+    from ..smoothing import method_of
+
+    plain = iter(smooth_runs([r for r in runs if not _streamed(r)], config, raw=raw))
+    out = []
+    for run in runs:
+        if not _streamed(run):
+            out.append(next(plain))
+            continue
+        used = [method_of("lowess").used(smoothing_params(panel_smoothing(p, config))) for p in config.panels]
+        out.append(tuple(Smoothed(x=series.x, y=series.curve, method="lowess", params=params)
+                         for series, params in zip(run.series, used)))
+    return tuple(out)
 
 
-__all__ = ["stream_run", "streamed_curves", "StreamedSeries", "streamable", "STREAM_MIN_BYTES",
+def _streamed(run) -> bool:
+    return any(isinstance(series, StreamedSeries) for series in run.series)
+
+
+__all__ = ["stream_run", "smooth_streamed", "StreamedSeries", "streamable", "STREAM_MIN_BYTES",
            "NotStreamed"]
