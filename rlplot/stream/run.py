@@ -26,7 +26,6 @@ from ..clean import Dropped, clean_series, cleaning_notices
 from ..columns import band_columns, merged_aliases
 from ..config.schema import Config
 from ..data import Column, Run, Series, Smoothed, Table
-from ..io.fast.stream import Refused, open_stream
 from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
 from ..smoothing.lowess_stream import LowessBins, bin_size
@@ -72,6 +71,8 @@ def stream_run(ref, config: Config, wanted, *, strict: bool, label: str) -> Run 
     if (getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
             or os.path.getsize(path) < STREAM_MIN_BYTES or not streamable(config)):
         return None
+    from ..io.fast.stream import Refused, open_stream   # pyarrow: only for big logs
+
     log = open_stream(path, format=config.data.format, columns=wanted.columns, strict=strict)
     if log is None:
         return None
