@@ -37,7 +37,7 @@ from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
-from .stream import smooth_streamed
+from .stream import smooth_streamed, streaming
 
 
 @dataclass(frozen=True)
@@ -173,7 +173,8 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
     if data_out is not None:
         from .export import check_data_out
         check_data_out(data_out, input_files(found), outputs)
-    prepared = prepare(found, config, strict=strict, labels=labels)
+    with streaming(data_out is None):   # a figure alone needs only what it draws (rlplot.stream)
+        prepared = prepare(found, config, strict=strict, labels=labels)
     record = make_provenance(input_files(found), config, command, labels) if outputs else None
     fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:

@@ -16,8 +16,10 @@ memory as before, where every damaged line, restart and duplicate is reported.
 """
 from __future__ import annotations
 
+import contextvars
 import itertools
 import os
+from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -35,6 +37,21 @@ from .picks import ScatterPicks
 # above it the in-memory read of two metrics costs more than 1 GB per 10M rows.
 STREAM_MIN_BYTES = 256 * 1024 * 1024
 _COUNTED = ("missing", "nonnumeric", "nan", "inf", "huge")
+
+
+# Only a figure is made from the drawn points alone: summaries, comparisons, notebooks and
+# --data-out need every point, so streaming is on only inside ``streaming()`` (pipeline.render).
+_STREAMING = contextvars.ContextVar("rlplot_streaming", default=False)
+
+
+@contextmanager
+def streaming(enabled: bool = True):
+    """Let big logs read inside this block be streamed down to what the figure draws."""
+    token = _STREAMING.set(enabled)
+    try:
+        yield
+    finally:
+        _STREAMING.reset(token)
 
 
 class NotStreamed(Exception):
@@ -68,7 +85,7 @@ def streamable(config: Config) -> bool:
 def stream_run(ref, config: Config, wanted, *, strict: bool, label: str) -> Run | None:
     """The Run of a big log read as a stream, or None when it is small or cannot stream."""
     path = ref.source
-    if (getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
+    if (not _STREAMING.get() or getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
             or os.path.getsize(path) < STREAM_MIN_BYTES or not streamable(config)):
         return None
     from ..io.fast.stream import Refused, open_stream   # pyarrow: only for big logs
@@ -231,5 +248,5 @@ def _streamed(run) -> bool:
     return any(isinstance(series, StreamedSeries) for series in run.series)
 
 
-__all__ = ["stream_run", "smooth_streamed", "StreamedSeries", "streamable", "STREAM_MIN_BYTES",
+__all__ = ["stream_run", "streaming", "smooth_streamed", "StreamedSeries", "streamable", "STREAM_MIN_BYTES",
            "NotStreamed"]

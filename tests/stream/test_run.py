@@ -10,7 +10,7 @@ from rlplot.config.schema import SmoothingSpec
 from rlplot.figure.downsample import scatter_indices
 from rlplot.io import fast
 from rlplot.pipeline import prepare, render
-from rlplot.stream import StreamedSeries
+from rlplot.stream import StreamedSeries, streaming
 from rlplot.stream import run as stream_run
 
 N = 40_000
@@ -39,7 +39,8 @@ def _both(path, config=None):
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "FAST_MIN_BYTES", 0)
         patch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
-        streamed = prepare([path], config or Config())
+        with streaming():
+            streamed = prepare([path], config or Config())
     return in_memory, streamed
 
 
@@ -94,3 +95,17 @@ def test_smoothing_that_cannot_stream_reads_in_memory(tmp_path, spec):
     _, streamed = _both(path, config)
     assert not isinstance(streamed.runs[0].series[0], StreamedSeries)
     assert len(streamed.runs[0].series[0]) == 25_000
+
+
+def test_only_a_figure_is_streamed(tmp_path):
+    # Summaries, comparisons, notebooks (prepare, load_all) and --data-out need every point.
+    path = _write(tmp_path / "run.csv", n=25_000)
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(fast, "FAST_MIN_BYTES", 0)
+        patch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+        assert len(prepare([path], Config()).runs[0].series[0]) == 25_000
+        with_data = render([path], [], Config(), data_out=str(tmp_path / "data.csv"))
+        assert len(with_data.prepared.runs[0].series[0]) == 25_000
+        assert (tmp_path / "data.csv").read_text().count("\n") == 1 + 2 * 25_000
+        figure_only = render([path], [], Config())
+        assert isinstance(figure_only.prepared.runs[0].series[0], StreamedSeries)

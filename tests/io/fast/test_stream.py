@@ -14,6 +14,7 @@ from rlplot.io import fast
 from rlplot.io.fast import read_fast
 from rlplot.io.fast.stream import Refused, open_stream
 from rlplot.pipeline import prepare
+from rlplot.stream import streaming
 from rlplot.stream import run as stream_run_module
 
 WANTED = ["step", "accuracy", "avg_parallelism"]
@@ -102,6 +103,8 @@ def stream_everything(monkeypatch):
     """Let every test log take the streamed path (it normally starts at 256 MB)."""
     monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
     monkeypatch.setattr(stream_run_module, "STREAM_MIN_BYTES", 0)
+    with streaming():
+        yield
 
 
 def test_a_damaged_line_is_refused_by_the_stream(tmp_path, stream_everything):
