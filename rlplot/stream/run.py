@@ -25,7 +25,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..clean import Dropped, clean_series, cleaning_notices
-from ..columns import band_columns, merged_aliases
+from ..columns import band_columns, default_x, merged_aliases, require_column
 from ..config.schema import Config
 from ..data import Column, Run, Series, Smoothed, Table
 from ..runs.smooth import panel_smoothing
@@ -100,15 +100,14 @@ def stream_run(ref, config: Config, wanted, *, strict: bool, label: str) -> Run 
 
 
 def _reduce(log, ref, config: Config, wanted, label: str) -> Run:
-    from ..runs.load import _x_column, _y_column
-
     pieces = log.pieces()
     first = next(pieces)
     if not wanted.found_in(first):
         raise NotStreamed("the columns asked for are not all in the first piece")
     aliases = merged_aliases(config.data.aliases)
-    x_name = _x_column(first, config, aliases)
-    y_names = [_y_column(first, panel, aliases, path_of(ref)) for panel in config.panels]
+    # As runs.load picks them (every name resolves: checked just above).
+    x_name = require_column(first, config.data.x, aliases) if config.data.x else default_x(first, aliases)
+    y_names = [require_column(first, panel.metric, aliases) for panel in config.panels]
     if x_name is None or any(band_columns(first, y) for y in y_names):
         raise NotStreamed("row-number x or a logged band")
     reducers = [_Panel(y, log.rows_hint, panel_smoothing(p, config).frac, p.scatter.max_points)
