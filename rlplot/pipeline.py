@@ -37,6 +37,7 @@ from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
+from .stream import smooth_streamed, streaming
 
 
 @dataclass(frozen=True)
@@ -114,7 +115,8 @@ def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
     x_label = x_axis_label(config.figure.x_label,
                            [s.x_name for run in runs for s in run.series], aliases)
     aggregated = config.runs.aggregate != "none"
-    smoothed = smooth_runs(runs, config, raw=aggregated and config.runs.smooth == "after")
+    raw = aggregated and config.runs.smooth == "after"
+    smoothed = smooth_streamed(runs, config, smooth_runs, raw=raw)   # big logs: curves made while streaming
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
     runs = tuple(log_scale_notices(run, config) for run in runs)
@@ -171,7 +173,8 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
     if data_out is not None:
         from .export import check_data_out
         check_data_out(data_out, input_files(found), outputs)
-    prepared = prepare(found, config, strict=strict, labels=labels)
+    with streaming(data_out is None):   # a figure alone needs only what it draws (rlplot.stream)
+        prepared = prepare(found, config, strict=strict, labels=labels)
     record = make_provenance(input_files(found), config, command, labels) if outputs else None
     fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:

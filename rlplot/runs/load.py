@@ -165,6 +165,12 @@ def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = Fals
              label: str | None = None, default_label: str | None = None,
              with_config: bool = False) -> tuple[Run, ...]:
     """Read one run (a log of several runs gives several) and clean it for the figure."""
+    if not with_config:   # a big log: streamed down to what is drawn (rlplot.stream), if it can be
+        from ..stream import stream_run
+        streamed = stream_run(ref, config, wanted, strict=strict,
+                              label=label or default_label or run_label(ref.source))
+        if streamed is not None:
+            return (streamed,)
     source = RUN_SOURCES.load(ref.kind)
     tables = source.read(ref, wanted, strict, config.data.format if ref.kind == "log" else None)
     settings = None

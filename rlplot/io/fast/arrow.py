@@ -1,7 +1,7 @@
 """From pyarrow to rlplot: parsing a file piece by piece into float64 ``Column``s."""
 from __future__ import annotations
 
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 
@@ -12,6 +12,30 @@ from . import files
 BLOCK_BYTES = 16 * 1024 * 1024   # pyarrow block size: fewer, bigger blocks parse faster here
 
 
+class Refused(Exception):
+    """pyarrow refused a piece of the file (the tolerant reader must read it)."""
+
+
+def iter_pieces(path: str, start: int, stop: int, read: Callable, convert: Callable,
+                segment_bytes: int | None = None) -> Iterator[dict[str, Column]]:
+    """Parse [start, stop) piece by piece with ``read(stream)``; yield ``convert(table)`` -> {name: Column}.
+
+    Each piece's arrow table is freed before the next is read, so only one piece of the
+    file is ever parsed at a time. Raises ``Refused`` when pyarrow refuses a piece.
+    """
+    import pyarrow as pa
+
+    for lo, hi in files.segments(path, start, stop, segment_bytes):
+        try:
+            table = read(pa.OSFile(path).get_stream(lo, hi - lo))
+        except (pa.ArrowException, ValueError) as exc:
+            raise Refused(str(exc)) from exc
+        columns = convert(table)
+        del table
+        pa.default_memory_pool().release_unused()
+        yield columns
+
+
 def read_pieces(path: str, start: int, stop: int, read: Callable, convert: Callable
                 ) -> dict[str, list[Column]] | None:
     """Parse [start, stop) piece by piece with ``read(stream)``; ``convert(table)`` -> {name: Column}.
@@ -20,18 +44,13 @@ def read_pieces(path: str, start: int, stop: int, read: Callable, convert: Calla
     the size of the result (at 10M-row JSONL: ~1 GB instead of ~1.8 GB in one read).
     Returns the Columns of every piece by name, or None if pyarrow refused the file.
     """
-    import pyarrow as pa
-
     parts: dict[str, list] = {}
-    for lo, hi in files.segments(path, start, stop):
-        try:
-            table = read(pa.OSFile(path).get_stream(lo, hi - lo))
-        except (pa.ArrowException, ValueError):
-            return None
-        for name, column in convert(table).items():
-            parts.setdefault(name, []).append(column)
-        del table
-        pa.default_memory_pool().release_unused()
+    try:
+        for piece in iter_pieces(path, start, stop, read, convert):
+            for name, column in piece.items():
+                parts.setdefault(name, []).append(column)
+    except Refused:
+        return None
     return parts
 
 

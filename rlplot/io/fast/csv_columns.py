@@ -3,9 +3,10 @@ from __future__ import annotations
 
 import csv
 import itertools
+from dataclasses import dataclass
 
 from ...columns import could_match
-from ...data import Table
+from ...data import Column, Table
 from ..cells import MISSING_WORDS, unique_names
 from ..csv_reader import read_csv, sniff_delimiter
 from ..lines import Lines
@@ -57,10 +58,50 @@ def _options(n_fields: int, picked: dict[str, str], delimiter: str) -> dict:
             null_values=NULL_SPELLINGS, strings_can_be_null=True, quoted_strings_can_be_null=True))
 
 
-def read_csv_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | None:
-    """The columns of a big CSV that could match the ``wanted`` (lower-case) names, or None."""
-    import pyarrow.csv as pacsv
+@dataclass(frozen=True)
+class CsvPlan:
+    """How to read the wanted columns of a big CSV: pyarrow for [body_start, body_end), the
+    tolerant reader for a partial last line (``tail``)."""
 
+    big: BigFile
+    names: list[str]                 # every header name
+    picked: dict[str, str]           # arrow name (f<i>) -> column name
+    options: dict
+    body_start: int
+    body_end: int
+    lf_count: int                    # line breaks in the body: rows, when no line is damaged
+    tail: bytes
+    header: str
+    strict: bool
+
+    def read(self, stream):
+        """One piece of the body as an arrow table."""
+        import pyarrow.csv as pacsv
+
+        return pacsv.read_csv(stream, **self.options)
+
+    def convert(self, table) -> dict[str, Column]:
+        """The picked columns of one piece, by name."""
+        return {name: arrow.column(name, table.column(f)) for f, name in self.picked.items()}
+
+    def blank(self, arrow_name: str) -> bool:
+        """Whether a picked column has a blank header name (a trailing delimiter's trace)."""
+        return not self.names[int(arrow_name[1:])].strip()
+
+    def last_line(self) -> tuple[Table | None, tuple]:
+        """The tolerant read of a partial last line (None if there is none) and its notices."""
+        if not self.tail.strip():
+            return None, ()
+        path = self.big.path
+        line_no = files.lines_before(path, self.body_start) + self.lf_count + 1
+        skips = arrow.ShiftedSkipLog(path, self.strict, 2, line_no)
+        last = read_csv(path, Lines([self.header, self.tail.decode("utf-8", "replace").rstrip("\r\n")],
+                                    complete=False, nul_padded=False), skips)
+        return last, tuple(skips.notices)
+
+
+def plan_csv(big: BigFile, wanted: set[str], strict: bool) -> CsvPlan | None:
+    """The plan to read the columns of a big CSV that could match ``wanted``, or None."""
     found = _header(big)
     if found is None:
         return None
@@ -80,25 +121,27 @@ def read_csv_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | No
     tail = files.read_bytes(path, body_end, end)
     if tail.strip() and has_cr:
         return None  # line numbers of a partial line need LF-only line breaks
-    options = _options(len(names), picked, delimiter)
-    parts = arrow.read_pieces(path, body_start, body_end, lambda stream: pacsv.read_csv(stream, **options),
-                              lambda table: {name: arrow.column(name, table.column(f))
-                                             for f, name in picked.items()})
+    return CsvPlan(big, names, picked, _options(len(names), picked, delimiter), body_start,
+                   body_end, lf_count, tail, header, strict)
+
+
+def read_csv_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | None:
+    """The columns of a big CSV that could match the ``wanted`` (lower-case) names, or None."""
+    plan = plan_csv(big, wanted, strict)
+    if plan is None:
+        return None
+    path = big.path
+    parts = arrow.read_pieces(path, plan.body_start, plan.body_end, plan.read, plan.convert)
     if parts is None:
         return None
-    columns = {name: arrow.joined(name, parts.pop(name)) for name in picked.values()}
+    columns = {name: arrow.joined(name, parts.pop(name)) for name in plan.picked.values()}
     n_rows = len(next(iter(columns.values())).values)
     # A header column with a blank name and no values is the trace of a trailing delimiter.
-    for arrow_name, name in picked.items():
-        if not names[int(arrow_name[1:])].strip() and columns[name].missing.all():
+    for arrow_name, name in plan.picked.items():
+        if plan.blank(arrow_name) and columns[name].missing.all():
             del columns[name]
-    notices: tuple = ()
-    if tail.strip():
-        line_no = files.lines_before(path, body_start) + lf_count + 1
-        skips = arrow.ShiftedSkipLog(path, strict, 2, line_no)
-        last = read_csv(path, Lines([header, tail.decode("utf-8", "replace").rstrip("\r\n")],
-                                    complete=False, nul_padded=False), skips)
+    last, notices = plan.last_line()
+    if last is not None:
         columns = arrow.appended(columns, last)
         n_rows += last.n_rows
-        notices = tuple(skips.notices)
     return Table(source=path, format="csv", n_rows=n_rows, columns=columns, skipped=notices)

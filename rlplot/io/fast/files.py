@@ -32,9 +32,12 @@ def content_end(fh, size: int) -> int | None:
     return size - (len(tail) - len(stripped))
 
 
-def segments(path: str, start: int, stop: int) -> list[tuple[int, int]]:
-    """[start, stop) cut into pieces of about SEGMENT_BYTES that end at a line break."""
-    bounds, pos = [start], start + SEGMENT_BYTES
+def segments(path: str, start: int, stop: int, segment_bytes: int | None = None
+             ) -> list[tuple[int, int]]:
+    """[start, stop) cut into pieces of about ``segment_bytes`` (default SEGMENT_BYTES) that end
+    at a line break."""
+    segment_bytes = segment_bytes or SEGMENT_BYTES
+    bounds, pos = [start], start + segment_bytes
     with open(path, "rb") as fh:
         while pos < stop:
             fh.seek(pos)
@@ -45,7 +48,7 @@ def segments(path: str, start: int, stop: int) -> list[tuple[int, int]]:
             pos += hit + 1
             if pos < stop:
                 bounds.append(pos)
-            pos += SEGMENT_BYTES
+            pos += segment_bytes
     bounds.append(stop)
     return list(zip(bounds[:-1], bounds[1:]))
 

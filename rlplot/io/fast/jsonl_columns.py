@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import json
+from dataclasses import dataclass
 from typing import Iterable
 
 from ...columns import could_match
@@ -85,30 +86,56 @@ def _leaf(table, path: tuple):
     return pc.struct_field(column, list(path[1:]))
 
 
-def _partial_last_line(big: BigFile, body_end: int, columns: dict[str, Column], wanted: set[str],
-                       strict: bool) -> tuple[dict[str, Column], int, tuple] | None:
-    """The tolerant read of a last line without its newline, appended; None: leave the file to it."""
-    tail = files.read_bytes(big.path, body_end, big.end)
-    if not tail.strip():
-        return columns, 0, ()
-    if b"\r" in tail:
-        return None
-    _, lf_count, has_cr = files.scan(big.path, 0, body_end, b"")
-    if has_cr:
-        return None
-    skips = arrow.ShiftedSkipLog(big.path, strict, 1, lf_count + 1)
-    last = read_jsonl(big.path, Lines([tail.decode("utf-8", "replace")], complete=False,
-                                      nul_padded=False), skips)
-    if last.n_rows:
-        if any(name not in columns and could_match(name, wanted) for name in last.columns):
+@dataclass(frozen=True)
+class JsonlPlan:
+    """How to read the wanted keys of a big JSONL log: pyarrow for [start, body_end), the
+    tolerant reader for a partial last line."""
+
+    big: BigFile
+    picked: dict[str, tuple]         # flattened name -> key path
+    options: dict
+    body_end: int
+    wanted: set[str]
+    strict: bool
+
+    @property
+    def body_start(self) -> int:
+        """Where the records start (after a BOM)."""
+        return self.big.start
+
+    def read(self, stream):
+        """One piece of the records as an arrow table."""
+        import pyarrow.json as pajson
+
+        return pajson.read_json(stream, **self.options)
+
+    def convert(self, table) -> dict[str, Column]:
+        """The picked leaves of one piece, by flattened name."""
+        return {flat: arrow.column(flat, _leaf(table, leaf)) for flat, leaf in self.picked.items()}
+
+    def last_line(self) -> tuple[Table | None, tuple] | None:
+        """The tolerant read of a partial last line (its Table, None if there is none) and its
+        notices; None: the tolerant reader must read the whole file."""
+        big = self.big
+        tail = files.read_bytes(big.path, self.body_end, big.end)
+        if not tail.strip():
+            return None, ()
+        if b"\r" in tail:
+            return None
+        _, lf_count, has_cr = files.scan(big.path, 0, self.body_end, b"")
+        if has_cr:
+            return None
+        skips = arrow.ShiftedSkipLog(big.path, self.strict, 1, lf_count + 1)
+        last = read_jsonl(big.path, Lines([tail.decode("utf-8", "replace")], complete=False,
+                                          nul_padded=False), skips)
+        if any(name not in self.picked and could_match(name, self.wanted) for name in last.columns):
             return None  # the last line brings a new column: let the tolerant reader order it
-        columns = arrow.appended(columns, Table(big.path, "jsonl", last.n_rows,
-                                                {k: v for k, v in last.columns.items() if k in columns}))
-    return columns, last.n_rows, tuple(skips.notices)
+        kept = {k: v for k, v in last.columns.items() if k in self.picked}
+        return (Table(big.path, "jsonl", last.n_rows, kept) if last.n_rows else None), tuple(skips.notices)
 
 
-def read_jsonl_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | None:
-    """The keys of a big JSONL log that could match the ``wanted`` (lower-case) names, or None."""
+def plan_jsonl(big: BigFile, wanted: set[str], strict: bool) -> JsonlPlan | None:
+    """The plan to read the keys of a big JSONL log that could match ``wanted``, or None."""
     import pyarrow.json as pajson
 
     seen = _probe(big)
@@ -128,18 +155,25 @@ def read_jsonl_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | 
     options = dict(read_options=pajson.ReadOptions(block_size=arrow.BLOCK_BYTES),
                    parse_options=pajson.ParseOptions(explicit_schema=schema,
                                                      unexpected_field_behavior="ignore"))
-    parts = arrow.read_pieces(big.path, big.start, body_end,
-                              lambda stream: pajson.read_json(stream, **options),
-                              lambda table: {flat: arrow.column(flat, _leaf(table, leaf))
-                                             for flat, leaf in picked.items()})
+    return JsonlPlan(big, picked, options, body_end, wanted, strict)
+
+
+def read_jsonl_columns(big: BigFile, wanted: set[str], strict: bool) -> Table | None:
+    """The keys of a big JSONL log that could match the ``wanted`` (lower-case) names, or None."""
+    plan = plan_jsonl(big, wanted, strict)
+    if plan is None:
+        return None
+    parts = arrow.read_pieces(big.path, big.start, plan.body_end, plan.read, plan.convert)
     if parts is None:
         return None
     # First-seen order, as the tolerant reader builds its columns.
-    columns = {flat: arrow.joined(flat, parts.pop(flat)) for flat in picked}
+    columns = {flat: arrow.joined(flat, parts.pop(flat)) for flat in plan.picked}
     n_rows = len(next(iter(columns.values())).values)
-    last = _partial_last_line(big, body_end, columns, wanted, strict)
+    last = plan.last_line()
     if last is None:
         return None
-    columns, extra_rows, notices = last
-    return Table(source=big.path, format="jsonl", n_rows=n_rows + extra_rows, columns=columns,
-                 skipped=notices)
+    table, notices = last
+    if table is not None:
+        columns = arrow.appended(columns, table)
+        n_rows += table.n_rows
+    return Table(source=big.path, format="jsonl", n_rows=n_rows, columns=columns, skipped=notices)
