@@ -32,6 +32,7 @@ from .names import STDIN
 from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
 from .runs.load import load_all
+from .runs.parallel import Reading
 from .runs.refs import Found
 from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
@@ -76,16 +77,17 @@ class RenderResult:
 
 
 def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bool = False,
-            labels: Sequence[str] | None = None) -> Prepared:
+            labels: Sequence[str] | None = None, reading: Reading | None = None) -> Prepared:
     """Read, clean and smooth every run ``paths`` hold (logs, folders of runs, stores, globs,
     ``RunRef``s, or a ``Found``) for the panels of ``config`` (default: the seed chart).
 
     With ``runs.where`` only the runs meeting it are read; with ``runs.group_by`` runs are
     grouped; with ``runs.aggregate`` each group becomes one curve (and band) per panel.
+    ``reading``: how many runs are read in parallel (``runs.parallel.Reading``).
     """
     config = config or Config()
     check_settings(config)         # bad smoothing parameters fail before any log is read
-    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels)
+    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels, reading=reading)
     return prepare_runs(loaded, config)
 
 
@@ -161,7 +163,8 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=
 
 def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
-           data_out: str | None = None, command: str | None = None) -> RenderResult:
+           data_out: str | None = None, command: str | None = None,
+           reading: Reading | None = None) -> RenderResult:
     """Render logs to a figure and write it to each output path (atomically, deterministically);
     ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export). Each figure
     records what made it (rlplot.provenance): ``command`` as given, the inputs, the config."""
@@ -171,7 +174,7 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
     if data_out is not None:
         from .export import check_data_out
         check_data_out(data_out, input_files(found), outputs)
-    prepared = prepare(found, config, strict=strict, labels=labels)
+    prepared = prepare(found, config, strict=strict, labels=labels, reading=reading)
     record = make_provenance(input_files(found), config, command, labels) if outputs else None
     fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:
