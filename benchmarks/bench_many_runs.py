@@ -181,38 +181,64 @@ class Timing:
     rss: int
     child_rss: int
     ok: bool
+    late: bool = False   # stopped at --timeout
 
 
-def run_once(argv: list[str]) -> tuple[float, int, int, bool]:
-    """Run one process: (wall s, its own peak RSS, its largest descendant's peak RSS, exit ok)."""
-    # A helper process runs the command so that RUSAGE_CHILDREN counts only its descendants.
-    probe = ("import os,resource,subprocess,sys,time;p=subprocess.Popen(sys.argv[1:]);"
-             "_,s,u=os.wait4(p.pid,0);c=resource.getrusage(resource.RUSAGE_CHILDREN);"
-             "print(u.ru_maxrss*1024, c.ru_maxrss*1024);sys.exit(os.waitstatus_to_exitcode(s))")
+# Runs the command in a helper process, so that RUSAGE_CHILDREN counts only its descendants;
+# prints (own peak RSS, largest descendant's peak RSS, timed out?). argv: seconds, command...
+PROBE = r"""
+import os, resource, subprocess, sys, time
+limit, proc = float(sys.argv[1]), subprocess.Popen(sys.argv[2:])
+deadline, late = time.monotonic() + limit, 0
+while True:
+    pid, status, usage = os.wait4(proc.pid, os.WNOHANG)
+    if pid:
+        break
+    if time.monotonic() > deadline:
+        proc.kill()
+        _, status, usage = os.wait4(proc.pid, 0)
+        late = 1
+        break
+    time.sleep(0.02)
+largest = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss
+print(usage.ru_maxrss * 1024, largest * 1024, late)
+sys.exit(os.waitstatus_to_exitcode(status) if not late else 124)
+"""
+
+
+def run_once(argv: list[str], timeout: float) -> tuple[float, int, int, bool, bool]:
+    """Run one process: (wall s, its peak RSS, its largest worker's peak RSS, exit ok, timed out)."""
     with tempfile.TemporaryFile() as out, tempfile.TemporaryFile() as err:
         start = time.perf_counter()
-        proc = subprocess.Popen([sys.executable, "-c", probe, *argv], stdout=out, stderr=err)
+        proc = subprocess.Popen([sys.executable, "-c", PROBE, str(timeout), *argv], stdout=out,
+                                stderr=err)
         _, status, _ = os.wait4(proc.pid, 0)
         seconds = time.perf_counter() - start
         out.seek(0)
         err.seek(0)
         printed, complaint = out.read().decode().split(), err.read().decode(errors="replace")
     ok = os.waitstatus_to_exitcode(status) == 0
-    if not ok:
+    late = len(printed) >= 3 and printed[-1] == "1"
+    if not ok and not late:
         print(f"  ! {' '.join(argv[1:5])}: {complaint.strip()[-400:]}", file=sys.stderr)
-    own, largest = (int(printed[-2]), int(printed[-1])) if len(printed) >= 2 else (0, 0)
+    own, largest = (int(printed[-3]), int(printed[-2])) if len(printed) >= 3 else (0, 0)
     # RUSAGE_CHILDREN's maxrss is the largest of the command and its descendants.
-    return seconds, own, largest if largest > own else 0, ok
+    return seconds, own, largest if largest > own else 0, ok, late
 
 
-def measure(argv: list[str], reps: int, label: str) -> Timing:
-    """Run ``argv`` ``reps`` times (the file cache is warm from generation or the first run)."""
-    runs = [run_once(argv) for _ in range(reps)]
+def measure(argv: list[str], reps: int, label: str, timeout: float) -> Timing:
+    """Run ``argv`` ``reps`` times (the file cache is warm from generation or the first run);
+    one that takes over ``timeout`` seconds is stopped and reported as such."""
+    runs = []
+    for _ in range(reps):
+        runs.append(run_once(argv, timeout))
+        if runs[-1][4]:
+            break
     timing = Timing(statistics.median(r[0] for r in runs), max(r[1] for r in runs),
-                    max(r[2] for r in runs), all(r[3] for r in runs))
+                    max(r[2] for r in runs), all(r[3] for r in runs), any(r[4] for r in runs))
     print(f"  {label}: {timing.seconds:.2f} s, {timing.rss / MB:.0f} MB"
           + (f" + {timing.child_rss / MB:.0f} MB worker" if timing.child_rss else "")
-          + ("" if timing.ok else " (FAILED)"), file=sys.stderr)
+          + (" (stopped)" if timing.late else "" if timing.ok else " (FAILED)"), file=sys.stderr)
     return timing
 
 
@@ -223,6 +249,8 @@ def rlplot_argv(root: Path, out: Path, jobs: int) -> list[str]:
 
 
 def fmt_s(t: Timing) -> str:
+    if t.late:
+        return f"> {t.seconds:.0f} s (stopped)"
     return f"{t.seconds:.2f} s" if t.ok else "failed"
 
 
@@ -235,14 +263,14 @@ def case_rows(kind: str, root: Path, args: argparse.Namespace) -> list[list[str]
     OUT.mkdir(parents=True, exist_ok=True)
     stem = OUT / f"many_{kind}"
     timed = {f"rlplot -j{j}": measure(rlplot_argv(root, Path(f"{stem}_j{j}.png"), j), args.reps,
-                                      f"{kind} rlplot -j{j}") for j in (1, 2)}
+                                      f"{kind} rlplot -j{j}", args.timeout) for j in (1, 2)}
     scripts = {"pandas concat + groupby": PANDAS_SCRIPT}
     if not args.no_seaborn:
         scripts['seaborn lineplot(errorbar="ci")'] = SEABORN_SCRIPT
     for name, script in scripts.items():
         out = f"{stem}_{name.split()[0]}.png"
         timed[name] = measure([sys.executable, "-c", script, kind, str(root), out], args.reps,
-                              f"{kind} {name}")
+                              f"{kind} {name}", args.timeout)
     j1, j2 = timed["rlplot -j1"], timed["rlplot -j2"]
     rows = []
     for name, t in timed.items():
@@ -262,6 +290,7 @@ def main(argv=None) -> int:
     parser.add_argument("--reps", type=int, default=3)
     parser.add_argument("--kinds", default="csv,tfevents", help="comma-separated: csv, tfevents")
     parser.add_argument("--no-seaborn", action="store_true", help="skip seaborn (slow on many runs)")
+    parser.add_argument("--timeout", type=float, default=900, help="seconds before a command is stopped")
     parser.add_argument("--quick", action="store_true", help="40 runs x 1,000 rows, one repetition")
     args = parser.parse_args(argv)
     if args.quick:
