@@ -103,6 +103,14 @@ def worth_a_pool(count: int, paths: Sequence[str] = (), workers: int = 2) -> boo
     return False
 
 
+def default_reading() -> Reading:
+    """All cores, except in a process that is itself a worker (a ``batch`` job, a Dask worker):
+    there the runs are read in it, not by a pool of its own."""
+    import multiprocessing
+
+    return SERIAL if multiprocessing.parent_process() is not None else Reading()
+
+
 def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
               reading: Reading | None = None, *, paths: Sequence[str] = (),
               local: bool = False) -> list:
@@ -111,7 +119,7 @@ def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
     (also when ``local``: standard input, tracker runs). Order and values are those of reading
     them one by one."""
     items = list(items)
-    reading = reading or Reading()
+    reading = reading or default_reading()
     executor, workers = reading.executor, reading.jobs or os.cpu_count() or 1
     if local or (executor == "process" and not worth_a_pool(len(items), paths, workers)):
         return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options))).results)

@@ -156,3 +156,19 @@ def test_the_same_arrays_after_the_trip_through_a_worker(tmp_path, pooled):
     first = runs[0].series[0]
     assert np.array_equal(first.x, np.arange(9) * 10) and np.array_equal(first.y, np.arange(9))
     assert isinstance(first.x, np.ndarray) and first.x.dtype == np.float64
+
+
+def test_a_worker_process_reads_its_runs_itself_unless_told_otherwise(monkeypatch, tmp_path):
+    import multiprocessing
+
+    def refuse(*_):
+        raise AssertionError("a pool was started inside a worker")
+
+    monkeypatch.setattr(parallel, "MIN_RUNS", 0)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_run_slices", refuse)
+    monkeypatch.setattr(multiprocessing, "parent_process", lambda: object())
+    assert parallel.default_reading() == parallel.SERIAL
+    assert read_each([1, 2, 3], operator.neg, (), paths=[os.devnull]) == [-1, -2, -3]
+    with pytest.raises(AssertionError, match="inside a worker"):
+        read_each([1, 2, 3], operator.neg, (), Reading(jobs=2), paths=[os.devnull])
