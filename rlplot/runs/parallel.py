@@ -18,11 +18,13 @@ from typing import Any, Callable, Sequence
 
 from ..errors import RlplotError
 
-# Measured (benchmarks/bench_many_runs.py, docs/performance.md "Many runs"): a pool of two
-# spawned workers starts in ~0.3-0.5 s; reading a 10,000-row CSV run takes ~10 ms, an event
-# file of as many events ~15 ms. Below these a pool costs more than it saves.
+# Measured (docs/performance.md "Many runs"): two spawned workers start in ~0.3-0.5 s (CPU;
+# Python, numpy, rlplot); reading costs ~0.3 s of CPU per MB of small CSV (the tolerant
+# reader) and ~0.1 s per MB of event files. A pool halves reading at best, so it pays from
+# about 1 s of serial reading: 8 MB. Few runs stay here even when big (the fast path reads
+# big CSV/JSONL at tens of MB/s).
 MIN_RUNS = 16                  # runs, at least ...
-MIN_BYTES = 16 * 1024 * 1024   # ... and bytes of input, at least
+MIN_BYTES = 8 * 1024 * 1024    # ... and bytes of input, at least
 SLICES_PER_WORKER = 6          # enough slices to even out slow ones, few enough to send cheaply
 
 
@@ -55,16 +57,17 @@ class ReadSlice:
 
 @dataclass(frozen=True)
 class _Where:
+    """What ``batch.outcomes.outcome_of`` reads of a job: a slice of runs stands in for one."""
+
     where: str
-
-    @property
-    def source(self) -> str:
-        return self.where
-
     key: str = ""
     outputs: tuple = ()
     group: str | None = None
     members: tuple = ()
+
+    @property
+    def source(self) -> str:
+        return self.where
 
 
 @dataclass(frozen=True)
