@@ -19,7 +19,7 @@ from typing import Any, Callable, Sequence
 from ..errors import RlplotError
 
 # Measured (docs/performance.md "Many runs"): two spawned workers start in ~0.3-0.5 s (CPU;
-# Python, numpy, rlplot); reading costs ~0.3 s of CPU per MB of small CSV (the tolerant
+# Python, numpy, rlplot); reading costs ~0.2 s of CPU per MB of small CSV (the tolerant
 # reader) and ~0.1 s per MB of event files. A pool halves reading at best, so it pays from
 # about 1 s of serial reading: 8 MB. Few runs stay here even when big (the fast path reads
 # big CSV/JSONL at tens of MB/s).
