@@ -8,8 +8,9 @@ own module; this one only runs them in order:
    keep those ``runs.where`` selects, choose each run's label
 2. ``runs.load``: read each run (only the needed columns; many runs in worker processes,
    ``runs.parallel``), pick columns (or a time axis), clean -> Runs; a run without the asked
-   column is left out with a warning. Data in memory (``rlplot.api``) enters here instead: ``io.frames`` -> Tables -> ``runs.load.load_tables``
-   -> ``prepare_runs``, which runs steps 3-5 whatever the Runs came from
+   column is left out with a warning. Data in memory (``rlplot.api``) enters here instead:
+   ``io.frames`` -> Tables -> ``runs.load.load_tables`` -> ``prepare_runs``, which runs steps
+   3-5 whatever the Runs came from
 3. ``runs.checks``: one kind of x for all runs; points a log axis cannot show
 4. ``runs.smooth``: smooth each run's series per panel
 5. ``aggregate``: group runs, aggregate each group, say how in a footnote
