@@ -135,13 +135,15 @@ def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
 
 def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
                 scheduler: str | None) -> list[SliceResult]:
+    # The executors are found by name in their registry, like every implementation: rlplot.batch
+    # imports the pipeline, which imports this module.
     from ..choices import EXECUTORS
 
     EXECUTORS.check(executor)
     if executor == "dask":
         from .parallel_dask import run_on_dask
-        return run_on_dask(parts, scheduler)
-    pool = ReadingPool(workers=workers, func=read_slice)
+        return run_on_dask(parts, read_slice, scheduler)
+    pool = EXECUTORS.load("process")(workers=workers, func=read_slice)
     done = []
     try:
         for outcome in pool.run(parts):
@@ -153,40 +155,3 @@ def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
     finally:
         pool.close()
     return done
-
-
-def _reading_worker_init(parent: int) -> None:
-    """A reading worker: dies with its parent, leaves Ctrl-C to it, imports only the readers."""
-    import gc
-    import signal
-
-    from ..batch.executors import die_with_parent
-    from . import load  # noqa: F401
-
-    die_with_parent(parent)
-    signal.signal(signal.SIGINT, signal.SIG_IGN)
-    gc.collect()
-    gc.freeze()
-
-
-def _reading_pool_class():
-    from ..batch.executors import ProcessExecutor
-
-    class _ReadingPool(ProcessExecutor):
-        """The batch's process pool, its workers warmed for reading (no matplotlib: ~0.3 s less
-        per worker)."""
-
-        def _start(self, workers: int):
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
-
-            context = multiprocessing.get_context("spawn")
-            return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                       initializer=_reading_worker_init, initargs=(os.getpid(),))
-
-    return _ReadingPool
-
-
-def ReadingPool(workers: int, func: Callable) -> Any:   # noqa: N802  (a class, made lazily)
-    """A ``batch.executors.ProcessExecutor`` running ``func`` on slices in reading workers."""
-    return _reading_pool_class()(workers=workers, func=func)

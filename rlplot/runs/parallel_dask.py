@@ -8,17 +8,17 @@ the file system is shared.
 """
 from __future__ import annotations
 
-from typing import Sequence
+from typing import Callable, Sequence
 
 from ..errors import RlplotError
 
 
-def run_on_dask(parts: Sequence, scheduler: str | None, client=None) -> list:
-    """Every slice's ``SliceResult``, read by the cluster's workers (in any order)."""
-    from ..batch.dask import DaskExecutor
-    from .parallel import read_slice
+def run_on_dask(parts: Sequence, read_slice: Callable, scheduler: str | None, client=None) -> list:
+    """``read_slice`` of every slice (``runs.parallel``), run by the cluster's workers (in any order)."""
+    from ..choices import EXECUTORS
 
-    executor = DaskExecutor(scheduler=scheduler, client=client)
+    # By name, as every implementation is found: rlplot.batch imports the pipeline.
+    executor = EXECUTORS.load("dask")(scheduler=scheduler, client=client)
     try:
         # The batch executor's own checks: a reachable scheduler, workers running this rlplot.
         connected = executor._connect()

@@ -4,7 +4,7 @@ from __future__ import annotations
 import pytest
 
 from rlplot.runs.load import load_all, load_item, wanted_columns
-from rlplot.runs.parallel import ReadSlice, Reading
+from rlplot.runs.parallel import ReadSlice, Reading, read_slice
 from rlplot.runs.walk import find_inputs
 from tests.runs.test_parallel import _as_plain, _config, _sweep
 
@@ -24,7 +24,7 @@ def test_slices_read_on_dask_give_the_serial_runs(tmp_path):
              ReadSlice(3, tuple(items[3:]), load_item, options)]
     with distributed.Client(processes=False, n_workers=1, threads_per_worker=2,
                             dashboard_address=":0") as client:
-        done = sorted(run_on_dask(parts, None, client=client), key=lambda p: p.start)
+        done = sorted(run_on_dask(parts, read_slice, None, client=client), key=lambda p: p.start)
     results = [r for part in done for r in part.results]
     assert isinstance(results[2], Exception) and "reward" in str(results[2])
     runs = [run for r in results if not isinstance(r, Exception) for run in r]
