@@ -6,7 +6,7 @@
 ``evaluate_logs`` does everything up to the numbers and imports no matplotlib; ``compare_logs``
 adds drawing and atomic writing. The steps, one module each:
 
-1. ``runs.discover`` + ``runs.load`` (``read_runs``): every log, read serially
+1. ``runs.discover`` + ``runs.load`` (``read_runs``): every log, many in parallel (``runs.parallel``)
 2. ``stats.runs``: the runs that share algorithm and task are the seeds of one cell
 3. ``stats.evaluate``: scores, normalization, interval estimates, profiles, P(X > Y), curves
 4. ``figure.compare_layout`` + ``figure.save``; ``stats.tables``
@@ -27,6 +27,7 @@ from .errors import ConfigError, InputError, OutputError, RlplotError
 from .figure.text import x_axis_label
 from .runs.discover import expand_paths
 from .runs.load import load_all
+from .runs.parallel import Reading
 from .stats.evaluate import evaluate
 from .stats.results import Comparison
 from .stats.runs import Cells, group_cells, parse_spec
@@ -72,10 +73,11 @@ def scored_config(config: Config) -> Config:
 
 
 def read_runs(paths: Sequence[str], config: Config, *, strict: bool = False,
-              labels: Sequence[str] | None = None) -> tuple[Run, ...]:
-    """Read and clean every log, serially: the one place compare reads (a parallel reader
-    through the batch executors replaces this function)."""
-    return load_all(paths, config, strict=strict, labels=labels)
+              labels: Sequence[str] | None = None, reading: Reading | None = None
+              ) -> tuple[Run, ...]:
+    """Read and clean every log: the one place compare reads. Many logs are read by the batch
+    executors as ``reading`` says (``runs.parallel``), in the order given."""
+    return load_all(paths, config, strict=strict, labels=labels, reading=reading)
 
 
 def _located(error: RlplotError, origin: Mapping | None, path: KeyPath) -> RlplotError:
@@ -132,7 +134,8 @@ def check_settings(config: Config, origin: Mapping | None = None) -> None:
 
 
 def evaluate_logs(paths: Sequence[str], config: Config | None = None, *, strict: bool = False,
-                  labels: Sequence[str] | None = None, origin: Mapping | None = None) -> Evaluated:
+                  labels: Sequence[str] | None = None, origin: Mapping | None = None,
+                  reading: Reading | None = None) -> Evaluated:
     """Read the logs, group them by ``compare.algo_by`` / ``compare.task_by`` and evaluate them
     as ``compare`` configures (``origin``: where each config value came from, for messages and
     for reference files named relative to a config file). No matplotlib."""
@@ -143,7 +146,9 @@ def evaluate_logs(paths: Sequence[str], config: Config | None = None, *, strict:
     paths = expand_paths(paths)
     if not paths:
         raise InputError("no log files given", hint="rlplot compare 'runs/*/*/*.csv' --algo-by … --task-by …")
-    runs = read_runs(paths, config, strict=strict, labels=labels)
+    # A read_runs swapped in (see tests/test_compare.py) may not take ``reading``: only when given.
+    runs = read_runs(paths, config, strict=strict, labels=labels,
+                     **({} if reading is None else {"reading": reading}))
     return evaluate_cells(runs, group_cells(runs, algo_by, task_by), config, origin)
 
 
@@ -212,13 +217,15 @@ def check_outputs(figures: Sequence[str], tables: Sequence[str], inputs: Sequenc
 
 def compare_logs(paths: Sequence[str], outputs: Sequence[str] = (), tables: Sequence[str] = (),
                  config: Config | None = None, *, strict: bool = False,
-                 labels: Sequence[str] | None = None, origin: Mapping | None = None) -> CompareResult:
+                 labels: Sequence[str] | None = None, origin: Mapping | None = None,
+                 reading: Reading | None = None) -> CompareResult:
     """Evaluate the logs, then write the figures (``outputs``, see ``figure_paths``) and the
     tables (``.md``, ``.csv``, ``.tex``, ``.json``), atomically and deterministically."""
     config = config or Config()
     planned = figure_paths(outputs, config.compare.kinds, config.compare.layout)
     check_outputs([p for p, _ in planned], tables, expand_paths(paths))
-    evaluated = evaluate_logs(paths, config, strict=strict, labels=labels, origin=origin)
+    evaluated = evaluate_logs(paths, config, strict=strict, labels=labels, origin=origin,
+                              reading=reading)
     figures, written, drawn = draw_and_save(evaluated.comparison, config, planned)
     from .stats.tables import write_table
 

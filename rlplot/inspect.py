@@ -250,15 +250,24 @@ def inspect_ref(ref, config: Config, label: str | None = None) -> FileReport:
     return replace(report, config=dict(settings.values), config_sources=settings.sources)
 
 
-def inspect_paths(paths: Sequence[str], *, config: Config | None = None) -> InspectReport:
-    """Report on every run the paths hold (log files, folders of runs, stores, globs)."""
+def inspect_item(item: tuple, config: Config) -> FileReport:
+    """``inspect_ref`` of one ``(ref, label)``: what a reading worker runs."""
+    return inspect_ref(item[0], config, item[1])
+
+
+def inspect_paths(paths: Sequence[str], *, config: Config | None = None,
+                  reading=None) -> InspectReport:
+    """Report on every run the paths hold (log files, folders of runs, stores, globs); many runs
+    are read in parallel as ``reading`` (a ``runs.parallel.Reading``) says, reported in order."""
     from .runs.configs import differing_keys
     from .runs.discover import automatic_labels
+    from .runs.load import is_plain_file_run
+    from .runs.parallel import read_each
     from .runs.walk import find_path
     from .runs.discover import expand_paths
 
     config = config or Config()
-    reports, notices = [], []
+    reports, notices, items = [], [], []    # reports: a FileReport, or the index of an item
     for path in expand_paths(paths):
         try:
             found = find_path(path)
@@ -269,8 +278,13 @@ def inspect_paths(paths: Sequence[str], *, config: Config | None = None) -> Insp
         notices += [str(n) for n in found.notices]
         labels = automatic_labels(found.refs)
         # a log named as it is keeps the file report it always had; runs found in it are labelled
-        reports += [inspect_ref(ref, config, None if ref.kind == "log" and ref.found_in is None
-                                else label) for ref, label in zip(found.refs, labels)]
+        for ref, label in zip(found.refs, labels):
+            reports.append(len(items))
+            items.append((ref, None if ref.kind == "log" and ref.found_in is None else label))
+    read = read_each(items, inspect_item, (config,), reading,
+                     paths=[path for ref, _ in items for path in ref.files],
+                     local=not all(is_plain_file_run(ref) for ref, _ in items))
+    reports = [read[r] if isinstance(r, int) else r for r in reports]
     configs = [r.config for r in reports if r.error is None]
     differing = tuple(differing_keys(configs)) if len(configs) > 1 else ()
     keys = tuple(dict.fromkeys(k for c in configs for k in c))

@@ -6,10 +6,11 @@ own module; this one only runs them in order:
 
 1. ``runs.walk`` + ``runs.discover``: expand globs, find the runs in folders and stores,
    keep those ``runs.where`` selects, choose each run's label
-2. ``runs.load``: read each run (only the needed columns), pick columns (or a time axis),
-   clean -> Runs; a run without the asked column is left out with a warning. Data in
-   memory (``rlplot.api``) enters here instead: ``io.frames`` -> Tables -> ``runs.load.load_tables``
-   -> ``prepare_runs``, which runs steps 3-5 whatever the Runs came from
+2. ``runs.load``: read each run (only the needed columns; many runs in worker processes,
+   ``runs.parallel``), pick columns (or a time axis), clean -> Runs; a run without the asked
+   column is left out with a warning. Data in memory (``rlplot.api``) enters here instead:
+   ``io.frames`` -> Tables -> ``runs.load.load_tables`` -> ``prepare_runs``, which runs steps
+   3-5 whatever the Runs came from
 3. ``runs.checks``: one kind of x for all runs; points a log axis cannot show
 4. ``runs.smooth``: smooth each run's series per panel
 5. ``aggregate``: group runs, aggregate each group, say how in a footnote
@@ -33,6 +34,7 @@ from .names import STDIN
 from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
 from .runs.load import load_all
+from .runs.parallel import Reading
 from .runs.refs import Found
 from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
@@ -78,16 +80,17 @@ class RenderResult:
 
 
 def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bool = False,
-            labels: Sequence[str] | None = None) -> Prepared:
+            labels: Sequence[str] | None = None, reading: Reading | None = None) -> Prepared:
     """Read, clean and smooth every run ``paths`` hold (logs, folders of runs, stores, globs,
     ``RunRef``s, or a ``Found``) for the panels of ``config`` (default: the seed chart).
 
     With ``runs.where`` only the runs meeting it are read; with ``runs.group_by`` runs are
     grouped; with ``runs.aggregate`` each group becomes one curve (and band) per panel.
+    ``reading``: how many runs are read in parallel (``runs.parallel.Reading``).
     """
     config = config or Config()
     check_settings(config)         # bad smoothing parameters fail before any log is read
-    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels)
+    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels, reading=reading)
     return prepare_runs(loaded, config)
 
 
@@ -164,7 +167,8 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=
 
 def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
-           data_out: str | None = None, command: str | None = None) -> RenderResult:
+           data_out: str | None = None, command: str | None = None,
+           reading: Reading | None = None) -> RenderResult:
     """Render logs to a figure and write it to each output path (atomically, deterministically);
     ``data_out`` also writes every drawn series as long-form CSV (see rlplot.export). Each figure
     records what made it (rlplot.provenance): ``command`` as given, the inputs, the config."""
@@ -180,7 +184,7 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
         record = hasher.submit(make_provenance, input_files(found), config, command,
                                labels) if outputs else None
         with streaming(data_out is None):   # a figure alone needs only what it draws
-            prepared = prepare(found, config, strict=strict, labels=labels)
+            prepared = prepare(found, config, strict=strict, labels=labels, reading=reading)
         record = record.result() if record is not None else None
     fig, written, drawn = draw(prepared, config, outputs, record)
     if data_out is not None:

@@ -86,9 +86,11 @@ SPEC_HELP = ("regex over each run's path whose first capture group (or the group
 @click.option("--seed", type=int, help=option_help("runs.seed"))
 @opt.strict
 @opt.quiet
+@opt.reading_options
 @opt.debug
 def compare(inputs, algo_by, task_by, outputs, tables, configs, sets, x, ys, input_format, score,
-            normalize, kinds, layout, pairs, profile, tau_scale, reps, level, seed, strict, quiet):
+            normalize, kinds, layout, pairs, profile, tau_scale, reps, level, seed, strict, quiet,
+            jobs, executor, scheduler):
     """Compare algorithms across tasks from their training logs, as rliable does: interval
     estimates of median, IQM, mean and optimality gap, performance profiles, probability of
     improvement and sample-efficiency curves, with stratified-bootstrap CIs (docs/compare.md).
@@ -106,6 +108,7 @@ def compare(inputs, algo_by, task_by, outputs, tables, configs, sets, x, ys, inp
     """
     from ..compare import compare_logs
     from ..config import load_config
+    from ..runs.parallel import Reading
     from .output import echo_notices
 
     if len(ys) > 1:
@@ -119,7 +122,7 @@ def compare(inputs, algo_by, task_by, outputs, tables, configs, sets, x, ys, inp
     config = loaded.config
     written_to = default_outputs(outputs, tables, config.output.formats)
     result = compare_logs(list(inputs), written_to, list(tables), config, strict=strict,
-                          origin=loaded.origin)
+                          origin=loaded.origin, reading=Reading(jobs, executor, scheduler))
     if not quiet:
         echo_notices(result.notices)
     for path in result.written:

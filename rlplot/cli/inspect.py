@@ -193,9 +193,10 @@ def _figure(path: str):
 @opt.input_format
 @opt.config_options
 @opt.quiet
+@opt.reading_options
 @opt.legacy_json
 @opt.debug
-def inspect(logs, fmt, input_format, configs, sets, quiet):
+def inspect(logs, fmt, input_format, configs, sets, quiet, jobs, executor, scheduler):
     """Show what each LOG or run in DIR holds: format (or run source), columns or tags (points,
     step ranges), x choice, panels, restarts, damage, skipped lines, and each run's config, with
     the keys whose values differ across the runs marked; for a figure rlplot wrote (.png, .svg,
@@ -216,13 +217,15 @@ def inspect(logs, fmt, input_format, configs, sets, quiet):
     from ..choices import FIGURE_FORMATS
     from ..config import load_config
     from ..inspect import inspect_paths
+    from ..runs.parallel import Reading
     from .output import warn
     from .render import render_overrides
 
     config = load_config(configs, sets, render_overrides(input_format=input_format)).config
     is_figure = [Path(p).suffix.lower()[1:] in FIGURE_FORMATS for p in logs]
     figures = {p: _figure(p) for p, fig in zip(logs, is_figure) if fig}
-    inspected = inspect_paths([p for p, fig in zip(logs, is_figure) if not fig], config=config)
+    inspected = inspect_paths([p for p, fig in zip(logs, is_figure) if not fig], config=config,
+                              reading=Reading(jobs, executor, scheduler))
     if not quiet:
         for notice in inspected.notices:
             warn(notice)

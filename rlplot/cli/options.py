@@ -133,6 +133,8 @@ executor = shared("--executor", type=click.Choice(EXECUTORS.names), default=EXEC
                   show_default=True, help="Where jobs run: " + EXECUTORS.described() + ".")
 scheduler = shared("--scheduler", metavar="ADDRESS",
                    help="Dask scheduler address (with --executor dask), e.g. tcp://head:8786.")
+# render, compare, inspect and summary read many runs through the batch executors (runs.parallel)
+reading_options = compose(jobs, executor, scheduler)
 
 force = shared("--force", is_flag=True,
                help="Write even where the output exists (batch: re-render runs that are up to date).")

@@ -149,11 +149,12 @@ def _smooth_help() -> str:
               help="Re-render with the config a figure rlplot wrote records (under -c, --set and "
                    "flags), on its recorded inputs if they still hash the same, or on LOG... "
                    "(see `rlplot inspect FIGURE`).")
+@opt.reading_options
 @opt.legacy_input_format
 @opt.debug
 def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, strict, quiet,
            smooth, frac, ema_weight, dpi, width, height, data_out, group_by, where, aggregate,
-           band, reps, x_range, restarts, duplicates, annotate, like):
+           band, reps, x_range, restarts, duplicates, annotate, like, jobs, executor, scheduler):
     """Render runs to the two-panel chart: LOG files (CSV, TSV, JSONL, JSON, .gz, - for stdin, an
     event file, an mlflow.db, a .wandb file) and DIRs of runs (event-file folders, logs, mlruns/,
     wandb/ run folders), walked.
@@ -167,9 +168,11 @@ def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, s
     rlplot render tb_logs/ --y rollout/ep_rew_mean --x relative
     rlplot render run.jsonl --smooth twema --set smoothing.halflife=5e19 --data-out run.csv
     rlplot render --like figures/run.png -c paper -o run-paper.pdf   # restyle a figure later
+    rlplot render sweep/ --aggregate mean --band ci -j 2    # 1,000 runs read by 2 processes
     """
     from ..config import load_config
     from ..pipeline import render as render_logs
+    from ..runs.parallel import Reading
     from .output import echo_notices
 
     if not logs and not like:
@@ -188,7 +191,8 @@ def render(logs, outputs, formats, configs, sets, x, ys, labels, input_format, s
         config = load_config(configs, sets, overrides).config
     written_to = figure_outputs(logs, outputs, formats, config)
     result = render_logs(list(logs), written_to, config, strict=strict, labels=list(labels),
-                         data_out=data_out, command=command_line(click.get_current_context()))
+                         data_out=data_out, command=command_line(click.get_current_context()),
+                         reading=Reading(jobs, executor, scheduler))
     if not quiet:
         echo_notices(result.notices)
     for path in result.written:

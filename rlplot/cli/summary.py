@@ -28,9 +28,10 @@ def _thresholds(ctx, param, values):
 @opt.log_options
 @opt.group_by
 @opt.where
+@opt.reading_options
 @opt.debug
 def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, strict, quiet,
-            group_by, where):
+            group_by, where, jobs, executor, scheduler):
     """Report per run and metric: points, range, dip, knee, threshold crossings, variance growth.
 
     Uses the same runs, reading, cleaning and smoothing as ``rlplot render`` (and its -c/--set);
@@ -43,6 +44,7 @@ def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, s
     """
     from ..config import load_config
     from ..pipeline import prepare
+    from ..runs.parallel import Reading
     from ..choices import SUMMARY_FORMATS
     from ..summary import summarize
     from .output import echo_notices
@@ -50,7 +52,8 @@ def summary(logs, fmt, thresholds, configs, sets, x, ys, labels, input_format, s
 
     overrides = render_overrides(ys, x=x, input_format=input_format, group_by=group_by, where=where)
     config = load_config(configs, sets, overrides).config
-    prepared = prepare(list(logs), config, strict=strict, labels=list(labels))
+    prepared = prepare(list(logs), config, strict=strict, labels=list(labels),
+                       reading=Reading(jobs, executor, scheduler))
     if not quiet:
         echo_notices(prepared.notices)
     click.echo(SUMMARY_FORMATS.load(fmt)(summarize(prepared, thresholds)), nl=False)

@@ -22,8 +22,9 @@ from ..columns import (band_columns, default_x, is_flops, merged_aliases, needed
 from ..config.schema import Config, PanelStyle
 from ..data import LoggedBand, Notice, Run, Series, Table
 from ..errors import ColumnError, InputError, RlplotError
-from ..names import run_label, unique_labels
+from ..names import STDIN, run_label, unique_labels
 from .discover import automatic_labels, choose_ref_labels
+from .parallel import Reading, read_each
 from .refs import Found, RunRef, Wanted
 from .time_axis import X_NAMES, is_time_axis, with_time_x
 
@@ -54,35 +55,39 @@ def wanted_columns(config: Config) -> Wanted:
 
 
 def load_all(paths, config: Config, *, strict: bool = False,
-             labels: Sequence[str] | None = None) -> RunSet:
+             labels: Sequence[str] | None = None, reading: Reading | None = None) -> RunSet:
     """Every run the paths hold (log files, folders of runs, stores, globs, ``RunRef``s, or what
     ``runs.walk.find_inputs`` found), labelled (``labels``, then ``runs.labels``, then
-    automatically) and filtered by ``runs.where``."""
+    automatically) and filtered by ``runs.where``; many runs are read in parallel as
+    ``reading`` says (``runs.parallel``: default all cores, few runs here)."""
     from .walk import find_inputs
 
-    return load_found(find_inputs(paths), config, strict=strict, labels=labels)
+    return load_found(find_inputs(paths), config, strict=strict, labels=labels, reading=reading)
 
 
 def load_found(found: Found, config: Config, *, strict: bool = False,
-               labels: Sequence[str] | None = None) -> RunSet:
+               labels: Sequence[str] | None = None, reading: Reading | None = None) -> RunSet:
     """Load the runs ``found`` (see ``load_all``)."""
     from .select import configs_needed, group_notices, select_refs
 
     # Automatic labels come from every run found, so a run keeps its label whatever --where keeps.
     refs, kept_labels, notices = select_refs(found.refs, config, automatic_labels(found.refs))
     chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
-    wanted = wanted_columns(config)
-    with_configs = configs_needed(config)
+    options = (config, wanted_columns(config), strict, configs_needed(config))
     runs: list[Run] = []
     failed: list[tuple[RunRef, RlplotError]] = []
-    for ref, label, default in zip(refs, chosen, automatic):
-        try:
-            runs.extend(load_ref(ref, config, wanted, strict=strict, label=label,
-                                 default_label=default, with_config=with_configs))
-        except RlplotError as exc:
-            if len(refs) == 1 or not _left_out(exc, ref, strict):
-                raise
-            failed.append((ref, exc))
+    # Read in parallel, then taken in order: the first error that stops is the one serial
+    # reading would have stopped at, and the runs and notices keep their order.
+    loaded = read_each(list(zip(refs, chosen, automatic)), load_item, options, reading,
+                       paths=[path for ref in refs for path in ref.files],
+                       local=not all(is_plain_file_run(ref) for ref in refs))
+    for ref, result in zip(refs, loaded):
+        if isinstance(result, RlplotError):
+            if len(refs) == 1 or not _left_out(result, ref, strict):
+                raise result
+            failed.append((ref, result))
+        else:
+            runs.extend(result)
     if not runs:
         raise _nothing_left(failed)
     notices += [Notice(f"left out: {exc.what}" + (f" ({exc.hint})" if exc.hint else ""),
@@ -159,6 +164,20 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
                  for run in load_ref(ref, config, wanted, strict=strict,
                                      label=label if len(refs) == 1 else None,
                                      default_label=default))
+
+
+def load_item(item: tuple[RunRef, str | None, str | None], config: Config, wanted: Wanted,
+              strict: bool, with_config: bool) -> tuple[Run, ...]:
+    """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs."""
+    ref, label, default = item
+    return load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
+                    with_config=with_config)
+
+
+def is_plain_file_run(ref: RunRef) -> bool:
+    """Whether a worker process can read ``ref`` as this one would: files on disk, no tracker
+    object (standard input and tracker runs are read here)."""
+    return ref.tracker is None and ref.source != STDIN and STDIN not in ref.files
 
 
 def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = False,

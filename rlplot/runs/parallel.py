@@ -1,0 +1,157 @@
+"""Reading many runs at once, through the executors of ``rlplot batch`` (``-j N``, ``--executor``).
+
+``read_each`` applies ``read`` (a module-level function a worker imports by name) to every item
+and returns what each gave, in input order: results are identical to reading them one after
+another, whatever finishes first. Items are sent in slices (``ReadSlice``), each slice read in a
+worker; an ``RlplotError`` an item raises is sent back as it is and raised or reported by the
+caller exactly where it would have been in serial order.
+
+Few or small inputs are read here, in this process: a worker process costs ~0.3 s to start
+(Python, numpy and rlplot's imports), more than reading a few logs (see ``worth_a_pool``).
+"""
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+from typing import Any, Callable, Sequence
+
+from ..errors import RlplotError
+
+# Measured (docs/performance.md "Many runs"): two spawned workers start in ~0.3-0.5 s (CPU;
+# Python, numpy, rlplot); reading costs ~0.2 s of CPU per MB of small CSV (the tolerant
+# reader) and ~0.1 s per MB of event files. A pool halves reading at best, so it pays from
+# about 1 s of serial reading: 8 MB. Few runs stay here even when big (the fast path reads
+# big CSV/JSONL at tens of MB/s).
+MIN_RUNS = 16                  # runs, at least ...
+MIN_BYTES = 8 * 1024 * 1024    # ... and bytes of input, at least
+SLICES_PER_WORKER = 6          # enough slices to even out slow ones, few enough to send cheaply
+
+
+@dataclass(frozen=True)
+class Reading:
+    """Where many runs are read: ``jobs`` workers (None: all cores) of ``executor`` (``-j``,
+    ``--executor``, ``--scheduler``: the options ``rlplot batch`` takes)."""
+
+    jobs: int | None = None
+    executor: str = "process"
+    scheduler: str | None = None
+
+
+SERIAL = Reading(jobs=1)
+
+
+@dataclass(frozen=True)
+class ReadSlice:
+    """What one worker reads: ``items[start:start + len(items)]`` of the caller's list."""
+
+    start: int
+    items: tuple
+    read: Callable[..., Any]          # module-level: pickled by name
+    options: tuple = ()               # passed to ``read`` after each item (the config, ...)
+
+    @property
+    def job(self):   # the batch executors name a job that killed its worker by ``job.where``
+        return _Where(f"runs {self.start + 1}-{self.start + len(self.items)}")
+
+
+@dataclass(frozen=True)
+class _Where:
+    """What ``batch.outcomes.outcome_of`` reads of a job: a slice of runs stands in for one."""
+
+    where: str
+    key: str = ""
+    outputs: tuple = ()
+    group: str | None = None
+    members: tuple = ()
+
+    @property
+    def source(self) -> str:
+        return self.where
+
+
+@dataclass(frozen=True)
+class SliceResult:
+    """What a worker gives back: per item, its result or the RlplotError it raised."""
+
+    start: int
+    results: tuple
+    retries: int = 0                  # set by the executor when the slice ran again alone
+
+
+def read_slice(part: ReadSlice) -> SliceResult:
+    """Read every item of a slice (in a worker); an item's RlplotError is its result."""
+    results = []
+    for item in part.items:
+        try:
+            results.append(part.read(item, *part.options))
+        except RlplotError as exc:
+            exc.__traceback__ = None   # tracebacks do not pickle; the message is what counts
+            results.append(exc)
+    return SliceResult(part.start, tuple(results))
+
+
+def worth_a_pool(count: int, paths: Sequence[str] = (), workers: int = 2) -> bool:
+    """Whether reading ``count`` runs from ``paths`` in ``workers`` processes pays for starting them."""
+    if workers < 2 or count < MIN_RUNS:
+        return False
+    size = 0
+    for path in paths:
+        try:
+            size += os.stat(path).st_size
+        except (OSError, ValueError):
+            continue
+        if size >= MIN_BYTES:
+            return True
+    return False
+
+
+def default_reading() -> Reading:
+    """All cores, except in a process that is itself a worker (a ``batch`` job, a Dask worker):
+    there the runs are read in it, not by a pool of its own."""
+    import multiprocessing
+
+    return SERIAL if multiprocessing.parent_process() is not None else Reading()
+
+
+def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
+              reading: Reading | None = None, *, paths: Sequence[str] = (),
+              local: bool = False) -> list:
+    """``[read(item, *options) for item in items]`` (an ``RlplotError`` in place of a result that
+    raised one), read as ``reading`` says when ``worth_a_pool`` (always on Dask), else here
+    (also when ``local``: standard input, tracker runs). Order and values are those of reading
+    them one by one."""
+    items = list(items)
+    reading = reading or default_reading()
+    executor, workers = reading.executor, reading.jobs or os.cpu_count() or 1
+    if local or (executor == "process" and not worth_a_pool(len(items), paths, workers)):
+        return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options))).results)
+    size = max(1, math.ceil(len(items) / (max(workers, 1) * SLICES_PER_WORKER)))
+    parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options))
+             for start in range(0, len(items), size)]
+    done = _run_slices(parts, executor, workers, reading.scheduler)
+    return [result for part in sorted(done, key=lambda p: p.start) for result in part.results]
+
+
+def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
+                scheduler: str | None) -> list[SliceResult]:
+    # The executors are found by name in their registry, like every implementation: rlplot.batch
+    # imports the pipeline, which imports this module.
+    from ..choices import EXECUTORS
+
+    EXECUTORS.check(executor)
+    if executor == "dask":
+        from .parallel_dask import run_on_dask
+        return run_on_dask(parts, read_slice, scheduler)
+    pool = EXECUTORS.load("process")(workers=workers, func=read_slice)
+    done = []
+    try:
+        for outcome in pool.run(parts):
+            if not isinstance(outcome, SliceResult):   # the batch's Outcome of a dead worker
+                raise RlplotError(f"a worker process died while reading {outcome.source} (out of "
+                                  "memory, or a crash in a library)",
+                                  hint="read with -j 1 to see which run")
+            done.append(outcome)
+    finally:
+        pool.close()
+    return done
