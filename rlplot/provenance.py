@@ -36,7 +36,7 @@ _BLOCK = 1 << 20
 @dataclass(frozen=True)
 class InputRecord:
     """One input as recorded: its path as given (None: recorded by hash only), sha256 and size
-    (None for standard input and folders, which are not hashed)."""
+    (None for standard input, folders, devices and pipes, which are not hashed)."""
 
     path: str | None
     sha256: str | None
@@ -104,9 +104,10 @@ def file_digest(path: str | os.PathLike) -> tuple[str, int]:
 
 
 def input_record(path: str, with_path: bool = True) -> InputRecord:
-    """One input: hashed when it is a file; standard input and folders are recorded by path only."""
+    """One input: hashed when it is a regular file; standard input, folders and devices or pipes
+    (no fixed content: /dev/zero would never end) are recorded by path only."""
     shown = path if with_path else None
-    if path == STDIN or os.path.isdir(path):
+    if path == STDIN or os.path.isdir(path) or (os.path.exists(path) and not os.path.isfile(path)):
         return InputRecord(shown, None, None)
     sha256, size = file_digest(path)
     return InputRecord(shown, sha256, size)

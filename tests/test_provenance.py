@@ -200,3 +200,14 @@ def test_config_changes_list_what_differs_from_the_defaults():
     fewer = make_provenance([], load_config([], ["panels=[{metric: loss}]"]).config).config
     assert ("panels.0.metric", "loss") in config_changes(fewer)
     assert any(key == "panels" for key, _ in config_changes(fewer))  # a panel removed
+
+
+def test_devices_and_pipes_are_recorded_by_path_without_reading_them(tmp_path):
+    # render hashes inputs on a thread while it reads them: /dev/zero must not keep it busy forever
+    from rlplot.provenance import input_record
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    for path in ("/dev/zero", str(fifo)):
+        record = input_record(path)
+        assert (record.path, record.sha256, record.size) == (path, None, None)

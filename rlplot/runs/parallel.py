@@ -49,6 +49,7 @@ class ReadSlice:
     items: tuple
     read: Callable[..., Any]          # module-level: pickled by name
     options: tuple = ()               # passed to ``read`` after each item (the config, ...)
+    warm: bool = False                # load pyarrow first (io.fast.worth_warming said so)
 
     @property
     def job(self):   # the batch executors name a job that killed its worker by ``job.where``
@@ -81,6 +82,9 @@ class SliceResult:
 
 def read_slice(part: ReadSlice) -> SliceResult:
     """Read every item of a slice (in a worker); an item's RlplotError is its result."""
+    if part.warm:
+        from ..io.fast import warm_fast_path
+        warm_fast_path()
     results = []
     for item in part.items:
         try:
@@ -121,13 +125,16 @@ def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
     raised one), read as ``reading`` says when ``worth_a_pool`` (always on Dask), else here
     (also when ``local``: standard input, tracker runs). Order and values are those of reading
     them one by one."""
+    from ..io.fast import worth_warming
+
     items = list(items)
+    warm = len(items) > 1 and worth_warming(paths)
     reading = reading or default_reading()
     executor, workers = reading.executor, reading.jobs or os.cpu_count() or 1
     if local or (executor == "process" and not worth_a_pool(len(items), paths, workers)):
-        return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options))).results)
+        return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options), warm)).results)
     size = max(1, math.ceil(len(items) / (max(workers, 1) * SLICES_PER_WORKER)))
-    parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options))
+    parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options), warm)
              for start in range(0, len(items), size)]
     done = _run_slices(parts, executor, workers, reading.scheduler)
     return [result for part in sorted(done, key=lambda p: p.start) for result in part.results]

@@ -239,3 +239,25 @@ def test_plain_adapters_are_marked_for_the_fast_path():
     assert {fmt.name for fmt in FORMATS.choices() if fmt.plain} == {
         "csv", "jsonl", "tensorboard", "wandb", "sb3", "spinningup", "baselines"}
     assert all("plain=" not in fmt.help for fmt in FORMATS.choices())
+
+
+def test_once_pyarrow_is_loaded_mid_sized_logs_take_the_fast_path(tmp_path, monkeypatch):
+    # Many logs of ~1 MB each: the tolerant reader would cost ~5x the fast one for every one.
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 1024 * 1024)
+    rows = "".join(f"{i},{1e19 + i * 1e15},{0.3 + i / 9e3},{8 + i % 7}\n" for i in range(3000))
+    middle = write(tmp_path, "middle.csv", "step,rl_flops,accuracy,avg_parallelism\n" + rows)
+    tiny = write(tmp_path, "tiny.csv", CSV)
+    assert fast.WARM_MIN_BYTES <= middle.stat().st_size < fast.FAST_MIN_BYTES
+    assert_same(middle)                                        # pyarrow is loaded in this process
+    assert read_fast(str(tiny), format=None, columns=WANTED) is None
+    monkeypatch.delitem(__import__("sys").modules, "pyarrow")  # as in a fresh process
+    assert read_fast(str(middle), format=None, columns=WANTED) is None
+
+
+def test_warming_is_worth_it_only_for_enough_mid_sized_logs(tmp_path, monkeypatch):
+    monkeypatch.setattr(fast, "WARM_FOR_BYTES", 300_000)
+    logs = [write(tmp_path, f"r{i}.csv", "x\n" + "1\n" * 50_000) for i in range(3)]   # 100 KB
+    tiny = [write(tmp_path, f"t{i}.csv", "x\n1\n") for i in range(1000)]
+    assert not fast.worth_warming([str(p) for p in logs[:2] + tiny])
+    assert fast.worth_warming([str(p) for p in logs + tiny[:1]])
+    assert not fast.worth_warming(["-", str(tmp_path / "missing.csv")])
