@@ -50,7 +50,10 @@ def wanted_columns(config: Config) -> Wanted:
     metrics = [p.metric for p in config.panels]
     x = config.data.x
     if is_time_axis(x):
-        return Wanted(tuple(metrics), tuple(needed_columns("time", metrics, aliases)), aliases)
+        # "time" among the names: a run without a timestamp column is read whole, so that its
+        # error lists every column it has.
+        return Wanted(tuple(["time", *metrics]), tuple(needed_columns("time", metrics, aliases)),
+                      aliases)
     return Wanted(tuple([x] * bool(x) + metrics), tuple(needed_columns(x, metrics, aliases)), aliases)
 
 
