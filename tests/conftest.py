@@ -81,3 +81,22 @@ def one_panel(metric: str, **data):
     from rlplot.config.schema import Config, DataSpec, PanelStyle
 
     return Config(panels=(PanelStyle(metric=metric),), data=DataSpec(**data))
+
+
+@pytest.fixture
+def pooled(monkeypatch):
+    """Every input is worth a reading pool (rlplot.runs.parallel); the calls that reached one are
+    counted (the number of slices of each)."""
+    from rlplot.runs import parallel
+
+    calls = []
+    original = parallel._run_slices
+
+    def spy(parts, *args):
+        calls.append(len(parts))
+        return original(parts, *args)
+
+    monkeypatch.setattr(parallel, "MIN_RUNS", 2)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    monkeypatch.setattr(parallel, "_run_slices", spy)
+    return calls

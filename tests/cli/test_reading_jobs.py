@@ -12,26 +12,10 @@ from click.testing import CliRunner
 from rlplot.cli import cli as main
 from rlplot.cli.options import SHARED
 from rlplot.choices import EXECUTORS
-from rlplot.runs import parallel
 from tests.runs.trees import csv_run, curve
 
 READERS = ("render", "compare", "inspect", "summary")
 
-
-@pytest.fixture
-def pooled(monkeypatch):
-    """Every input is worth a pool; count the reads that reached one."""
-    calls = []
-    original = parallel._run_slices
-
-    def spy(parts, *args):
-        calls.append(len(parts))
-        return original(parts, *args)
-
-    monkeypatch.setattr(parallel, "MIN_RUNS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "_run_slices", spy)
-    return calls
 
 
 def _sweep(root: Path, runs: int = 8) -> Path:

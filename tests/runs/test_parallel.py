@@ -26,21 +26,6 @@ def _config() -> Config:
     return load_config((), (), render_overrides(["reward"], x="step")).config
 
 
-@pytest.fixture
-def pooled(monkeypatch):
-    """Every input is worth a pool, and the calls that reached one are counted."""
-    calls = []
-    original = parallel._run_slices
-
-    def spy(parts, *args):
-        calls.append(len(parts))
-        return original(parts, *args)
-
-    monkeypatch.setattr(parallel, "MIN_RUNS", 2)
-    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
-    monkeypatch.setattr(parallel, "_run_slices", spy)
-    return calls
-
 
 def _sweep(root: Path, runs: int, broken: tuple[int, ...] = ()) -> Path:
     for k in range(runs):

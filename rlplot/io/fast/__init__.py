@@ -98,6 +98,18 @@ def _big_file(path: str) -> BigFile | None:
 def read_fast(path: str, *, format: str | None, columns: Iterable[str], strict: bool = False
               ) -> Table | None:
     """Read the ``columns`` (names as ``columns.find_column`` matches them) of a big CSV/JSONL, or None."""
+    plain = plain_log(path, format)
+    if plain is None:
+        return None
+    big, name, kind = plain
+    table = COLUMN_READERS[kind](big, {c.lower() for c in columns}, strict)
+    return table if table is None or table.format == name else replace(table, format=name)
+
+
+def plain_log(path: str, format: str | None) -> tuple[BigFile, str, str] | None:
+    """A big log the fast path can read column-wise: (its bounds, its format, that format's kind:
+    csv or jsonl), or None (small, gzipped, no pyarrow, JSON, an adapter that reshapes its
+    content: the tolerant path reads it)."""
     big = _big_file(path)
     if big is None:
         return None
@@ -109,11 +121,9 @@ def read_fast(path: str, *, format: str | None, columns: Iterable[str], strict: 
     name = format or detect_format(Source(name=path, text=sample,
                                           suffix=os.path.splitext(path)[1].lower()))
     entry = FORMATS[name] if name in FORMATS else None
-    reader = COLUMN_READERS.get(entry.kind) if entry is not None and entry.plain else None
-    if reader is None:
-        return None  # an adapter that reshapes its content, or JSON: the tolerant path reads it
-    table = reader(big, {c.lower() for c in columns}, strict)
-    return table if table is None or table.format == name else replace(table, format=name)
+    if entry is None or not entry.plain or entry.kind not in COLUMN_READERS:
+        return None
+    return big, name, entry.kind
 
 
 def header_table(path: str, *, format: str | None = None) -> Table | None:

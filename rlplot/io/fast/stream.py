@@ -10,13 +10,10 @@ reports every damaged line with its number.
 """
 from __future__ import annotations
 
-import os
 from dataclasses import dataclass
 from typing import Iterable, Iterator
 
 from ...data import Table
-from ..registry import FORMATS, detect_format
-from ..sources import Source
 from . import arrow, files
 from .csv_columns import plan_csv
 from .jsonl_columns import plan_jsonl
@@ -55,26 +52,17 @@ class StreamedLog:
 def open_stream(path: str, *, format: str | None, columns: Iterable[str], strict: bool = False,
                 segment_bytes: int = STREAM_SEGMENT_BYTES) -> StreamedLog | None:
     """A ``StreamedLog`` of the ``columns`` of a big CSV/JSONL log, or None when it cannot stream."""
-    from . import _big_file
+    from . import plain_log
 
-    big = _big_file(path)
-    if big is None:
+    plain = plain_log(path, format)
+    if plain is None:
         return None
-    try:
-        import pyarrow  # noqa: F401
-    except ImportError:
-        return None
-    sample = big.head[big.start:big.start + 65536].decode("utf-8", "replace")
-    name = format or detect_format(Source(name=path, text=sample,
-                                          suffix=os.path.splitext(path)[1].lower()))
-    entry = FORMATS[name] if name in FORMATS else None
-    plan_for = PLANS.get(entry.kind) if entry is not None and entry.plain else None
-    if plan_for is None:
-        return None
+    big, name, kind = plain
+    plan_for = PLANS[kind]
     plan = plan_for(big, {c.lower() for c in columns}, strict)
     if plan is None:
         return None
-    if entry.kind == "csv":
+    if kind == "csv":
         if any(plan.blank(f) for f in plan.picked):
             return None   # a blank-named column is kept or dropped by its values: read it whole
         rows = plan.lf_count
