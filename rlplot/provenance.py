@@ -89,18 +89,23 @@ class Provenance:
             raise InputError(f"damaged rlplot provenance ({exc})", file=where) from None
 
 
-def file_digest(path: str | os.PathLike) -> tuple[str, int]:
-    """The sha256 (hex) and size in bytes of a file, read-only in 1 MiB blocks; InputError if unreadable."""
+def sha256_of_file(path: str | os.PathLike) -> tuple[str, int]:
+    """The sha256 (hex) and size in bytes of a file, read in 1 MiB blocks; OSError if unreadable."""
     digest = hashlib.sha256()
     size = 0
+    with open(path, "rb") as stream:
+        for block in iter(lambda: stream.read(_BLOCK), b""):
+            digest.update(block)
+            size += len(block)
+    return digest.hexdigest(), size
+
+
+def file_digest(path: str | os.PathLike) -> tuple[str, int]:
+    """``sha256_of_file``, with an InputError for a file that cannot be read."""
     try:
-        with open(path, "rb") as stream:
-            for block in iter(lambda: stream.read(_BLOCK), b""):
-                digest.update(block)
-                size += len(block)
+        return sha256_of_file(path)
     except OSError as exc:
         raise InputError(f"cannot read: {exc.strerror or exc}", file=str(path)) from None
-    return digest.hexdigest(), size
 
 
 def input_record(path: str, with_path: bool = True) -> InputRecord:

@@ -10,9 +10,11 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import stat
 import time
 from typing import Callable, Sequence
 
+from ..provenance import sha256_of_file
 from .planning import Job
 
 # A file whose status changed this close to (or after) the moment it was hashed may have
@@ -23,12 +25,8 @@ STAMPS_TRUSTED = os.name == "posix"   # st_ctime is the status change time only 
 
 
 def file_sha256(path: str) -> str:
-    """SHA-256 of a file's bytes."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 22), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    """SHA-256 of a file's bytes (OSError if unreadable)."""
+    return sha256_of_file(path)[0]
 
 
 def tree_sha256(folder: str, file_hash: Callable[[str], str] = file_sha256) -> str:
@@ -48,10 +46,11 @@ def run_sha256(address: str, files: Sequence[str], file_hash: Callable[[str], st
                ) -> str:
     """SHA-256 of one run's input: a lone log's bytes hash (what older manifests hold); else of
     every file's (or store folder's) path relative to the run and hash, in order."""
-    if len(files) == 1 and files[0] == address and not os.path.isdir(address):
+    folder = os.path.isdir(address)
+    if len(files) == 1 and files[0] == address and not folder:
         return file_hash(address)
-    base = address if os.path.isdir(address) else os.path.dirname(address.rpartition("#")[0]
-                                                                   if "#" in address else address)
+    base = address if folder else os.path.dirname(address.rpartition("#")[0]
+                                                  if "#" in address else address)
     digest = hashlib.sha256()
     for path in files:
         rel = os.path.relpath(path, base or ".").replace(os.sep, "/")
@@ -91,7 +90,7 @@ def stat_stamp(path: str) -> list[int] | None:
         st = os.stat(path)
     except OSError:
         return None
-    if not os.path.isfile(path):
+    if not stat.S_ISREG(st.st_mode):
         return None
     return [st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino, st.st_dev]
 

@@ -95,19 +95,10 @@ def read_slice(part: ReadSlice) -> SliceResult:
     return SliceResult(part.start, tuple(results))
 
 
-def worth_a_pool(count: int, paths: Sequence[str] = (), workers: int = 2) -> bool:
-    """Whether reading ``count`` runs from ``paths`` in ``workers`` processes pays for starting them."""
-    if workers < 2 or count < MIN_RUNS:
-        return False
-    size = 0
-    for path in paths:
-        try:
-            size += os.stat(path).st_size
-        except (OSError, ValueError):
-            continue
-        if size >= MIN_BYTES:
-            return True
-    return False
+def worth_a_pool(count: int, sizes: Sequence[int] = (), workers: int = 2) -> bool:
+    """Whether reading ``count`` runs from files of these ``sizes`` (bytes) in ``workers``
+    processes pays for starting them."""
+    return workers >= 2 and count >= MIN_RUNS and sum(sizes) >= MIN_BYTES
 
 
 def default_reading() -> Reading:
@@ -125,13 +116,14 @@ def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
     raised one), read as ``reading`` says when ``worth_a_pool`` (always on Dask), else here
     (also when ``local``: standard input, tracker runs). Order and values are those of reading
     them one by one."""
-    from ..io.fast import worth_warming
+    from ..io.fast import log_sizes, worth_warming
 
     items = list(items)
-    warm = len(items) > 1 and worth_warming(paths)
+    sizes = log_sizes(paths)   # one stat per file, for both choices
+    warm = len(items) > 1 and worth_warming(sizes)
     reading = reading or default_reading()
     executor, workers = reading.executor, reading.jobs or os.cpu_count() or 1
-    if local or (executor == "process" and not worth_a_pool(len(items), paths, workers)):
+    if local or (executor == "process" and not worth_a_pool(len(items), sizes, workers)):
         return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options), warm)).results)
     size = max(1, math.ceil(len(items) / (max(workers, 1) * SLICES_PER_WORKER)))
     parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options), warm)

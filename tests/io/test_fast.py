@@ -258,6 +258,6 @@ def test_warming_is_worth_it_only_for_enough_mid_sized_logs(tmp_path, monkeypatc
     monkeypatch.setattr(fast, "WARM_FOR_BYTES", 300_000)
     logs = [write(tmp_path, f"r{i}.csv", "x\n" + "1\n" * 50_000) for i in range(3)]   # 100 KB
     tiny = [write(tmp_path, f"t{i}.csv", "x\n1\n") for i in range(1000)]
-    assert not fast.worth_warming([str(p) for p in logs[:2] + tiny])
-    assert fast.worth_warming([str(p) for p in logs + tiny[:1]])
-    assert not fast.worth_warming(["-", str(tmp_path / "missing.csv")])
+    assert not fast.worth_warming(fast.log_sizes([str(p) for p in logs[:2] + tiny]))
+    assert fast.worth_warming(fast.log_sizes([str(p) for p in logs + tiny[:1]]))
+    assert not fast.worth_warming(fast.log_sizes(["-", str(tmp_path / "missing.csv")]))

@@ -55,15 +55,22 @@ def fast_min_bytes() -> int:
     return min(FAST_MIN_BYTES, WARM_MIN_BYTES) if "pyarrow" in sys.modules else FAST_MIN_BYTES
 
 
-def worth_warming(paths: Iterable[str]) -> bool:
-    """Whether the logs at ``paths`` that the fast path would read once pyarrow is loaded are
-    worth its import (at least ``WARM_FOR_BYTES`` of logs from ``WARM_MIN_BYTES`` up)."""
-    worth = 0
+def log_sizes(paths: Iterable[str]) -> list[int]:
+    """The size in bytes of each log (0 for standard input or a file that cannot be stat-ed)."""
+    sizes = []
     for path in paths:
         try:
-            size = os.stat(path).st_size
+            sizes.append(os.stat(path).st_size)
         except (OSError, ValueError):
-            continue
+            sizes.append(0)
+    return sizes
+
+
+def worth_warming(sizes: Iterable[int]) -> bool:
+    """Whether logs of these ``sizes`` (``log_sizes``) that the fast path would read once pyarrow
+    is loaded are worth its import (``WARM_FOR_BYTES`` of logs from ``WARM_MIN_BYTES`` up)."""
+    worth = 0
+    for size in sizes:
         worth += size if size >= WARM_MIN_BYTES else 0
         if worth >= WARM_FOR_BYTES:
             return True
@@ -148,4 +155,4 @@ def header_table(path: str, *, format: str | None = None) -> Table | None:
     return tables[0] if len(tables) == 1 else None
 
 
-__all__ = ["read_fast", "header_table", "worth_warming", "warm_fast_path", "FAST_MIN_BYTES", "WARM_MIN_BYTES"]
+__all__ = ["read_fast", "header_table", "log_sizes", "worth_warming", "warm_fast_path", "FAST_MIN_BYTES", "WARM_MIN_BYTES"]
