@@ -76,7 +76,9 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
     # Automatic labels come from every run found, so a run keeps its label whatever --where keeps.
     refs, kept_labels, notices = select_refs(found.refs, config, automatic_labels(found.refs))
     chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
-    options = (config, wanted_columns(config), strict, configs_needed(config))
+    from ..stream.run import streaming_on
+
+    options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on())
     runs: list[Run] = []
     failed: list[tuple[RunRef, RlplotError]] = []
     # Read in parallel, then taken in order: the first error that stops is the one serial
@@ -170,11 +172,11 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
 
 
 def load_item(item: tuple[RunRef, str | None, str | None], config: Config, wanted: Wanted,
-              strict: bool, with_config: bool) -> tuple[Run, ...]:
+              strict: bool, with_config: bool, stream: bool = False) -> tuple[Run, ...]:
     """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs."""
     ref, label, default = item
     return load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
-                    with_config=with_config)
+                    with_config=with_config, stream=stream)
 
 
 def is_plain_file_run(ref: RunRef) -> bool:
@@ -185,11 +187,12 @@ def is_plain_file_run(ref: RunRef) -> bool:
 
 def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = False,
              label: str | None = None, default_label: str | None = None,
-             with_config: bool = False) -> tuple[Run, ...]:
-    """Read one run (a log of several runs gives several) and clean it for the figure."""
+             with_config: bool = False, stream: bool | None = None) -> tuple[Run, ...]:
+    """Read one run (a log of several runs gives several) and clean it for the figure.
+    ``stream``: whether a big log may be streamed (None: as ``rlplot.stream.streaming`` says)."""
     if not with_config:   # a big log: streamed down to what is drawn (rlplot.stream), if it can be
         from ..stream import stream_run
-        streamed = stream_run(ref, config, wanted, strict=strict,
+        streamed = stream_run(ref, config, wanted, strict=strict, enabled=stream,
                               label=label or default_label or run_label(ref.source))
         if streamed is not None:
             return (streamed,)

@@ -54,6 +54,11 @@ def streaming(enabled: bool = True):
         _STREAMING.reset(token)
 
 
+def streaming_on() -> bool:
+    """Whether big logs read here may be streamed (inside ``streaming()``)."""
+    return _STREAMING.get()
+
+
 class NotStreamed(Exception):
     """The log cannot be reduced while streaming (restart, duplicate x, ...): read it in memory."""
 
@@ -82,10 +87,13 @@ def streamable(config: Config) -> bool:
     return True
 
 
-def stream_run(ref, config: Config, wanted, *, strict: bool, label: str) -> Run | None:
-    """The Run of a big log read as a stream, or None when it is small or cannot stream."""
+def stream_run(ref, config: Config, wanted, *, strict: bool, label: str,
+               enabled: bool | None = None) -> Run | None:
+    """The Run of a big log read as a stream, or None when it is small or cannot stream.
+    ``enabled``: whether streaming is on (None: ``streaming_on()``; a reading worker is told,
+    since a context variable does not reach another process)."""
     path = ref.source
-    if (not _STREAMING.get() or getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
+    if (not (streaming_on() if enabled is None else enabled) or getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
             or os.path.getsize(path) < STREAM_MIN_BYTES or not streamable(config)):
         return None
     from ..io.fast.stream import Refused, open_stream   # pyarrow: only for big logs

@@ -109,3 +109,19 @@ def test_only_a_figure_is_streamed(tmp_path):
         assert (tmp_path / "data.csv").read_text().count("\n") == 1 + 2 * 25_000
         figure_only = render([path], [], Config())
         assert isinstance(figure_only.prepared.runs[0].series[0], StreamedSeries)
+
+
+def test_a_reading_worker_is_told_to_stream(tmp_path, monkeypatch):
+    # Workers are other processes: the streaming() context does not reach them, the argument does.
+    from rlplot.runs.load import load_item, wanted_columns
+    from rlplot.runs.walk import find_runs
+
+    path = _write(tmp_path / "run.csv")
+    monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
+    monkeypatch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+    ref = find_runs([path]).refs[0]
+    config = Config()
+    told = load_item((ref, "run", None), config, wanted_columns(config), False, False, True)
+    untold = load_item((ref, "run", None), config, wanted_columns(config), False, False)
+    assert isinstance(told[0].series[0], StreamedSeries)
+    assert not isinstance(untold[0].series[0], StreamedSeries)
