@@ -194,6 +194,9 @@ REPORT_FORMATS = Registry("report format", (
                        "merge-request comment)", target="rlplot.report.build:write_markdown_report"),
 ))
 
+# What a report output's extension writes: a REPORT_FORMATS name per suffix.
+REPORT_SUFFIXES = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+
 # output.provenance also takes true (everything) and false (nothing): these are its text values.
 PROVENANCE_MODES = Registry("provenance mode", (
     Choice("hashes", "the inputs by sha256 and size only: no paths, no command line, no "

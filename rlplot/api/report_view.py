@@ -8,21 +8,21 @@ from dataclasses import dataclass
 from typing import Any, Sequence
 
 from ..config.schema import Config
+from ..choices import REPORT_SUFFIXES
 from ..errors import OutputError
 from ..registry import unknown_hint
 from .data_in import Layout, load_data, path_list
 
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
 IFRAME_HEIGHT = 720
 
 
 def report_format(path: str) -> str:
     """The REPORT_FORMATS entry a path's extension picks; an OutputError for any other."""
     suffix = os.path.splitext(path)[1].lower()
-    if suffix not in SUFFIX_FORMATS:
+    if suffix not in REPORT_SUFFIXES:
         raise OutputError(f"unknown report format '{suffix or path}'", file=path,
-                          hint=unknown_hint(suffix, list(SUFFIX_FORMATS)))
-    return SUFFIX_FORMATS[suffix]
+                          hint=unknown_hint(suffix, list(REPORT_SUFFIXES)))
+    return REPORT_SUFFIXES[suffix]
 
 
 @dataclass(frozen=True, eq=False)

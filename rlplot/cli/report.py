@@ -5,7 +5,7 @@ import os
 
 import click
 
-from ..choices import REPORT_FORMATS
+from ..choices import REPORT_FORMATS, REPORT_SUFFIXES
 from . import options as opt
 from .exits import ExitCode
 from .render import RecordingCommand, command_line, render_overrides
@@ -16,8 +16,7 @@ _threshold = next(p for p in _summary_command.params if p.name == "thresholds")
 threshold = click.option(*_threshold.opts, "thresholds", multiple=True, metavar=_threshold.metavar,
                          callback=_threshold.callback, help=_threshold.help)
 
-# What an -o's extension writes (any other extension: the -f format).
-SUFFIX_FORMATS = {".html": "html", ".htm": "html", ".md": "markdown", ".markdown": "markdown"}
+# -o picks its format by extension (rlplot.choices.REPORT_SUFFIXES), else -f; without -o, these names:
 DEFAULT_NAME = {"html": "report.html", "markdown": "report.md"}
 
 
@@ -26,7 +25,7 @@ def report_outputs(outputs, fmt: str) -> list[tuple[str, str]]:
     -o, report.html or report.md here."""
     if not outputs:
         return [(DEFAULT_NAME[fmt], fmt)]
-    return [(path, SUFFIX_FORMATS.get(os.path.splitext(path)[1].lower(), fmt)) for path in outputs]
+    return [(path, REPORT_SUFFIXES.get(os.path.splitext(path)[1].lower(), fmt)) for path in outputs]
 
 
 @click.command(cls=RecordingCommand)
