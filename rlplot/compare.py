@@ -203,16 +203,18 @@ def figure_paths(outputs: Sequence[str], kinds: Sequence[str], layout: str | Non
 
 def check_outputs(figures: Sequence[str], tables: Sequence[str], inputs: Sequence[str]) -> None:
     """Refuse unknown formats and outputs that would overwrite an input, before any work."""
+    from .export import is_input, refuse_odd_name
     from .pipeline import check_outputs as check_figures
     from .stats.tables import table_format
 
     check_figures(figures, inputs)
     for table in tables:
+        refuse_odd_name(table)
         table_format(table)
-    real_inputs = {str(Path(p).resolve()) for p in inputs}
-    for table in tables:
-        if str(Path(table).resolve()) in real_inputs:
-            raise OutputError("output would overwrite an input", file=table, hint="choose another path")
+        hit = is_input(table, inputs)
+        if hit is not None:
+            raise OutputError("output would overwrite an input", file=table,
+                              hint="choose another path" + hit)
 
 
 def compare_logs(paths: Sequence[str], outputs: Sequence[str] = (), tables: Sequence[str] = (),
@@ -223,7 +225,8 @@ def compare_logs(paths: Sequence[str], outputs: Sequence[str] = (), tables: Sequ
     tables (``.md``, ``.csv``, ``.tex``, ``.json``), atomically and deterministically."""
     config = config or Config()
     planned = figure_paths(outputs, config.compare.kinds, config.compare.layout)
-    check_outputs([p for p, _ in planned], tables, expand_paths(paths))
+    paths = expand_paths(paths)   # once: the globs are walked here, not again when reading
+    check_outputs([p for p, _ in planned], tables, paths)
     evaluated = evaluate_logs(paths, config, strict=strict, labels=labels, origin=origin,
                               reading=reading)
     figures, written, drawn = draw_and_save(evaluated.comparison, config, planned)

@@ -260,11 +260,10 @@ def inspect_paths(paths: Sequence[str], *, config: Config | None = None,
     """Report on every run the paths hold (log files, folders of runs, stores, globs); many runs
     are read in parallel as ``reading`` (a ``runs.parallel.Reading``) says, reported in order."""
     from .runs.configs import differing_keys
-    from .runs.discover import automatic_labels
+    from .runs.discover import automatic_labels, expand_paths
     from .runs.load import is_plain_file_run
     from .runs.parallel import read_each
     from .runs.walk import find_path
-    from .runs.discover import expand_paths
 
     config = config or Config()
     reports, notices, items = [], [], []    # reports: a FileReport, or the index of an item
