@@ -47,16 +47,32 @@ def run_settings(raw: Mapping[str, RawColumn], columns: Mapping[str, str],
     varying: list[dict] = [{} for _ in groups]
     for key, column in columns.items():
         indices, distinct = dictionary_of(raw[column])
-        cells = [plain_cell(cell) for cell in distinct]
-        null = np.array([cell is None for cell in cells] + [True])   # index -1: a null
+        cells: dict[int, object] = {}   # plain cells, made only for the values looked at
         for run, rows in enumerate(groups):
             codes = indices[rows]
-            codes = codes[~null[codes]]
-            distinct, first = np.unique(codes, return_index=True)
-            held = distinct[np.argsort(first, kind="stable")]   # in the run's row order
-            texts = list(dict.fromkeys(label_of(cells[i]) for i in held))
+            codes = codes[codes >= 0]                            # -1: a null
+            unique, first = np.unique(codes, return_index=True)
+            held = unique[np.argsort(first, kind="stable")]     # in the run's row order
+            chosen, texts = _first_values(held, distinct, cells)
             if len(texts) == 1:
-                values[run][key] = cells[int(held[0])]
+                values[run][key] = chosen
             elif texts:
                 varying[run][key] = tuple(texts[:SHOWN_VALUES])
     return [Settings(v, w, tuple(columns)) for v, w in zip(values, varying)]
+
+
+def _first_values(held: np.ndarray, distinct, cells: dict) -> tuple[object, list[str]]:
+    """The first non-null cell of ``held`` (codes into ``distinct``, in row order) and the distinct
+    labels of its cells, up to one more than are shown: a metric column of a million values is
+    known to vary after a few of them."""
+    chosen, texts = None, {}
+    for code in held.tolist():
+        cell = cells[code] if code in cells else cells.setdefault(code, plain_cell(distinct[code]))
+        if cell is None:
+            continue
+        chosen = cell if chosen is None else chosen
+        texts.setdefault(label_of(cell), None)
+        if len(texts) > SHOWN_VALUES:
+            break
+    return chosen, list(texts)
+
