@@ -28,6 +28,7 @@ from ..clean import Dropped, clean_series, cleaning_notices
 from ..columns import band_columns, default_x, merged_aliases, require_column
 from ..config.schema import Config
 from ..data import Column, Run, Series, Smoothed, Table
+from ..io.fast.arrow import appended
 from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
 from ..smoothing.lowess_stream import LowessBins, bin_size
@@ -171,16 +172,8 @@ def _rows(table: Table, rows: slice) -> Table:
 
 
 def _joined(a: Table, b: Table) -> Table:
-    columns = {}
-    for name, c in b.columns.items():
-        before = a.columns.get(name)
-        if before is None:
-            n = a.n_rows
-            before = Column(name, np.full(n, np.nan), np.ones(n, bool), np.zeros(n, bool))
-        columns[name] = Column(name, np.concatenate([before.values, c.values]),
-                               np.concatenate([before.missing, c.missing]),
-                               np.concatenate([before.nonnumeric, c.nonnumeric]))
-    return replace(b, columns=columns, n_rows=a.n_rows + b.n_rows)
+    # b's metadata, a's columns (every piece has the picked ones) with b's rows appended.
+    return replace(b, columns=appended(dict(a.columns), b), n_rows=a.n_rows + b.n_rows)
 
 
 class _Panel:
