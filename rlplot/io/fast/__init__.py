@@ -139,13 +139,10 @@ def header_table(path: str, *, format: str | None = None) -> Table | None:
     For error messages only: when the columns asked for are not in a big log, its header
     names every column without reading (or holding) millions of rows.
     """
-    if path == "-" or not os.path.isfile(path) or os.path.getsize(path) < fast_min_bytes():
+    big = _big_file(path)
+    if big is None:
         return None
-    with open(path, "rb") as fh:
-        head = fh.read(HEAD_BYTES)
-    if head[:2] == _GZIP:
-        return None
-    text = head.decode("utf-8-sig", errors="replace")
+    text = big.head.decode("utf-8-sig", errors="replace")
     text = text[: max(text.rfind("\n"), 0) + 1] or text  # whole lines only
     source = Source(name=path, text=text, suffix=os.path.splitext(path)[1].lower())
     try:
