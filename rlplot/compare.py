@@ -203,18 +203,11 @@ def figure_paths(outputs: Sequence[str], kinds: Sequence[str], layout: str | Non
 
 def check_outputs(figures: Sequence[str], tables: Sequence[str], inputs: Sequence[str]) -> None:
     """Refuse unknown formats and outputs that would overwrite an input, before any work."""
-    from .export import is_input, refuse_odd_name
-    from .pipeline import check_outputs as check_figures
+    from .pipeline import check_outputs as check_files
     from .stats.tables import table_format
 
-    check_figures(figures, inputs)
-    for table in tables:
-        refuse_odd_name(table)
-        table_format(table)
-        hit = is_input(table, inputs)
-        if hit is not None:
-            raise OutputError("output would overwrite an input", file=table,
-                              hint="choose another path" + hit)
+    check_files(figures, inputs)
+    check_files(tables, inputs, format_of=table_format, hint="choose another path")
 
 
 def compare_logs(paths: Sequence[str], outputs: Sequence[str] = (), tables: Sequence[str] = (),

@@ -132,19 +132,21 @@ def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
                     x_kind=x_kind(config.data.x), found=found)
 
 
-def check_outputs(outputs: Sequence[str], inputs: Sequence[str]) -> None:
-    """Refuse unknown output formats, outputs that would overwrite an input (standard input
-    too, by its file identity) and names holding line breaks, before any work."""
+def check_outputs(outputs: Sequence[str], inputs: Sequence[str], format_of=None,
+                  hint: str = "choose another -o path") -> None:
+    """Refuse unknown output formats (``format_of``: a figure's, by default), outputs that would
+    overwrite an input (standard input too, by its file identity) and names holding line
+    breaks, before any work."""
     from .export import is_input, refuse_odd_name
-    from .figure.save import output_format
 
+    if format_of is None:
+        from .figure.save import output_format as format_of
     for out in outputs:
         refuse_odd_name(out)
-        output_format(out)
+        format_of(out)
         hit = is_input(out, inputs)
         if hit is not None:
-            raise OutputError("output would overwrite an input", file=out,
-                              hint="choose another -o path" + hit)
+            raise OutputError("output would overwrite an input", file=out, hint=hint + hit)
 
 
 def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=None
