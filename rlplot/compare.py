@@ -13,7 +13,6 @@ adds drawing and atomic writing. The steps, one module each:
 """
 from __future__ import annotations
 
-import warnings
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Mapping, Sequence
@@ -232,7 +231,7 @@ def compare_logs(paths: Sequence[str], outputs: Sequence[str] = (), tables: Sequ
 def draw_and_save(comparison: Comparison, config: Config, planned: Sequence[tuple[str, tuple[str, ...]]]
                   ) -> tuple[tuple[object, ...], tuple[str, ...], tuple[Notice, ...]]:
     """Draw each planned figure once and save it: (figures, files written, drawing notices)."""
-    from .figure.chart import style_context
+    from .figure.chart import drawing_notices
     from .figure.compare_layout import compare_figures
     from .figure.save import save_figure
 
@@ -240,8 +239,7 @@ def draw_and_save(comparison: Comparison, config: Config, planned: Sequence[tupl
     written = []
     dpi = config.output.dpi or config.figure.dpi
     # matplotlib's own warnings become notices, so they reach the user as one rlplot line.
-    with style_context(config), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with drawing_notices(config) as notices:
         for path, kinds in planned:
             if kinds not in figures:
                 layout = config.compare.layout if len(kinds) > 1 else ""
@@ -249,5 +247,4 @@ def draw_and_save(comparison: Comparison, config: Config, planned: Sequence[tupl
             written.append(save_figure(figures[kinds], path, dpi=dpi,
                                        transparent=config.output.transparent,
                                        metadata=config.output.metadata))
-    notices = tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
-    return tuple(figures.values()), tuple(written), notices
+    return tuple(figures.values()), tuple(written), tuple(notices)

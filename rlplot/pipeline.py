@@ -18,8 +18,6 @@ own module; this one only runs them in order:
 """
 from __future__ import annotations
 
-import os
-import warnings
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
@@ -30,7 +28,6 @@ from .config.schema import Config, PanelStyle
 from .data import Notice, Run, Smoothed
 from .errors import InputError, OutputError
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
-from .names import STDIN
 from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
 from .runs.load import load_all
@@ -153,18 +150,17 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=
          ) -> tuple[object, tuple[str, ...], tuple[Notice, ...]]:
     """Draw ``prepared`` and save it to every output, with the ``provenance`` record (see
     rlplot.provenance) in each: (figure, files written, drawing notices)."""
-    from .figure.chart import draw_chart, style_context
+    from .figure.chart import draw_chart, drawing_notices
     from .figure.save import save_figure
 
     # matplotlib's own warnings become notices, so they reach the user as one rlplot line.
-    with style_context(config), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with drawing_notices(config) as notices:
         fig = draw_chart(prepared, config)
         written = tuple(save_figure(fig, out, dpi=config.output.dpi or config.figure.dpi,
                                     transparent=config.output.transparent,
                                     metadata=config.output.metadata, provenance=provenance)
                         for out in outputs)
-    return fig, written, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
+    return fig, written, tuple(notices)
 
 
 def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,

@@ -77,15 +77,14 @@ class CompareView:
 
 def draw_overview(comparison, config: Config) -> tuple[Any, tuple[Notice, ...]]:
     """Every kind of ``config.compare.kinds`` in one figure (``compare.layout``, else two per row)."""
-    from ..figure.chart import style_context
+    from ..figure.chart import drawing_notices
     from ..figure.compare_layout import compare_figures
 
     kinds = tuple(config.compare.kinds)
     layout = config.compare.layout or (grid_layout(len(kinds)) if len(kinds) > 1 else "")
-    with style_context(config), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with drawing_notices(config) as notices:
         ((_, figure),) = compare_figures(comparison, config, kinds, layout)
-    return figure, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
+    return figure, tuple(notices)
 
 
 def _cell_name(run: Run, kind: str, spec: str) -> str | None:

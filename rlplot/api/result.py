@@ -77,20 +77,19 @@ class Plot:
     def save(self, path, *more) -> str | tuple[str, ...]:
         """Write the figure to ``path`` (and ``more``), atomically and deterministically, the
         format from the extension, with its provenance; returns the path(s) written."""
-        from ..figure.chart import style_context
+        from ..figure.chart import drawing_notices
         from ..figure.save import save_figure
         from ..pipeline import check_outputs
 
         paths = [str(p) for p in (path, *more)]
         check_outputs(paths, self.loaded.files)
         record = self.provenance()
-        with style_context(self.config), warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        with drawing_notices(self.config) as notices:
             written = tuple(save_figure(self.figure, out, dpi=self._dpi(),
                                         transparent=self.config.output.transparent,
                                         metadata=self.config.output.metadata, provenance=record)
                             for out in paths)
-        warn_all(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
+        warn_all(notices)
         return written[0] if not more else written
 
     def _dpi(self) -> float:

@@ -6,6 +6,7 @@ import warnings
 from dataclasses import dataclass
 
 from ..config.schema import Config
+from ..data import Notice
 from ..smoothing.chosen import chosen_footnote
 from .axes import resolve_x_format
 from .layout import make_figure
@@ -188,3 +189,26 @@ def draw_chart(prepared, config: Config):
             annotate_traces(ax, traces, prepared.panels[index],
                             font_size=max(config.figure.font_size - 2, 1))
     return fig
+
+
+# Warnings meant for developers, not about the figure: a ResourceWarning is the garbage collector
+# freeing some unrelated object (a notebook kernel's socket) mid-draw. They go on to the usual
+# filters instead of becoming the user's "drawing:" notices.
+DEVELOPER_WARNINGS = (ResourceWarning, DeprecationWarning, PendingDeprecationWarning)
+
+
+@contextlib.contextmanager
+def drawing_notices(config: Config):
+    """Style with ``config`` and turn warnings raised while drawing into Notices.
+
+    Yields a list that holds the notices (deduplicated, in order) once the block ends."""
+    notices: list[Notice] = []
+    with style_context(config), warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        yield notices
+    for caught_warning in caught:
+        if issubclass(caught_warning.category, DEVELOPER_WARNINGS):
+            warnings.warn_explicit(caught_warning.message, caught_warning.category,
+                                   caught_warning.filename, caught_warning.lineno)
+    notices.extend(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught
+                                 if not issubclass(w.category, DEVELOPER_WARNINGS)))

@@ -71,12 +71,11 @@ def fallback_panel(style, n_runs: int):
 
 def draw_figure(prepared, config: Config):
     """Draw ``prepared`` (a pipeline.Prepared) with ``config``: (the Figure, drawing notices)."""
-    from ..figure.chart import draw_chart, style_context
+    from ..figure.chart import draw_chart, drawing_notices
 
-    with style_context(config), warnings.catch_warnings(record=True) as caught:
-        warnings.simplefilter("always")
+    with drawing_notices(config) as notices:
         figure = draw_chart(prepared, config)
-    return figure, tuple(dict.fromkeys(Notice(f"drawing: {w.message}") for w in caught))
+    return figure, tuple(notices)
 
 
 _GEOMETRY = re.compile(r'\b(d|x|y|transform)="([^"]*)"')

@@ -2,9 +2,11 @@
 from __future__ import annotations
 
 import base64
+import gc
 import json
 import shutil
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -41,10 +43,27 @@ def executed(tmp_path_factory):
     copy = folder / NOTEBOOK.name
     shutil.copy(NOTEBOOK, copy)
     notebook = nbformat.read(copy, as_version=4)
-    client = nbclient.NotebookClient(notebook, km=this_interpreter_kernel(folder), timeout=300,
-                                     resources={"metadata": {"path": str(folder)}})
-    client.execute()
+    execute(notebook, folder)
+    # jupyter_client leaves sockets unclosed; collected later, their ResourceWarnings would fire
+    # inside whichever test happens to run then.
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", ResourceWarning)
+        gc.collect()
     return notebook, folder
+
+
+def execute(notebook, folder: Path) -> None:
+    """Run ``notebook`` in place in a kernel of this interpreter, and stop that kernel."""
+    kernel = this_interpreter_kernel(folder)
+    client = nbclient.NotebookClient(notebook, km=kernel, timeout=300,
+                                     resources={"metadata": {"path": str(folder)}})
+    try:
+        client.execute()
+    finally:
+        if client.kc is not None:
+            client.kc.stop_channels()
+        if kernel.has_kernel:
+            kernel.shutdown_kernel(now=True)
 
 
 def outputs(notebook):

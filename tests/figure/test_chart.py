@@ -251,3 +251,20 @@ def test_a_percent_series_mixing_scales_is_warned_about(tmp_path):
         {"step": i, "accuracy": 0.2 + i * 1.5, "parallelism": 8} for i in range(40)])
     assert not any("mixes" in n.what for n in render([str(one_scale)], [str(tmp_path / "p.png")]
                                                      ).notices)
+
+
+def test_drawing_warnings_become_notices_but_garbage_collector_warnings_pass_through():
+    import warnings
+
+    from rlplot.data import Notice
+    from rlplot.figure.chart import drawing_notices
+
+    with warnings.catch_warnings(record=True) as outside:
+        warnings.simplefilter("always")
+        with drawing_notices(Config()) as notices:
+            warnings.warn("Glyph 1 missing from font", UserWarning)
+            warnings.warn("Glyph 1 missing from font", UserWarning)
+            warnings.warn("Unclosed socket <zmq.Socket>", ResourceWarning)
+    assert notices == [Notice("drawing: Glyph 1 missing from font")]
+    assert [(w.category, str(w.message)) for w in outside] == [
+        (ResourceWarning, "Unclosed socket <zmq.Socket>")]
