@@ -116,6 +116,9 @@ class Run:
     kind: str = "log"          # the run source it was read from (rlplot.choices.RUN_SOURCES)
     config: Mapping[str, object] | None = None   # its configuration (None: not read yet)
     ref: object = field(default=None, compare=False, repr=False)   # the runs.refs.RunRef read
+    # Its series already smoothed for the figure's panels (by a reading worker, or while
+    # streaming a big log); None: smoothed when the figure is prepared.
+    curves: tuple[Smoothed, ...] | None = field(default=None, compare=False, repr=False)
 
     @property
     def where(self) -> str:

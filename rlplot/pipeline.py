@@ -37,7 +37,7 @@ from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
-from .stream import smooth_streamed, streaming
+from .stream import streaming
 
 
 @dataclass(frozen=True)
@@ -87,7 +87,8 @@ def prepare(paths: Sequence | Found, config: Config | None = None, *, strict: bo
     """
     config = config or Config()
     check_settings(config)         # bad smoothing parameters fail before any log is read
-    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels, reading=reading)
+    loaded = load_all(find_inputs(paths), config, strict=strict, labels=labels, reading=reading,
+                      smooth=True)
     return prepare_runs(loaded, config)
 
 
@@ -116,8 +117,7 @@ def prepare_runs(runs: Sequence[Run], config: Config | None = None) -> Prepared:
     x_label = x_axis_label(config.figure.x_label,
                            [s.x_name for run in runs for s in run.series], aliases)
     aggregated = config.runs.aggregate != "none"
-    raw = aggregated and config.runs.smooth == "after"
-    smoothed = smooth_streamed(runs, config, smooth_runs, raw=raw)   # big logs: curves made while streaming
+    smoothed = smooth_runs(runs, config)   # or the curves made while reading (workers, streaming)
     panels = tuple(resolve_panel(p, runs[0].series[i].name, x_label)
                    for i, p in enumerate(config.panels))
     runs = tuple(log_scale_notices(run, config) for run in runs)

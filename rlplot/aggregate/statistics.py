@@ -148,10 +148,28 @@ def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, r
         for first in range(0, reps, chunk):
             count = min(chunk, reps - first)
             index = rng.integers(0, n_runs, size=(count, n_runs))
-            draws.append(func(block[index], axis=1))   # (count, width)
+            draws.append(_resampled(func, block, index))   # (count, width)
         values = np.concatenate(draws, axis=0)
         lows[start:start + width], highs[start:start + width] = _percentiles(values, alpha)
     return Band(lows, highs)
+
+
+def _resampled(func, block: np.ndarray, index: np.ndarray) -> np.ndarray:
+    """``func`` over the runs of each resample: ``block`` (n_runs, width), ``index`` (count, n_runs)
+    the runs each resample draws; returns (count, width)."""
+    if func is not stat_mean:
+        return func(block[index], axis=1)
+    # A resample's mean only needs how often it drew each run: one matrix product of those
+    # counts with the block, instead of gathering count × n_runs × width values (1,000 runs:
+    # 0.2 s instead of 8 s). Equal to the gathered mean up to float rounding.
+    count, n_runs = index.shape
+    drawn = np.bincount((index + n_runs * np.arange(count)[:, None]).ravel(),
+                        minlength=count * n_runs).reshape(count, n_runs).astype(np.float64)
+    covered = ~np.isnan(block)
+    total = drawn @ np.where(covered, block, 0.0)
+    seen = drawn @ covered.astype(np.float64)
+    with np.errstate(invalid="ignore", divide="ignore"):
+        return np.where(seen > 0, total / np.maximum(seen, 1.0), np.nan)
 
 
 def _percentiles(values: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:

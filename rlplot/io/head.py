@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import csv
+import itertools
 from dataclasses import dataclass
 from functools import cached_property
 
@@ -43,8 +44,10 @@ class Head:
 
     @cached_property
     def _header_and_sample(self) -> tuple[str, list[str]]:
-        body = [t for t in self.lines if t.strip() and not t.lstrip().startswith("#")]
-        return (body[0], body[1:21]) if body else ("", [])
+        body = itertools.islice((t for t in self.lines if t.strip() and not t.lstrip().startswith("#")),
+                                21)
+        header = next(body, "")
+        return header, list(body)
 
     @cached_property
     def delimiter(self) -> str:

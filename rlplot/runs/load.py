@@ -58,18 +58,22 @@ def wanted_columns(config: Config) -> Wanted:
 
 
 def load_all(paths, config: Config, *, strict: bool = False,
-             labels: Sequence[str] | None = None, reading: Reading | None = None) -> RunSet:
+             labels: Sequence[str] | None = None, reading: Reading | None = None,
+             smooth: bool = False) -> RunSet:
     """Every run the paths hold (log files, folders of runs, stores, globs, ``RunRef``s, or what
     ``runs.walk.find_inputs`` found), labelled (``labels``, then ``runs.labels``, then
     automatically) and filtered by ``runs.where``; many runs are read in parallel as
-    ``reading`` says (``runs.parallel``: default all cores, few runs here)."""
+    ``reading`` says (``runs.parallel``: default all cores, few runs here). ``smooth``: each run
+    also carries its series smoothed for ``config`` (``Run.curves``), made where it was read."""
     from .walk import find_inputs
 
-    return load_found(find_inputs(paths), config, strict=strict, labels=labels, reading=reading)
+    return load_found(find_inputs(paths), config, strict=strict, labels=labels, reading=reading,
+                      smooth=smooth)
 
 
 def load_found(found: Found, config: Config, *, strict: bool = False,
-               labels: Sequence[str] | None = None, reading: Reading | None = None) -> RunSet:
+               labels: Sequence[str] | None = None, reading: Reading | None = None,
+               smooth: bool = False) -> RunSet:
     """Load the runs ``found`` (see ``load_all``)."""
     from .select import configs_needed, group_notices, select_refs
 
@@ -78,7 +82,7 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
     chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
     from ..stream.run import streaming_on
 
-    options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on())
+    options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on(), smooth)
     runs: list[Run] = []
     failed: list[tuple[RunRef, RlplotError]] = []
     # Read in parallel, then taken in order: the first error that stops is the one serial
@@ -172,11 +176,18 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
 
 
 def load_item(item: tuple[RunRef, str | None, str | None], config: Config, wanted: Wanted,
-              strict: bool, with_config: bool, stream: bool = False) -> tuple[Run, ...]:
-    """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs."""
+              strict: bool, with_config: bool, stream: bool = False, smooth: bool = False
+              ) -> tuple[Run, ...]:
+    """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs;
+    ``smooth``: the runs carry their smoothed series (``runs.smooth.with_curves``)."""
     ref, label, default = item
-    return load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
+    runs = load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
                     with_config=with_config, stream=stream)
+    if not smooth:
+        return runs
+    from .smooth import with_curves
+
+    return tuple(with_curves(run, config) for run in runs)
 
 
 def is_plain_file_run(ref: RunRef) -> bool:

@@ -33,18 +33,32 @@ def smooth(series: Series, spec: SmoothingSpec) -> Smoothed:
     return smooth_series(series, spec.method, smoothing_params(spec))
 
 
-def smooth_runs(runs: Sequence[Run], config: Config, *, raw: bool = False
-                ) -> tuple[tuple[Smoothed, ...], ...]:
-    """Every run's series smoothed per panel, [run][panel]; ``raw``: no smoothing (it comes after
-    aggregation). The smoother's notices are located at the run (``Run.where``)."""
-    smoothed = []
-    for run in runs:
-        per_panel = []
-        for panel, series in zip(config.panels, run.series):
-            spec = RAW if raw else panel_smoothing(panel, config)
-            done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
-                                 band_k=panel.band_k)
-            per_panel.append(replace(done, notices=tuple(replace(n, file=run.where)
-                                                         for n in done.notices)))
-        smoothed.append(tuple(per_panel))
-    return tuple(smoothed)
+def smoothed_after_aggregating(config: Config) -> bool:
+    """Whether runs are aggregated raw and the aggregate smoothed (``runs.smooth: after``)."""
+    return config.runs.aggregate != "none" and config.runs.smooth == "after"
+
+
+def smooth_run(run: Run, config: Config) -> tuple[Smoothed, ...]:
+    """One run's series smoothed per panel (raw when smoothing comes after aggregating), the
+    smoother's notices located at the run (``Run.where``)."""
+    raw = smoothed_after_aggregating(config)
+    per_panel = []
+    for panel, series in zip(config.panels, run.series):
+        spec = RAW if raw else panel_smoothing(panel, config)
+        done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
+                             band_k=panel.band_k)
+        per_panel.append(replace(done, notices=tuple(replace(n, file=run.where)
+                                                     for n in done.notices)))
+    return tuple(per_panel)
+
+
+def with_curves(run: Run, config: Config) -> Run:
+    """``run`` carrying its smoothed series (what a reading worker sends back, so smoothing is
+    spread over the workers too)."""
+    return run if run.curves is not None else replace(run, curves=smooth_run(run, config))
+
+
+def smooth_runs(runs: Sequence[Run], config: Config) -> tuple[tuple[Smoothed, ...], ...]:
+    """Every run's series smoothed per panel, [run][panel]: the curves a run carries (made while
+    reading it, with this config), else smoothed here."""
+    return tuple(run.curves if run.curves is not None else smooth_run(run, config) for run in runs)

@@ -4,6 +4,6 @@
 figure draws and the LOWESS curve at them (``run``); ``picks`` chooses the drawn points as
 ``figure.downsample`` would, one piece at a time. See docs/performance.md, "Memory (issue 18)".
 """
-from .run import STREAM_MIN_BYTES, StreamedSeries, smooth_streamed, stream_run, streamable, streaming
+from .run import STREAM_MIN_BYTES, StreamedSeries, stream_run, streamable, streaming
 
-__all__ = ["stream_run", "streaming", "smooth_streamed", "StreamedSeries", "streamable", "STREAM_MIN_BYTES"]
+__all__ = ["stream_run", "streaming", "StreamedSeries", "streamable", "STREAM_MIN_BYTES"]

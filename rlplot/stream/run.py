@@ -3,9 +3,9 @@
 Each piece of the file (``io.fast.stream``) is cleaned like a whole log (``clean.clean_series``),
 then reduced twice per panel: its LOWESS bins (``smoothing.lowess_stream``) and the points
 the figure scatters (``stream.picks``). The Run's series are those drawn points, each
-carrying its smoothed values (``StreamedSeries.curve``), which ``pipeline.prepare_runs``
-uses instead of smoothing the drawn points again. Peak memory: one piece of the file plus
-the bins and picks, whatever the file's length.
+carrying its smoothed values (``StreamedSeries.curve``); they are also the Run's ``curves``,
+which ``pipeline.prepare_runs`` uses instead of smoothing the drawn points again. Peak memory:
+one piece of the file plus the bins and picks, whatever the file's length.
 
 A log streams only when the result can be made this way: default-style LOWESS (a number
 ``frac``, ``it=0``, ``delta`` not 0, no ``bandwidth``), no band, no aggregate, linear axes,
@@ -135,7 +135,18 @@ def _reduce(log, ref, config: Config, wanted, label: str) -> Run:
     known = getattr(ref, "config", None)
     return Run(label, ref.source, series, notices=tuple(notices), n_rows=n_rows,
                name=getattr(ref, "name", None), experiment=getattr(ref, "experiment", ""),
-               kind="log", ref=ref, config=dict(known) if known is not None else None)
+               kind="log", ref=ref, config=dict(known) if known is not None else None,
+               curves=_curves(series, config))
+
+
+def _curves(series: tuple[StreamedSeries, ...], config: Config) -> tuple[Smoothed, ...]:
+    """The curves made while streaming, as the run's smoothed series (not smoothed again)."""
+    from ..runs.smooth import smoothing_params
+    from ..smoothing import method_of
+
+    used = [method_of("lowess").used(smoothing_params(panel_smoothing(p, config))) for p in config.panels]
+    return tuple(Smoothed(x=one.x, y=one.curve, method="lowess", params=params)
+                 for one, params in zip(series, used))
 
 
 def path_of(ref) -> str:
@@ -226,27 +237,4 @@ class _Panel:
                        x_note=self.note, x_value=self.x_value)
 
 
-def smooth_streamed(runs, config: Config, smooth_runs, *, raw: bool = False):
-    """``smooth_runs(runs, config, raw=raw)`` ([run][panel]), where a streamed run's curves are the
-    ones made while streaming (its drawn points are not smoothed again)."""
-    from ..runs.smooth import smoothing_params
-    from ..smoothing import method_of
-
-    plain = iter(smooth_runs([r for r in runs if not _streamed(r)], config, raw=raw))
-    out = []
-    for run in runs:
-        if not _streamed(run):
-            out.append(next(plain))
-            continue
-        used = [method_of("lowess").used(smoothing_params(panel_smoothing(p, config))) for p in config.panels]
-        out.append(tuple(Smoothed(x=series.x, y=series.curve, method="lowess", params=params)
-                         for series, params in zip(run.series, used)))
-    return tuple(out)
-
-
-def _streamed(run) -> bool:
-    return any(isinstance(series, StreamedSeries) for series in run.series)
-
-
-__all__ = ["stream_run", "streaming", "smooth_streamed", "StreamedSeries", "streamable", "STREAM_MIN_BYTES",
-           "NotStreamed"]
+__all__ = ["stream_run", "streaming", "StreamedSeries", "streamable", "STREAM_MIN_BYTES", "NotStreamed"]

@@ -81,6 +81,23 @@ def test_bootstrap_ci_is_seeded_and_covers_the_true_mean_at_about_the_nominal_ra
 
 
 
+@pytest.mark.parametrize("runs, gaps", [(3, 0.0), (40, 0.3), (300, 0.05)])
+def test_the_mean_ci_through_run_counts_equals_the_gathered_resamples(runs, gaps):
+    # band_bootstrap takes the mean of each resample as (draw counts) @ matrix; the plain way
+    # gathers every resample. Same resamples, so the bands agree to float rounding.
+    rng = np.random.default_rng(runs)
+    matrix = rng.normal(5.0, 2.0, size=(runs, 60))
+    matrix[rng.random(matrix.shape) < gaps] = np.nan
+    matrix[:, 0] = np.nan                                  # a grid point no run covers
+    band = band_bootstrap(matrix, stat_mean(matrix), reps=500, seed=3)
+    draws = np.random.default_rng(3).integers(0, runs, size=(500, runs))
+    with np.errstate(invalid="ignore"), pytest.warns(RuntimeWarning):
+        low, high = np.nanpercentile(stat_mean(matrix[draws], axis=1), [2.5, 97.5], axis=0)
+    np.testing.assert_allclose(band.low, low, rtol=0, atol=1e-12)
+    np.testing.assert_allclose(band.high, high, rtol=0, atol=1e-12)
+    assert np.isnan(band.low[0]) and np.isfinite(band.low[1:]).all()
+
+
 def test_unknown_x_range_is_a_config_error_with_a_suggestion():
     with pytest.raises(ConfigError, match="unknown x range 'unoin'") as info:
         common_grid([np.array([0.0, 1.0])], "unoin")

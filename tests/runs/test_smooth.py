@@ -10,7 +10,7 @@ from rlplot.config.schema import Config, SmoothingSpec
 from rlplot.data import Run, Series
 from rlplot.errors import ConfigError
 from rlplot.pipeline import prepare
-from rlplot.runs.smooth import check_smoothing, smooth_runs, smoothing_params
+from rlplot.runs.smooth import check_smoothing, smooth_runs, smoothing_params, with_curves
 
 
 def run_of(n: int = 30, source: str = "r.jsonl") -> Run:
@@ -24,10 +24,24 @@ def test_a_panel_smoothing_replaces_the_figure_smoothing_for_that_panel():
     assert [s.method for s in per_panel] == ["lowess", "ema"]
 
 
-def test_raw_runs_are_left_unsmoothed():
-    (per_panel,) = smooth_runs([run_of()], Config(), raw=True)
+def test_runs_are_left_raw_when_the_aggregate_is_smoothed():
+    config = load_config(sets=["runs.aggregate=mean", "runs.smooth=after"]).config
+    (per_panel,) = smooth_runs([run_of()], config)
     assert {s.method for s in per_panel} == {"none"}
     np.testing.assert_array_equal(per_panel[0].y, np.sin(np.arange(30.0)))
+    (before,) = smooth_runs([run_of()], load_config(sets=["runs.aggregate=mean"]).config)
+    assert {s.method for s in before} == {"lowess"}
+
+
+def test_curves_a_run_carries_are_used_not_made_again():
+    config = Config()
+    carried = with_curves(run_of(), config)
+    assert carried.curves is not None and with_curves(carried, config) is carried
+    (per_panel,) = smooth_runs([carried], config)
+    assert per_panel is carried.curves
+    (fresh,) = smooth_runs([run_of()], config)
+    for made, again in zip(per_panel, fresh):
+        np.testing.assert_array_equal(made.y, again.y)
 
 
 def test_smoother_notices_name_the_run_file():

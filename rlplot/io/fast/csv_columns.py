@@ -37,8 +37,10 @@ def _header(big: BigFile) -> tuple[str, list[str], int] | None:
             if stripped and not stripped.startswith(b"#"):
                 header = raw.rstrip(b"\r\n").decode("utf-8", errors="replace")
                 body_start = offset + len(raw)
-        elif stripped and len(sample) < _SNIFF_ROWS:
+        elif stripped:
             sample.append(raw.rstrip(b"\r\n").decode("utf-8", errors="replace"))
+            if len(sample) == _SNIFF_ROWS:
+                break
         offset += len(raw)
     if header is None or "\ufffd" in header or header.count('"') % 2 or not sample:
         return None
