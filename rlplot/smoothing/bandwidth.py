@@ -19,6 +19,8 @@ from __future__ import annotations
 import numpy as np
 from numpy.lib.stride_tricks import sliding_window_view
 
+from .lowess_engine import window_points
+
 # Candidate fracs: an E-series from 1 % to 100 % of the points, so a chosen value reads well
 # ("frac=auto→0.012") and is exactly the value used.
 FRAC_GRID = (0.01, 0.012, 0.015, 0.02, 0.025, 0.03, 0.04, 0.05, 0.06, 0.08, 0.1, 0.12, 0.15,
@@ -47,7 +49,7 @@ def loo_errors(xc: np.ndarray, yc: np.ndarray, counts: np.ndarray, frac: float) 
     over the ``frac·m`` nearest bins (statsmodels' window rule), bin i itself left out.
     NaN where the other bins cannot define a line."""
     m = len(xc)
-    k = min(max(int(frac * m + 1e-10), 2), m)
+    k = window_points(m, frac)
     # statsmodels' window: slide right while x0 > (x[left] + x[left+k]) / 2.
     left = np.searchsorted(xc[:m - k] + xc[k:], 2.0 * xc, side="left") if k < m \
         else np.zeros(m, dtype=np.int64)

@@ -7,7 +7,7 @@ import functools
 import numpy as np
 
 from .bandwidth import DEFAULT_FRAC, choose_frac
-from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta
+from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta, window_points
 from .method import Method, on_finite, span
 from .params import check_range, is_integer, is_number
 
@@ -76,7 +76,7 @@ def resolve_lowess(x: np.ndarray, y: np.ndarray, params: dict) -> tuple[dict, tu
 
 def _statsmodels_lowess(x: np.ndarray, y: np.ndarray, frac, it, delta) -> np.ndarray:
     # statsmodels itself: exact (or its own delta interpolation) and fast at this size.
-    k = min(max(int(frac * len(x) + 1e-10), 2), len(x))
+    k = window_points(len(x), frac)
     x = np.ascontiguousarray(x, dtype=np.float64)
     y = np.ascontiguousarray(y, dtype=np.float64)
     with np.errstate(divide="ignore", invalid="ignore"):   # windows of one tied x

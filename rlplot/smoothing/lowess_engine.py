@@ -22,16 +22,36 @@ LOWESS_BINNED_ABOVE = 20000
 LOWESS_BINS_PER_WINDOW = 256
 
 
+def window_points(n: int, frac: float) -> int:
+    """Points in each local fit of ``n`` with ``frac``: statsmodels' k (at least 2, at most n)."""
+    return min(max(int(frac * n + 1e-10), 2), n)
+
+
+def bin_points(k: int) -> int:
+    """Points per bin when binned, for windows of ``k`` points (>= LOWESS_BINS_PER_WINDOW bins each)."""
+    return max(1, k // LOWESS_BINS_PER_WINDOW)
+
+
+def delta_probes(n: int) -> np.ndarray:
+    """The point indices 'auto' delta reads the window radius at: 257 spread over ``n`` points."""
+    return np.unique(np.linspace(0, n - 1, 257).astype(np.int64))
+
+
+def auto_delta(x_span: float, narrowest: float) -> float:
+    """'auto' delta of a series spanning ``x_span`` whose narrowest window radius is ``narrowest``."""
+    return min(LOWESS_AUTO_DELTA_FRACTION * x_span, LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
+
+
 def fit_lowess(x, y, *, frac, it, delta, bandwidth, binned_above=LOWESS_BINNED_ABOVE):
     """LOWESS of y on x at every x: ``frac`` of the points per fit, or ``bandwidth`` x units each side."""
     n = len(x)
-    k = min(max(int(frac * n + 1e-10), 2), n)
+    k = window_points(n, frac)
     # One row per point; fits read per-bin moments. Bins hold one point each up to
     # `binned_above` points, which makes the sums below exactly statsmodels' regression.
     if n <= binned_above:
         ids = np.arange(n)
     elif bandwidth is None:
-        ids = np.arange(n) // max(1, k // LOWESS_BINS_PER_WINDOW)
+        ids = np.arange(n) // bin_points(k)
     else:
         ids = np.floor((x - x[0]) / (2.0 * bandwidth / LOWESS_BINS_PER_WINDOW)).astype(np.int64)
     starts = np.concatenate(([0], np.flatnonzero(np.diff(ids)) + 1))
@@ -68,9 +88,8 @@ def resolve_delta(x, k, delta, bandwidth) -> float:
         return float(delta)
     if n <= LOWESS_AUTO_DELTA_POINTS:
         return 0.0
-    probes = np.unique(np.linspace(0, n - 1, 257).astype(np.int64))
-    narrowest = float(np.min(_radius(x, x[probes], k, bandwidth)))
-    return min(LOWESS_AUTO_DELTA_FRACTION * span(x), LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
+    narrowest = float(np.min(_radius(x, x[delta_probes(n)], k, bandwidth)))
+    return auto_delta(span(x), narrowest)
 
 
 def _anchors(x, k, delta, bandwidth) -> np.ndarray:

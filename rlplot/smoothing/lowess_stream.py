@@ -22,14 +22,12 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from .lowess_engine import LOWESS_AUTO_DELTA_FRACTION, LOWESS_AUTO_DELTA_OF_RADIUS, \
-    LOWESS_BINS_PER_WINDOW, _local_fits
+from .lowess_engine import _local_fits, auto_delta, bin_points, delta_probes, window_points
 
 
 def bin_size(n: int, frac: float) -> int:
     """Points per bin for a series of ``n`` points, as ``fit_lowess`` bins it (with ``frac``)."""
-    k = min(max(int(frac * n + 1e-10), 2), n)
-    return max(1, k // LOWESS_BINS_PER_WINDOW)
+    return bin_points(window_points(n, frac))
 
 
 @dataclass(frozen=True)
@@ -85,7 +83,7 @@ class LowessBins:
         """The LOWESS curve (``frac`` of the points per fit, ``it=0``) at the delta-cell edges."""
         count, center, s1, s2, sum_y, sum_oy, first, last = self._bins()
         n = self.n
-        k = min(max(int(frac * n + 1e-10), 2), n)
+        k = window_points(n, frac)
         ends = np.cumsum(count)
         x_of = _IndexToX(np.column_stack([ends - count, ends - 1]).ravel(),
                          np.column_stack([first, last]).ravel())
@@ -94,9 +92,8 @@ class LowessBins:
         moments = (count, s1, s2, sum_y - count * y_center, sum_oy - y_center * s1)
         x0, x1 = float(first[0]), float(last[-1])
         if delta == "auto":
-            probes = np.unique(np.linspace(0, n - 1, 257).astype(np.int64))
-            narrowest = float(np.min(x_of.radius(x_of(probes), k, n)))
-            delta = min(LOWESS_AUTO_DELTA_FRACTION * (x1 - x0), LOWESS_AUTO_DELTA_OF_RADIUS * narrowest)
+            narrowest = float(np.min(x_of.radius(x_of(delta_probes(n)), k, n)))
+            delta = auto_delta(x1 - x0, narrowest)
         cells = int(np.floor((x1 - x0) / delta)) if delta > 0 else 0
         at = np.unique(np.concatenate(([x0, x1], x0 + float(delta) * np.arange(1, cells + 1))))
         at = at[at <= x1]
