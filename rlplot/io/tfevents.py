@@ -20,9 +20,8 @@ from __future__ import annotations
 import mmap
 import os
 import re
-from array import array
 from dataclasses import dataclass
-from typing import Callable, Iterable, Sequence
+from typing import Iterable, Sequence
 
 import numpy as np
 
@@ -30,7 +29,8 @@ from ..data import Notice, Table
 from ..errors import InputError
 from .magic import is_event_file  # noqa: F401  (re-exported)
 from .pivot import wide_from_long
-from .tfevents_stream import Damage, Prefilter, codecs, decoded_events, prefilter, tag_filter
+from .tfevents_points import ScalarReader
+from .tfevents_stream import Damage, codecs, decoded_events, prefilter, tag_filter
 
 FORMAT = "tfevents"
 _NAME = re.compile(r"events\.out\.tfevents\.(\d+)")
@@ -61,20 +61,6 @@ def _ordered(files: Iterable[str | os.PathLike]) -> list[str]:
     return ordered
 
 
-@dataclass
-class _Points:
-    """The scalar points kept so far, in file order (compact arrays: 32 bytes a point)."""
-
-    steps: array
-    walls: array
-    tag_ids: array
-    values: array
-
-    @classmethod
-    def empty(cls) -> "_Points":
-        return cls(array("q"), array("d"), array("q"), array("d"))
-
-
 def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | None = None,
                    strict: bool = False, source: str | None = None) -> Table:
     """Read the event files of one run into a Table: ``step``, ``wall_time``, then one column per tag.
@@ -89,50 +75,26 @@ def read_event_run(files: Iterable[str | os.PathLike], *, tags: Iterable[str] | 
     source = source or _run_source(ordered)
     damage = Damage(strict)
     scalars = codecs()[2].ScalarTags(damage.notices.append)
-    names, points, events = _collect(ordered, damage, scalars, tag_filter(tags), prefilter(tags))
+    reader = ScalarReader(damage, scalars, tag_filter(tags), prefilter(tags))
+    pieces = list(reader.pieces(ordered))
+    events = sum(piece.events for piece in pieces)
+    steps, walls, tag_ids, values = (np.concatenate([getattr(piece, name) for piece in pieces])
+                                     if pieces else np.zeros(0)
+                                     for name in ("steps", "walls", "tags", "values"))
+    names, tag_ids = _by_first_point(reader.tags, tag_ids.astype(np.int64))
     if not names:
         _check_has_scalars(source, ordered, events, scalars.plugins, damage.notices, tags is None)
-    return wide_from_long(source, FORMAT, np.frombuffer(points.steps, dtype=np.int64),
-                          np.frombuffer(points.tag_ids, dtype=np.int64), names,
-                          np.frombuffer(points.values, dtype=np.float64),
-                          np.frombuffer(points.walls, dtype=np.float64),
+    return wide_from_long(source, FORMAT, steps.astype(np.int64), tag_ids, names, values, walls,
                           skipped=tuple(damage.notices))
 
 
-def _collect(files: Sequence[str], damage: Damage, scalars, keep: Callable[[str], bool],
-             wanted: Prefilter | None) -> tuple[list[str], _Points, int]:
-    """The scalar points of the kept tags, the kept tags in order of first point, the events read."""
-    kept: dict[str, bool] = {}
-    column: dict[str, int] = {}
-    names: list[str] = []
-    points = _Points.empty()
-    events = 0
-    for path, event in decoded_events(files, damage, wanted):
-        events += 1
-        summary_values = event.summary.value
-        if not summary_values:
-            continue
-        step, wall = event.step, event.wall_time
-        for value in summary_values:
-            tag = value.tag
-            chosen = kept.get(tag)
-            if chosen is None:
-                chosen = kept[tag] = keep(tag)
-            if not chosen:
-                continue
-            # the legacy encoding inline: most files hold nothing else
-            number = value.simple_value if value.HasField("simple_value") else scalars.value(path, tag, value)
-            if number is None:
-                continue
-            index = column.get(tag)
-            if index is None:
-                index = column[tag] = len(names)
-                names.append(tag)
-            points.steps.append(step)
-            points.walls.append(wall)
-            points.tag_ids.append(index)
-            points.values.append(number)
-    return names, points, events
+def _by_first_point(tags: Sequence[str], ids: np.ndarray) -> tuple[list[str], np.ndarray]:
+    """The tags that have points, in order of their first point, and ``ids`` renumbered to match."""
+    present, first = np.unique(ids, return_index=True)
+    ranked = present[np.argsort(first)]
+    renumber = np.zeros(len(tags), dtype=np.int64)
+    renumber[ranked] = np.arange(len(ranked))
+    return [tags[i] for i in ranked.tolist()], renumber[ids]
 
 
 def _check_has_scalars(source: str, files: Sequence[str], events: int, plugins: dict[str, str],
@@ -201,38 +163,58 @@ def scan_event_run(files: Iterable[str | os.PathLike], *, source: str | None = N
     ordered = _ordered(files)
     damage = Damage(strict=False)
     scalars = codecs()[2].ScalarTags(damage.notices.append)
-    stats: dict[str, list[int]] = {}   # tag -> [points, min, max, last, restarts, repeats]
+    reader = ScalarReader(damage, scalars)
+    stats: dict[int, _TagStats] = {}   # in order of first point
     events, first_wall, last_wall = 0, None, None
-    for path, event in decoded_events(ordered, damage):
-        events += 1
-        summary_values = event.summary.value
-        if not summary_values:
-            continue
-        step = event.step
-        first_wall = event.wall_time if first_wall is None else first_wall
-        last_wall = event.wall_time
-        for value in summary_values:
-            tag = value.tag
-            if not value.HasField("simple_value") and scalars.value(path, tag, value) is None:
-                continue
-            seen = stats.get(tag)
-            if seen is None:
-                stats[tag] = [1, step, step, step, 0, 0]
-                continue
-            seen[0] += 1
-            if step < seen[1]:
-                seen[1] = step
-            elif step > seen[2]:
-                seen[2] = step
-            if step < seen[3]:
-                seen[4] += 1
-            elif step == seen[3]:
-                seen[5] += 1
-            seen[3] = step
-    tags = tuple(TagSummary(tag, s[0], s[1], s[2], s[4], s[5]) for tag, s in stats.items())
-    others = tuple((tag, what) for tag, what in scalars.plugins.items() if tag not in stats)
+    for piece in reader.pieces(ordered):
+        events += piece.events
+        if piece.summary_walls is not None:
+            first_wall = piece.summary_walls[0] if first_wall is None else first_wall
+            last_wall = piece.summary_walls[1]
+        _fold(stats, piece.tags, piece.steps)
+    tags = tuple(TagSummary(reader.tags[tag], s.points, s.min_step, s.max_step, s.restarts,
+                            s.repeats) for tag, s in stats.items())
+    names = {summary.name for summary in tags}
+    others = tuple((tag, what) for tag, what in scalars.plugins.items() if tag not in names)
     return EventRunSummary(source or _run_source(ordered), tuple(ordered), events, tags, others,
                            first_wall, last_wall, tuple(damage.notices))
+
+
+@dataclass
+class _TagStats:
+    points: int
+    min_step: int
+    max_step: int
+    last: int
+    restarts: int = 0
+    repeats: int = 0
+
+
+def _fold(stats: dict[int, _TagStats], tags: np.ndarray, steps: np.ndarray) -> None:
+    """Add one piece's points (tags, steps: shape (n,), file order) to each tag's counters."""
+    if not len(tags):
+        return
+    order = np.argsort(tags, kind="stable")
+    ordered_tags, ordered_steps = tags[order], steps[order]
+    starts = np.flatnonzero(np.r_[True, ordered_tags[1:] != ordered_tags[:-1]])
+    ends = np.r_[starts[1:], len(order)]
+    # New tags join in order of their first point (argsort put them in tag-id order).
+    for start in sorted(starts.tolist(), key=lambda i: order[i]):
+        end = int(ends[np.searchsorted(starts, start)])
+        tag, run = int(ordered_tags[start]), ordered_steps[start:end]
+        seen = stats.get(tag)
+        if seen is None:
+            seen = stats[tag] = _TagStats(0, int(run[0]), int(run[0]), int(run[0]))
+            previous = run[:-1]
+            following = run[1:]
+        else:
+            previous = np.r_[seen.last, run[:-1]]
+            following = run
+        seen.points += len(run)
+        seen.min_step, seen.max_step = min(seen.min_step, int(run.min())), max(seen.max_step, int(run.max()))
+        seen.restarts += int(np.sum(following < previous))
+        seen.repeats += int(np.sum(following == previous))
+        seen.last = int(run[-1])
 
 
 HPARAMS_PLUGIN = "hparams"

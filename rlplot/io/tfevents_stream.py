@@ -15,6 +15,7 @@ from ..errors import InputError
 
 INSTALL = "pip install 'protobuf>=4.22' 'google-crc32c>=1.5'"
 _STRICT_HINT = "--strict is on; drop it to skip damaged records with a warning"
+NOT_AN_EVENT = "a record that is not an Event (its checksum is valid); skipped"
 
 
 def codecs():
@@ -86,7 +87,7 @@ def decoded_events(files: Sequence[str], damage: Damage, wanted: Prefilter | Non
                 try:
                     event = parse(payload)
                 except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
-                    damage.report(path, "a record that is not an Event (its checksum is valid); skipped")
+                    damage.report(path, NOT_AN_EVENT)
                     continue
                 yield path, event
         except OSError as error:

@@ -14,9 +14,12 @@ from __future__ import annotations
 
 import os
 import struct
+from array import array
+from dataclasses import dataclass
 from typing import BinaryIO, Callable, Iterator
 
 import google_crc32c
+import numpy as np
 
 HEADER = struct.Struct("<QI")   # payload length, masked CRC32C of the length bytes
 FOOTER = struct.Struct("<I")    # masked CRC32C of the payload
@@ -38,6 +41,24 @@ def _unread(handle: BinaryIO) -> int:
     return max(0, os.fstat(handle.fileno()).st_size - handle.tell())
 
 
+@dataclass(frozen=True)
+class Spans:
+    """The intact records of one piece of a file: payload ``i`` is
+    ``buffer[starts[i]:starts[i] + lengths[i]]``; ``starts`` and ``lengths`` int64, shape (n,)."""
+
+    buffer: bytes
+    starts: np.ndarray
+    lengths: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.starts)
+
+    def payload(self, i: int) -> bytes:
+        """Record ``i``'s payload."""
+        start = int(self.starts[i])
+        return self.buffer[start:start + int(self.lengths[i])]
+
+
 def read_records(path: str, damaged: Damaged) -> Iterator[bytes]:
     """Yield the payload of every intact record of the file at ``path``, in file order.
 
@@ -45,56 +66,82 @@ def read_records(path: str, damaged: Damaged) -> Iterator[bytes]:
     is read). A header whose checksum fails ends the file (no length can be trusted
     after it), as does a record cut short by the end of the file.
     """
+    for spans in read_spans(path, damaged):
+        buffer = spans.buffer
+        for start, length in zip(spans.starts.tolist(), spans.lengths.tolist()):
+            yield buffer[start:start + length]
+
+
+def read_spans(path: str, damaged: Damaged) -> Iterator[Spans]:
+    """``read_records``, a piece of the file (about ``CHUNK`` bytes) at a time, as ``Spans``."""
     with open(path, "rb") as handle:
-        yield from _records(handle, damaged)
+        yield from _spans(handle, damaged)
 
 
-def _records(handle: BinaryIO, damaged: Damaged) -> Iterator[bytes]:
+class _Piece:
+    """The records found so far in the current buffer."""
+
+    def __init__(self, buffer: bytes) -> None:
+        self.buffer, self.starts, self.lengths = buffer, array("q"), array("q")
+
+    def spans(self) -> Spans:
+        return Spans(self.buffer, np.frombuffer(self.starts, dtype=np.int64),
+                     np.frombuffer(self.lengths, dtype=np.int64))
+
+
+def _spans(handle: BinaryIO, damaged: Damaged) -> Iterator[Spans]:
     # The hot loop of every event-file read: locals only, the CRC masking inlined, and
     # each distinct header's verdict remembered (a run's records come in few sizes).
-    buffer = handle.read(CHUNK)
+    piece = _Piece(handle.read(CHUNK))
+    buffer = piece.buffer
     base = 0    # file offset of buffer[0]
     pos = 0
-    good_headers: set[bytes] = set()
+    good_headers: set[tuple[int, int]] = set()
     unpack_header, unpack_footer, crc = HEADER.unpack_from, FOOTER.unpack_from, google_crc32c.value
+    add_start, add_length = piece.starts.append, piece.lengths.append
     while True:
         have = len(buffer) - pos
-        if have < HEADER.size:
-            more = handle.read(CHUNK)
-            if more:
-                buffer, base, pos = buffer[pos:] + more, base + pos, 0
-                continue
-            if have:
-                damaged(base + pos, f"truncated record: the file ends {have} bytes into a "
-                                    f"{HEADER.size}-byte record header")
-            return
-        header = buffer[pos:pos + HEADER.size]
-        length, length_crc = unpack_header(header)
-        if header not in good_headers:
-            if masked_crc32c(header[:8]) != length_crc:
-                damaged(base + pos, f"corrupt record header (length checksum mismatch); the remaining "
-                                    f"{have + _unread(handle)} bytes of the file were skipped")
-                return
-            if len(good_headers) < MAX_HEADERS:
-                good_headers.add(header)
-        need = FRAME + length
+        need = FRAME
+        if have >= HEADER.size:
+            header = unpack_header(buffer, pos)
+            length = header[0]
+            if header not in good_headers:
+                if masked_crc32c(buffer[pos:pos + 8]) != header[1]:
+                    damaged(base + pos, f"corrupt record header (length checksum mismatch); the remaining "
+                                        f"{have + _unread(handle)} bytes of the file were skipped")
+                    break
+                if len(good_headers) < MAX_HEADERS:
+                    good_headers.add(header)
+            need = FRAME + length
         if have < need:
-            available = have + _unread(handle)
-            if available < need:
+            # A claimed length is checked against what the file still holds before reading.
+            if have >= HEADER.size and have + _unread(handle) < need:
                 damaged(base + pos, f"truncated record: its header claims {_size(length)} but the "
-                                    f"file ends {available - HEADER.size} bytes later")
-                return
-            buffer, base, pos = buffer[pos:] + handle.read(max(CHUNK, need - have)), base + pos, 0
+                                    f"file ends {have + _unread(handle) - HEADER.size} bytes later")
+                break
+            more = handle.read(max(CHUNK, need - have))
+            if not more:
+                if have:
+                    damaged(base + pos, f"truncated record: the file ends {have} bytes into a "
+                                        f"{HEADER.size}-byte record header")
+                break
+            if len(piece.starts):
+                yield piece.spans()
+            piece = _Piece(buffer[pos:] + more)
+            buffer, base, pos = piece.buffer, base + pos, 0
+            add_start, add_length = piece.starts.append, piece.lengths.append
             continue
         start = pos + HEADER.size
-        payload = buffer[start:start + length]
-        value = crc(payload)
+        value = crc(buffer[start:start + length])
         if (((value >> 15) | (value << 17)) + 0xA282EAD8) & 0xFFFFFFFF != unpack_footer(
                 buffer, start + length)[0]:
             damaged(base + pos, "payload checksum mismatch; the record was skipped")
         else:
-            yield payload
+            add_start(start)
+            add_length(length)
         pos += need
+    if len(piece.starts):
+        yield piece.spans()
 
 
 def _size(length: int) -> str:
