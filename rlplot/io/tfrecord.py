@@ -20,8 +20,10 @@ from typing import BinaryIO, Callable, Iterator
 
 import google_crc32c
 import numpy as np
+from numpy.lib.stride_tricks import sliding_window_view
 
 HEADER = struct.Struct("<QI")   # payload length, masked CRC32C of the length bytes
+_LENGTH = struct.Struct("<Q")
 FOOTER = struct.Struct("<I")    # masked CRC32C of the payload
 FRAME = HEADER.size + FOOTER.size
 CHUNK = 1 << 20                 # bytes read at a time: memory stays bounded, whatever the file size
@@ -78,70 +80,105 @@ def read_spans(path: str, damaged: Damaged) -> Iterator[Spans]:
         yield from _spans(handle, damaged)
 
 
-class _Piece:
-    """The records found so far in the current buffer."""
-
-    def __init__(self, buffer: bytes) -> None:
-        self.buffer, self.starts, self.lengths = buffer, array("q"), array("q")
-
-    def spans(self) -> Spans:
-        return Spans(self.buffer, np.frombuffer(self.starts, dtype=np.int64),
-                     np.frombuffer(self.lengths, dtype=np.int64))
-
-
 def _spans(handle: BinaryIO, damaged: Damaged) -> Iterator[Spans]:
-    # The hot loop of every event-file read: locals only, the CRC masking inlined, and
-    # each distinct header's verdict remembered (a run's records come in few sizes).
-    piece = _Piece(handle.read(CHUNK))
-    buffer = piece.buffer
+    # Each buffer is walked record by record reading only the lengths (the one step that
+    # cannot be vectorised), then its headers and payloads are checked in bulk: each distinct
+    # header once, each payload's CRC32C in one pass, in file order.
+    buffer = handle.read(CHUNK)
     base = 0    # file offset of buffer[0]
-    pos = 0
     good_headers: set[tuple[int, int]] = set()
-    unpack_header, unpack_footer, crc = HEADER.unpack_from, FOOTER.unpack_from, google_crc32c.value
-    add_start, add_length = piece.starts.append, piece.lengths.append
     while True:
-        have = len(buffer) - pos
-        need = FRAME
-        if have >= HEADER.size:
-            header = unpack_header(buffer, pos)
-            length = header[0]
-            if header not in good_headers:
-                if masked_crc32c(buffer[pos:pos + 8]) != header[1]:
-                    damaged(base + pos, f"corrupt record header (length checksum mismatch); the remaining "
-                                        f"{have + _unread(handle)} bytes of the file were skipped")
-                    break
-                if len(good_headers) < MAX_HEADERS:
-                    good_headers.add(header)
-            need = FRAME + length
-        if have < need:
-            # A claimed length is checked against what the file still holds before reading.
-            if have >= HEADER.size and have + _unread(handle) < need:
-                damaged(base + pos, f"truncated record: its header claims {_size(length)} but the "
-                                    f"file ends {have + _unread(handle) - HEADER.size} bytes later")
-                break
-            more = handle.read(max(CHUNK, need - have))
-            if not more:
-                if have:
-                    damaged(base + pos, f"truncated record: the file ends {have} bytes into a "
-                                        f"{HEADER.size}-byte record header")
-                break
-            if len(piece.starts):
-                yield piece.spans()
-            piece = _Piece(buffer[pos:] + more)
-            buffer, base, pos = piece.buffer, base + pos, 0
-            add_start, add_length = piece.starts.append, piece.lengths.append
+        starts, pos = _walk(buffer)
+        spans, bad_header = _checked(buffer, starts, good_headers, base, damaged)
+        if bad_header is not None:
+            if len(spans):
+                yield spans
+            damaged(base + bad_header, f"corrupt record header (length checksum mismatch); the "
+                                       f"remaining {len(buffer) - bad_header + _unread(handle)} "
+                                       "bytes of the file were skipped")
+            return
+        if len(spans):
+            yield spans
+        more = _rest_of_record(handle, buffer, pos, base, good_headers, damaged)
+        if more is None:
+            return
+        buffer, base = buffer[pos:] + more, base + pos
+
+
+def _walk(buffer: bytes) -> tuple[np.ndarray, int]:
+    """Where each record that lies wholly in ``buffer`` starts (by the lengths it claims), and
+    where the first one that does not starts."""
+    starts, add = array("q"), None
+    add = starts.append
+    unpack, pos, size = _LENGTH.unpack_from, 0, len(buffer)
+    while pos + HEADER.size <= size:
+        end = pos + FRAME + unpack(buffer, pos)[0]
+        if end > size:
+            break
+        add(pos)
+        pos = end
+    return np.frombuffer(starts, dtype=np.int64), pos
+
+
+def _checked(buffer: bytes, starts: np.ndarray, good_headers: set, base: int, damaged: Damaged
+             ) -> tuple[Spans, int | None]:
+    """The records at ``starts`` whose checksums hold, up to the first corrupt header (whose
+    offset is returned: nothing after it can be trusted); a bad payload is reported, skipped."""
+    data = np.frombuffer(buffer, dtype=np.uint8)
+    if len(starts):
+        heads = sliding_window_view(data, HEADER.size)[starts]
+        lengths = np.ascontiguousarray(heads[:, :8]).view("<u8").ravel().astype(np.int64)
+        length_crcs = np.ascontiguousarray(heads[:, 8:]).view("<u4").ravel()
+    else:
+        lengths, length_crcs = starts, starts
+    bad_header = None
+    for i, pair in enumerate(zip(lengths.tolist(), length_crcs.tolist())):
+        if pair in good_headers:
             continue
-        start = pos + HEADER.size
-        value = crc(buffer[start:start + length])
-        if (((value >> 15) | (value << 17)) + 0xA282EAD8) & 0xFFFFFFFF != unpack_footer(
-                buffer, start + length)[0]:
-            damaged(base + pos, "payload checksum mismatch; the record was skipped")
-        else:
-            add_start(start)
-            add_length(length)
-        pos += need
-    if len(piece.starts):
-        yield piece.spans()
+        if masked_crc32c(buffer[int(starts[i]):int(starts[i]) + 8]) != pair[1]:
+            bad_header, starts, lengths = int(starts[i]), starts[:i], lengths[:i]
+            break
+        if len(good_headers) < MAX_HEADERS:
+            good_headers.add(pair)
+    payloads = starts + HEADER.size
+    crc = google_crc32c.value
+    sums = np.array([crc(buffer[a:a + n]) for a, n in zip(payloads.tolist(), lengths.tolist())],
+                    dtype=np.uint32)
+    if len(starts):
+        footers = np.ascontiguousarray(sliding_window_view(data, 4)[payloads + lengths]).view("<u4").ravel()
+    else:
+        footers = sums
+    ok = ((sums >> np.uint32(15)) | (sums << np.uint32(17))) + np.uint32(0xA282EAD8) == footers
+    for i in np.flatnonzero(~ok).tolist():
+        damaged(base + int(starts[i]), "payload checksum mismatch; the record was skipped")
+    return Spans(buffer, payloads[ok], lengths[ok]), bad_header
+
+
+def _rest_of_record(handle: BinaryIO, buffer: bytes, pos: int, base: int, good_headers: set,
+                    damaged: Damaged) -> bytes | None:
+    """The next bytes of the file, for the record cut off at ``pos`` of ``buffer``; None (and
+    the damage said) when the file ends first or that record's header is corrupt."""
+    have = len(buffer) - pos
+    need = FRAME
+    if have >= HEADER.size:
+        header = HEADER.unpack_from(buffer, pos)
+        if header not in good_headers and masked_crc32c(buffer[pos:pos + 8]) != header[1]:
+            damaged(base + pos, f"corrupt record header (length checksum mismatch); the remaining "
+                                f"{have + _unread(handle)} bytes of the file were skipped")
+            return None
+        need = FRAME + header[0]
+        # A claimed length is checked against what the file still holds before reading.
+        if have + _unread(handle) < need:
+            damaged(base + pos, f"truncated record: its header claims {_size(header[0])} but the "
+                                f"file ends {have + _unread(handle) - HEADER.size} bytes later")
+            return None
+    more = handle.read(max(CHUNK, need - have))
+    if not more:
+        if have:
+            damaged(base + pos, f"truncated record: the file ends {have} bytes into a "
+                                f"{HEADER.size}-byte record header")
+        return None
+    return more
 
 
 def _size(length: int) -> str:
