@@ -121,7 +121,7 @@ def main(argv=None) -> int:
         log = log_for(n, fmt, args.data)
         argv_rl = rlplot_argv(log, out / "rl.png")
         if args.quick:   # force the streamed path on a small log: it must run, not be fast
-            argv_rl = [py, "-c", "import sys; import rlplot.io.fast as f; import rlplot.stream.run as s; "
+            argv_rl = [py, "-c", "import sys; import rlplot.io.fast as f; import rlplot.stream.switch as s; "
                        "f.FAST_MIN_BYTES = 0; s.STREAM_MIN_BYTES = 0; from rlplot.cli import run; "
                        "sys.argv = ['rlplot'] + sys.argv[1:]; run()", *argv_rl[3:]]
         rl = measure(argv_rl, out / "rl.png", args.reps, f"rlplot {n} {fmt}")

@@ -18,7 +18,6 @@ own module; this one only runs them in order:
 """
 from __future__ import annotations
 
-from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Sequence
 
@@ -37,7 +36,7 @@ from .runs.select import check_specs
 from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
-from .stream import streaming
+from .stream.switch import streaming
 
 
 @dataclass(frozen=True)
@@ -178,6 +177,8 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
         check_data_out(data_out, input_files(found), outputs)
     # The provenance record hashes every input (0.7 s per GB): on a thread (hashlib releases
     # the GIL) while the inputs are read, so a big log is not paid for twice in a row.
+    from concurrent.futures import ThreadPoolExecutor
+
     with ThreadPoolExecutor(max_workers=1) as hasher:
         record = hasher.submit(make_provenance, input_files(found), config, command,
                                labels) if outputs else None

@@ -80,7 +80,7 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
     # Automatic labels come from every run found, so a run keeps its label whatever --where keeps.
     refs, kept_labels, notices = select_refs(found.refs, config, automatic_labels(found.refs))
     chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
-    from ..stream.run import streaming_on
+    from ..stream.switch import streaming_on
 
     options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on(), smooth)
     runs: list[Run] = []
@@ -201,8 +201,10 @@ def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = Fals
              with_config: bool = False, stream: bool | None = None) -> tuple[Run, ...]:
     """Read one run (a log of several runs gives several) and clean it for the figure.
     ``stream``: whether a big log may be streamed (None: as ``rlplot.stream.streaming`` says)."""
-    if not with_config:   # a big log: streamed down to what is drawn (rlplot.stream), if it can be
-        from ..stream import stream_run
+    from ..stream.switch import big_log
+
+    if not with_config and big_log(ref, stream):   # streamed down to what is drawn, if it can be
+        from ..stream.run import stream_run
         streamed = stream_run(ref, config, wanted, strict=strict, enabled=stream,
                               label=label or default_label or run_label(ref.source))
         if streamed is not None:

@@ -4,6 +4,15 @@
 figure draws and the LOWESS curve at them (``run``); ``picks`` chooses the drawn points as
 ``figure.downsample`` would, one piece at a time. See docs/performance.md, "Memory (issue 18)".
 """
-from .run import STREAM_MIN_BYTES, StreamedSeries, stream_run, streamable, streaming
+from .switch import STREAM_MIN_BYTES, streaming, streaming_on
 
-__all__ = ["stream_run", "streaming", "StreamedSeries", "streamable", "STREAM_MIN_BYTES"]
+__all__ = ["stream_run", "streaming", "streaming_on", "StreamedSeries", "streamable", "STREAM_MIN_BYTES"]
+_IN_RUN = ("stream_run", "StreamedSeries", "streamable", "NotStreamed")
+
+
+def __getattr__(name: str):
+    # stream.run (pyarrow's reader, the LOWESS bins) loads only when a big log is read.
+    if name in _IN_RUN:
+        from . import run
+        return getattr(run, name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")

@@ -16,10 +16,7 @@ memory as before, where every damaged line, restart and duplicate is reported.
 """
 from __future__ import annotations
 
-import contextvars
 import itertools
-import os
-from contextlib import contextmanager
 from dataclasses import dataclass, replace
 
 import numpy as np
@@ -33,31 +30,9 @@ from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
 from ..smoothing.lowess_stream import LowessBins, bin_size
 from .picks import ScatterPicks
+from .switch import big_log
 
-# Below this size a log is read in memory (exact LOWESS bins and --data-out of every point);
-# above it the in-memory read of two metrics costs more than 1 GB per 10M rows.
-STREAM_MIN_BYTES = 256 * 1024 * 1024
 _COUNTED = ("missing", "nonnumeric", "nan", "inf", "huge")
-
-
-# Only a figure is made from the drawn points alone: summaries, comparisons, notebooks and
-# --data-out need every point, so streaming is on only inside ``streaming()`` (pipeline.render).
-_STREAMING = contextvars.ContextVar("rlplot_streaming", default=False)
-
-
-@contextmanager
-def streaming(enabled: bool = True):
-    """Let big logs read inside this block be streamed down to what the figure draws."""
-    token = _STREAMING.set(enabled)
-    try:
-        yield
-    finally:
-        _STREAMING.reset(token)
-
-
-def streaming_on() -> bool:
-    """Whether big logs read here may be streamed (inside ``streaming()``)."""
-    return _STREAMING.get()
 
 
 class NotStreamed(Exception):
@@ -94,8 +69,7 @@ def stream_run(ref, config: Config, wanted, *, strict: bool, label: str,
     ``enabled``: whether streaming is on (None: ``streaming_on()``; a reading worker is told,
     since a context variable does not reach another process)."""
     path = ref.source
-    if (not (streaming_on() if enabled is None else enabled) or getattr(ref, "kind", None) != "log" or not os.path.isfile(path)
-            or os.path.getsize(path) < STREAM_MIN_BYTES or not streamable(config)):
+    if not big_log(ref, enabled) or not streamable(config):
         return None
     from ..io.fast.stream import Refused, open_stream   # pyarrow: only for big logs
 
@@ -237,4 +211,4 @@ class _Panel:
                        x_note=self.note, x_value=self.x_value)
 
 
-__all__ = ["stream_run", "streaming", "StreamedSeries", "streamable", "STREAM_MIN_BYTES", "NotStreamed"]
+__all__ = ["stream_run", "StreamedSeries", "streamable", "NotStreamed"]

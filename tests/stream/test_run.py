@@ -10,7 +10,7 @@ from rlplot.config.schema import SmoothingSpec
 from rlplot.figure.downsample import scatter_indices
 from rlplot.io import fast
 from rlplot.pipeline import prepare, render
-from rlplot.stream import StreamedSeries, streaming
+from rlplot.stream import StreamedSeries, streaming, switch
 from rlplot.stream import run as stream_run
 
 N = 40_000
@@ -38,7 +38,7 @@ def _both(path, config=None):
     in_memory = prepare([path], config or Config())
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "FAST_MIN_BYTES", 0)
-        patch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+        patch.setattr(switch, "STREAM_MIN_BYTES", 0)
         with streaming():
             streamed = prepare([path], config or Config())
     return in_memory, streamed
@@ -69,7 +69,7 @@ def test_the_streamed_figure_scatters_the_same_points(tmp_path):
     whole = render([path], [], Config()).figure
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "FAST_MIN_BYTES", 0)
-        patch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+        patch.setattr(switch, "STREAM_MIN_BYTES", 0)
         small = render([path], [], Config()).figure
     for ax_whole, ax_small in zip(whole.axes, small.axes):
         dots = [c for c in ax_whole.collections if isinstance(c, PathCollection)]
@@ -102,7 +102,7 @@ def test_only_a_figure_is_streamed(tmp_path):
     path = _write(tmp_path / "run.csv", n=25_000)
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(fast, "FAST_MIN_BYTES", 0)
-        patch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+        patch.setattr(switch, "STREAM_MIN_BYTES", 0)
         assert len(prepare([path], Config()).runs[0].series[0]) == 25_000
         with_data = render([path], [], Config(), data_out=str(tmp_path / "data.csv"))
         assert len(with_data.prepared.runs[0].series[0]) == 25_000
@@ -118,7 +118,7 @@ def test_a_reading_worker_is_told_to_stream(tmp_path, monkeypatch):
 
     path = _write(tmp_path / "run.csv")
     monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
-    monkeypatch.setattr(stream_run, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(switch, "STREAM_MIN_BYTES", 0)
     ref = find_runs([path]).refs[0]
     config = Config()
     told = load_item((ref, "run", None), config, wanted_columns(config), False, False, True)

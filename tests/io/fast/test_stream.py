@@ -14,7 +14,7 @@ from rlplot.io import fast
 from rlplot.io.fast import read_fast
 from rlplot.io.fast.stream import Refused, open_stream
 from rlplot.pipeline import prepare
-from rlplot.stream import streaming
+from rlplot.stream import streaming, switch
 from rlplot.stream import run as stream_run_module
 
 WANTED = ["step", "accuracy", "avg_parallelism"]
@@ -102,7 +102,7 @@ def _rows(n: int, start: int = 0) -> str:
 def stream_everything(monkeypatch):
     """Let every test log take the streamed path (it normally starts at 256 MB)."""
     monkeypatch.setattr(fast, "FAST_MIN_BYTES", 0)
-    monkeypatch.setattr(stream_run_module, "STREAM_MIN_BYTES", 0)
+    monkeypatch.setattr(switch, "STREAM_MIN_BYTES", 0)
     with streaming():
         yield
 
