@@ -12,8 +12,10 @@ cut short (a job still writing, or killed), a checksum mismatch, a corrupt heade
 with no scalar at all raises ``NoScalarsError`` so a caller can report it and leave it out.
 
 Layers: ``tfrecord`` (record framing, CRC32C), ``tfevents_proto`` (the protobuf messages),
-``tfevents_stream`` (decoded events, damage, which records to decode), ``tfevents_values``
-(the number in a summary value), and here what a caller reads: tables, scans, hparams.
+``tfevents_stream`` (decoded events, damage, which records to decode), ``tfevents_bulk``
+(scalar-only records read with numpy), ``tfevents_points`` (the scalar points of a run, bulk
+and protobuf merged in file order), ``tfevents_values`` (the number in a summary value), and
+here what a caller reads: tables, scans, hparams.
 """
 from __future__ import annotations
 
