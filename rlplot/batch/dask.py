@@ -69,8 +69,7 @@ class DaskExecutor:
             tasks = list(tasks)
             if not tasks:
                 return
-            client = self._connect()
-            self._check_workers(client)
+            client = self.connect()
             self._check_shared(client, tasks)
             yield from self._stream(client, iter(tasks))
         finally:
@@ -81,6 +80,12 @@ class DaskExecutor:
         if self._client is not None and self._own_client:
             self._client.close()
             self._client = None
+
+    def connect(self):
+        """A client of the scheduler, checked: reachable, with workers that run this rlplot."""
+        client = self._connect()
+        self._check_workers(client)
+        return client
 
     def _connect(self):
         from distributed import Client

@@ -39,17 +39,23 @@ class SerialExecutor:
 
 
 class ProcessExecutor:
-    """A pool of worker processes, each importing matplotlib once; a bounded number of jobs in flight.
+    """A pool of worker processes, each warmed up once; a bounded number of jobs in flight.
 
     If a worker process dies (a crash, the OOM killer), every job that was in flight is
     retried alone in a fresh pool, so only the job that really kills a worker fails.
-    ``func`` replaces ``run_job`` (a module-level function: workers import it by name).
+    By default the jobs are figures (``run_job``, workers import matplotlib once in
+    ``warm_up``). Other work passes ``func`` (a module-level function: workers import it by
+    name) whose results are dataclasses with a ``retries`` field, ``died(job)`` for the result
+    of a job that killed its worker again, and ``warm`` (module-level, or None).
     """
 
-    def __init__(self, workers: int | None = None, func: Callable[[Task], Outcome] | None = None,
+    def __init__(self, workers: int | None = None, func: Callable | None = None,
+                 died: Callable | None = None, warm: Callable[[], object] | None = warm_up,
                  **_) -> None:
         self.workers = workers or os.cpu_count() or 1
         self.func = func or run_job
+        self.died = died or _died
+        self.warm = warm
         self._pool = None
 
     def _start(self, workers: int):
@@ -60,18 +66,18 @@ class ProcessExecutor:
         # would copy mid-lock; each worker pays the imports once, in warm_up.
         context = multiprocessing.get_context("spawn")
         return ProcessPoolExecutor(max_workers=workers, mp_context=context,
-                                   initializer=_pool_worker_init, initargs=(os.getpid(),))
+                                   initializer=_pool_worker_init, initargs=(os.getpid(), self.warm))
 
     def run(self, tasks: Iterable[Task]) -> Iterator[Outcome]:
         """Yield outcomes as jobs finish."""
         tasks = list(tasks)
-        if len(tasks) <= 1:   # starting a worker would cost more than the one figure
-            if tasks:
-                warm_up()
+        if len(tasks) <= 1:   # starting a worker would cost more than the one job
+            if tasks and self.warm is not None:
+                self.warm()
             yield from (self.func(task) for task in tasks)
             return
         size = min(self.workers, len(tasks))
-        dispatch = _Dispatch(tasks, self.func, limit=2 * self.workers)
+        dispatch = _Dispatch(tasks, self.func, limit=2 * self.workers, died=self.died)
         self._pool = self._start(size)
         try:
             while True:
@@ -105,8 +111,9 @@ class _Dispatch:
     its worker again fails alone while the others are retried and render.
     """
 
-    def __init__(self, tasks: list[Task], func: Callable[[Task], Outcome], limit: int) -> None:
+    def __init__(self, tasks: list, func: Callable, limit: int, died: Callable) -> None:
         self.func = func
+        self.died = died
         self.limit = limit
         self.waiting: deque[Task] = deque(tasks)   # not started yet
         self.suspects: deque[Task] = deque()
@@ -147,7 +154,7 @@ class _Dispatch:
             except BrokenProcessPool:
                 died = True
                 if alone:
-                    outcomes.append(_died(task))
+                    outcomes.append(self.died(task))
                 else:
                     self.suspects.append(task)
         return outcomes, died
@@ -164,7 +171,7 @@ def _died(task: Task) -> Outcome:
                             "run (out of memory, or a crash in a library)")
 
 
-def _pool_worker_init(parent: int) -> None:
+def _pool_worker_init(parent: int, warm: Callable[[], object] | None = warm_up) -> None:
     import signal
 
     die_with_parent(parent)
@@ -173,7 +180,8 @@ def _pool_worker_init(parent: int) -> None:
     # KeyboardInterrupt inside a worker could strike while it holds the result queue's lock,
     # and then the parent waits for that worker forever.
     signal.signal(signal.SIGINT, signal.SIG_IGN)
-    warm_up()
+    if warm is not None:
+        warm()
     # The imported modules live as long as the worker: keep them out of every later garbage
     # collection, which otherwise re-scans them every few figures (a ~10 % pause each time).
     # Only here: in the caller's own process (-j 1, a notebook) the heap is not ours to freeze.

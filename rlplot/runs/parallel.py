@@ -51,25 +51,6 @@ class ReadSlice:
     options: tuple = ()               # passed to ``read`` after each item (the config, ...)
     warm: bool = False                # load pyarrow first (io.fast.worth_warming said so)
 
-    @property
-    def job(self):   # the batch executors name a job that killed its worker by ``job.where``
-        return _Where(f"runs {self.start + 1}-{self.start + len(self.items)}")
-
-
-@dataclass(frozen=True)
-class _Where:
-    """What ``batch.outcomes.outcome_of`` reads of a job: a slice of runs stands in for one."""
-
-    where: str
-    key: str = ""
-    outputs: tuple = ()
-    group: str | None = None
-    members: tuple = ()
-
-    @property
-    def source(self) -> str:
-        return self.where
-
 
 @dataclass(frozen=True)
 class SliceResult:
@@ -78,6 +59,7 @@ class SliceResult:
     start: int
     results: tuple
     retries: int = 0                  # set by the executor when the slice ran again alone
+    lost: int = 0                     # the slice's runs, when it killed its worker twice (no results)
 
 
 def read_slice(part: ReadSlice) -> SliceResult:
@@ -93,6 +75,11 @@ def read_slice(part: ReadSlice) -> SliceResult:
             exc.__traceback__ = None   # tracebacks do not pickle; the message is what counts
             results.append(exc)
     return SliceResult(part.start, tuple(results))
+
+
+def slice_died(part: ReadSlice) -> SliceResult:
+    """What the pool gives for a slice whose worker died each time it was read."""
+    return SliceResult(part.start, (), retries=1, lost=len(part.items))
 
 
 def worth_a_pool(count: int, sizes: Sequence[int] = (), workers: int = 2) -> bool:
@@ -142,14 +129,15 @@ def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
     if executor == "dask":
         from .parallel_dask import run_on_dask
         return run_on_dask(parts, read_slice, scheduler)
-    pool = EXECUTORS.load("process")(workers=workers, func=read_slice)
+    # Reading workers import only what reading needs (not matplotlib: warm=None).
+    pool = EXECUTORS.load("process")(workers=workers, func=read_slice, died=slice_died, warm=None)
     done = []
     try:
         for outcome in pool.run(parts):
-            if not isinstance(outcome, SliceResult):   # the batch's Outcome of a dead worker
-                raise RlplotError(f"a worker process died while reading {outcome.source} (out of "
-                                  "memory, or a crash in a library)",
-                                  hint="read with -j 1 to see which run")
+            if outcome.lost:
+                raise RlplotError(f"a worker process died while reading runs {outcome.start + 1}-"
+                                  f"{outcome.start + outcome.lost} (out of memory, or a crash in a "
+                                  "library)", hint="read with -j 1 to see which run")
             done.append(outcome)
     finally:
         pool.close()

@@ -21,8 +21,7 @@ def run_on_dask(parts: Sequence, read_slice: Callable, scheduler: str | None, cl
     executor = EXECUTORS.load("dask")(scheduler=scheduler, client=client)
     try:
         # The batch executor's own checks: a reachable scheduler, workers running this rlplot.
-        connected = executor._connect()
-        executor._check_workers(connected)
+        connected = executor.connect()
         futures = connected.map(read_slice, list(parts), pure=False)
         try:
             return connected.gather(futures)

@@ -112,6 +112,21 @@ def test_a_worker_that_dies_is_one_rlplot_error(monkeypatch):
         read_each([3, 4, 5], os._exit, (), Reading(jobs=2), paths=[os.devnull])
 
 
+def imported(module: str) -> bool:
+    """Whether ``module`` is loaded in the process this runs in (a reading worker's test probe)."""
+    import sys
+
+    return module in sys.modules
+
+
+def test_reading_workers_never_import_matplotlib(monkeypatch):
+    monkeypatch.setattr(parallel, "MIN_RUNS", 0)
+    monkeypatch.setattr(parallel, "MIN_BYTES", 0)
+    got = read_each(["matplotlib", "rlplot.runs.parallel"], imported, (), Reading(jobs=2),
+                    paths=[os.devnull])
+    assert got == [False, True]
+
+
 def test_few_or_small_inputs_are_read_here(monkeypatch, tmp_path):
     def refuse(*_):
         raise AssertionError("a pool was started")
