@@ -86,23 +86,28 @@ def _texts(values: np.ndarray | None, n: int) -> Sequence[str]:
     return list(map(repr, np.asarray(values, dtype=np.float64).tolist()))
 
 
-def data_rows(prepared) -> Iterator[tuple[str, ...]]:
-    """The CSV rows (without the header) of a ``pipeline.Prepared``, run by run, panel by panel."""
+def data_parts(prepared) -> Iterator[tuple]:
+    """The ``--data-out`` rows of a ``pipeline.Prepared`` in blocks that share a run and a panel:
+    ``(run, panel, x, y, smoothed, band_low, band_high)``, arrays of shape (n,) or None (an
+    aggregate has no logged y; a curve without a band has no band). Runs first, then aggregates."""
     for run, per_panel in zip(prepared.runs, prepared.smoothed):
         for series, smoothed in zip(run.series, per_panel):
-            n = len(series)
-            yield from zip((run.label,) * n, (series.name,) * n, _texts(series.x, n),
-                           _texts(series.y, n), _texts(smoothed.y, n),
-                           _texts(smoothed.band_low, n), _texts(smoothed.band_high, n))
+            yield (run.label, series.name, series.x, series.y, smoothed.y, smoothed.band_low,
+                   smoothed.band_high)
     if not prepared.aggregated:
         return
     names = [series.name for series in prepared.runs[0].series]
     for group in prepared.groups:
         for name, curve in zip(names, group.curves):
-            n = len(curve.x)
-            label = f"{group.label} (aggregate)"
-            yield from zip((label,) * n, (name,) * n, _texts(curve.x, n), ("",) * n,
-                           _texts(curve.y, n), _texts(curve.band_low, n), _texts(curve.band_high, n))
+            yield (f"{group.label} (aggregate)", name, curve.x, None, curve.y, curve.band_low,
+                   curve.band_high)
+
+
+def data_rows(prepared) -> Iterator[tuple[str, ...]]:
+    """The CSV rows (without the header) of a ``pipeline.Prepared``, run by run, panel by panel."""
+    for run, panel, *values in data_parts(prepared):
+        n = len(values[0])
+        yield from zip((run,) * n, (panel,) * n, *(_texts(v, n) for v in values))
 
 
 def write_data_csv(prepared, path: str) -> str:

@@ -15,7 +15,7 @@ import narwhals.stable.v2 as nw
 import numpy as np
 
 from .errors import InputError
-from .export import COLUMNS
+from .export import COLUMNS, data_parts
 from .io.frames import frame_parts
 
 ColumnValues = np.ndarray | Sequence
@@ -88,17 +88,7 @@ def prepared_columns(prepared) -> dict[str, np.ndarray]:
 
     Same rows in the same order as ``export.data_rows``; an empty cell there is NaN here.
     """
-    parts: list[tuple] = []
-    for run, per_panel in zip(prepared.runs, prepared.smoothed):
-        for series, smoothed in zip(run.series, per_panel):
-            parts.append((run.label, series.name, series.x, series.y, smoothed.y,
-                          smoothed.band_low, smoothed.band_high))
-    if prepared.aggregated:
-        names = [series.name for series in prepared.runs[0].series]
-        for group in prepared.groups:
-            for name, curve in zip(names, group.curves):
-                parts.append((f"{group.label} (aggregate)", name, curve.x, None, curve.y,
-                              curve.band_low, curve.band_high))
+    parts = list(data_parts(prepared))
     return _concatenate(parts)
 
 
