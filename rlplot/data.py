@@ -103,6 +103,15 @@ class Smoothed:
 
 
 @dataclass(frozen=True)
+class Curves:
+    """A run's series smoothed for the panels of one config, one per panel; ``made_for`` is what
+    they depend on (``runs.smooth.curves_key``), compared before they are used."""
+
+    made_for: object
+    per_panel: tuple[Smoothed, ...]
+
+
+@dataclass(frozen=True)
 class Run:
     """One training run ready to draw: its label, source file, one series per panel, and notices."""
 
@@ -116,9 +125,9 @@ class Run:
     kind: str = "log"          # the run source it was read from (rlplot.choices.RUN_SOURCES)
     config: Mapping[str, object] | None = None   # its configuration (None: not read yet)
     ref: object = field(default=None, compare=False, repr=False)   # the runs.refs.RunRef read
-    # Its series already smoothed for the figure's panels (by a reading worker, or while
-    # streaming a big log); None: smoothed when the figure is prepared.
-    curves: tuple[Smoothed, ...] | None = field(default=None, compare=False, repr=False)
+    # Its series already smoothed (by a reading worker, or while streaming a big log), used
+    # when the figure is prepared with the same smoothing; None: smoothed then.
+    curves: Curves | None = field(default=None, compare=False, repr=False)
 
     @property
     def where(self) -> str:

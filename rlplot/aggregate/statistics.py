@@ -157,7 +157,7 @@ def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, r
 def _resampled(func, block: np.ndarray, index: np.ndarray) -> np.ndarray:
     """``func`` over the runs of each resample: ``block`` (n_runs, width), ``index`` (count, n_runs)
     the runs each resample draws; returns (count, width)."""
-    if func is not stat_mean:
+    if func is not stat_mean or np.isinf(block).any():   # a run never drawn adds 0 * inf = NaN
         return func(block[index], axis=1)
     # A resample's mean only needs how often it drew each run: one matrix product of those
     # counts with the block, instead of gathering count × n_runs × width values (1,000 runs:

@@ -165,8 +165,9 @@ def _read(shape: Shape, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
         for i in range(width):
             steps |= (rows[:, offset + i] & 0x7F).astype(np.uint64) << np.uint64(7 * i)
     values = np.empty((m, len(shape.floats)))
-    for j, offset in enumerate(shape.floats):
-        values[:, j] = np.ascontiguousarray(rows[:, offset:offset + 4]).view("<f4").ravel()
+    with np.errstate(invalid="ignore"):   # a signalling NaN widens to NaN, silently (as protobuf)
+        for j, offset in enumerate(shape.floats):
+            values[:, j] = np.ascontiguousarray(rows[:, offset:offset + 4]).view("<f4").ravel()
     return walls.astype(np.float64), steps.view(np.int64), values
 
 
@@ -243,6 +244,6 @@ def _assembled(parts, names: dict[str, int], slow: np.ndarray, done: int) -> Bul
     if not parts:
         empty = np.zeros(0)
         return Bulk(empty.astype(np.int64), empty.astype(np.int64), empty, empty,
-                    empty.astype(np.int64), (), slow.astype(np.int64), 0)
+                    empty.astype(np.int64), (), slow.astype(np.int64), done)
     records, steps, walls, values, tags = (np.concatenate(column) for column in zip(*parts))
     return Bulk(records, steps, walls, values, tags, tuple(names), slow.astype(np.int64), done)

@@ -89,16 +89,15 @@ def _spans(handle: BinaryIO, damaged: Damaged) -> Iterator[Spans]:
     good_headers: set[tuple[int, int]] = set()
     while True:
         starts, pos = _walk(buffer)
-        spans, bad_header = _checked(buffer, starts, good_headers, base, damaged)
+        checked, bad_header = _checked(buffer, starts, good_headers)
+        # Damage is told in file order: the intact records before it are handed out first, so
+        # what their decoding reports comes before it too.
+        yield from _in_order(checked, lambda offset, what: damaged(base + offset, what))
         if bad_header is not None:
-            if len(spans):
-                yield spans
             damaged(base + bad_header, f"corrupt record header (length checksum mismatch); the "
                                        f"remaining {len(buffer) - bad_header + _unread(handle)} "
                                        "bytes of the file were skipped")
             return
-        if len(spans):
-            yield spans
         more = _rest_of_record(handle, buffer, pos, base, good_headers, damaged)
         if more is None:
             return
@@ -120,10 +119,11 @@ def _walk(buffer: bytes) -> tuple[np.ndarray, int]:
     return np.frombuffer(starts, dtype=np.int64), pos
 
 
-def _checked(buffer: bytes, starts: np.ndarray, good_headers: set, base: int, damaged: Damaged
-             ) -> tuple[Spans, int | None]:
-    """The records at ``starts`` whose checksums hold, up to the first corrupt header (whose
-    offset is returned: nothing after it can be trusted); a bad payload is reported, skipped."""
+def _checked(buffer: bytes, starts: np.ndarray, good_headers: set
+             ) -> tuple[tuple[Spans, np.ndarray], int | None]:
+    """The records at ``starts`` up to the first corrupt header, and whether each payload's
+    checksum holds; and the offset of that header (None if none: nothing after it can be
+    trusted)."""
     data = np.frombuffer(buffer, dtype=np.uint8)
     if len(starts):
         heads = sliding_window_view(data, HEADER.size)[starts]
@@ -149,9 +149,20 @@ def _checked(buffer: bytes, starts: np.ndarray, good_headers: set, base: int, da
     else:
         footers = sums
     ok = ((sums >> np.uint32(15)) | (sums << np.uint32(17))) + np.uint32(0xA282EAD8) == footers
-    for i in np.flatnonzero(~ok).tolist():
-        damaged(base + int(starts[i]), "payload checksum mismatch; the record was skipped")
-    return Spans(buffer, payloads[ok], lengths[ok]), bad_header
+    return (Spans(buffer, payloads, lengths), ok), bad_header
+
+
+def _in_order(checked: tuple[Spans, np.ndarray], damaged: Damaged) -> Iterator[Spans]:
+    """The intact records in runs between the bad ones, each bad one reported in its place."""
+    spans, ok = checked
+    start = 0
+    for bad in np.flatnonzero(~ok).tolist():
+        if bad > start:
+            yield Spans(spans.buffer, spans.starts[start:bad], spans.lengths[start:bad])
+        damaged(int(spans.starts[bad]) - HEADER.size, "payload checksum mismatch; the record was skipped")
+        start = bad + 1
+    if start < len(spans):
+        yield Spans(spans.buffer, spans.starts[start:], spans.lengths[start:])
 
 
 def _rest_of_record(handle: BinaryIO, buffer: bytes, pos: int, base: int, good_headers: set,

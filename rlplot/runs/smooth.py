@@ -5,7 +5,7 @@ from dataclasses import fields, replace
 from typing import Sequence
 
 from ..config.schema import Config, PanelStyle, SmoothingSpec
-from ..data import Run, Series, Smoothed
+from ..data import Curves, Run, Series, Smoothed
 from ..smoothing import check_params, smooth_series
 
 RAW = SmoothingSpec(method="none")
@@ -52,13 +52,33 @@ def smooth_run(run: Run, config: Config) -> tuple[Smoothed, ...]:
     return tuple(per_panel)
 
 
+def curves_key(config: Config) -> tuple:
+    """What a run's smoothed series depend on: whether runs are smoothed at all (not when the
+    aggregate is), and per panel its smoothing spec, band and band_k."""
+    raw = smoothed_after_aggregating(config)
+    return raw, tuple((RAW if raw else panel_smoothing(panel, config), panel.band, panel.band_k)
+                      for panel in config.panels)
+
+
+def carried_curves(run: Run, config: Config) -> tuple[Smoothed, ...] | None:
+    """The curves ``run`` carries if they were made for ``config``'s smoothing, else None."""
+    curves = run.curves
+    return curves.per_panel if curves is not None and curves.made_for == curves_key(config) else None
+
+
 def with_curves(run: Run, config: Config) -> Run:
     """``run`` carrying its smoothed series (what a reading worker sends back, so smoothing is
     spread over the workers too)."""
-    return run if run.curves is not None else replace(run, curves=smooth_run(run, config))
+    if carried_curves(run, config) is not None:
+        return run
+    return replace(run, curves=Curves(curves_key(config), smooth_run(run, config)))
 
 
 def smooth_runs(runs: Sequence[Run], config: Config) -> tuple[tuple[Smoothed, ...], ...]:
-    """Every run's series smoothed per panel, [run][panel]: the curves a run carries (made while
-    reading it, with this config), else smoothed here."""
-    return tuple(run.curves if run.curves is not None else smooth_run(run, config) for run in runs)
+    """Every run's series smoothed per panel, [run][panel]: the curves a run carries when they
+    were made for this config's smoothing (while reading it), else smoothed here."""
+    out = []
+    for run in runs:
+        carried = carried_curves(run, config)
+        out.append(carried if carried is not None else smooth_run(run, config))
+    return tuple(out)

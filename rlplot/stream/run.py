@@ -24,7 +24,7 @@ import numpy as np
 from ..clean import Dropped, clean_series, cleaning_notices
 from ..columns import band_columns, default_x, merged_aliases, require_column
 from ..config.schema import Config
-from ..data import Column, Run, Series, Smoothed, Table
+from ..data import Column, Curves, Run, Series, Smoothed, Table
 from ..io.fast.arrow import appended
 from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
@@ -113,14 +113,14 @@ def _reduce(log, ref, config: Config, wanted, label: str) -> Run:
                curves=_curves(series, config))
 
 
-def _curves(series: tuple[StreamedSeries, ...], config: Config) -> tuple[Smoothed, ...]:
+def _curves(series: tuple[StreamedSeries, ...], config: Config) -> Curves:
     """The curves made while streaming, as the run's smoothed series (not smoothed again)."""
-    from ..runs.smooth import smoothing_params
+    from ..runs.smooth import curves_key, smoothing_params
     from ..smoothing import method_of
 
     used = [method_of("lowess").used(smoothing_params(panel_smoothing(p, config))) for p in config.panels]
-    return tuple(Smoothed(x=one.x, y=one.curve, method="lowess", params=params)
-                 for one, params in zip(series, used))
+    return Curves(curves_key(config), tuple(Smoothed(x=one.x, y=one.curve, method="lowess", params=params)
+                                            for one, params in zip(series, used)))
 
 
 def path_of(ref) -> str:

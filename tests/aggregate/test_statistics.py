@@ -98,6 +98,18 @@ def test_the_mean_ci_through_run_counts_equals_the_gathered_resamples(runs, gaps
     assert np.isnan(band.low[0]) and np.isfinite(band.low[1:]).all()
 
 
+def test_the_mean_ci_with_an_infinite_value_is_the_gathered_one():
+    # Through draw counts a run never drawn would add 0 * inf = NaN: such a matrix is gathered.
+    matrix = np.array([[1.0, 2.0], [np.inf, 3.0], [2.0, np.nan], [4.0, 5.0]])
+    draws = np.random.default_rng(2).integers(0, 4, size=(300, 4))
+    with np.errstate(invalid="ignore"):   # inf - inf where percentiles interpolate between infs
+        band = band_bootstrap(matrix, stat_mean(matrix), reps=300, seed=2)
+        low, high = np.percentile(stat_mean(matrix[draws], axis=1), [2.5, 97.5], axis=0)
+    np.testing.assert_array_equal(band.low, low)
+    np.testing.assert_array_equal(band.high, high)
+    assert band.low[0] == 1.5
+
+
 def test_unknown_x_range_is_a_config_error_with_a_suggestion():
     with pytest.raises(ConfigError, match="unknown x range 'unoin'") as info:
         common_grid([np.array([0.0, 1.0])], "unoin")

@@ -135,6 +135,25 @@ def test_a_record_that_is_not_an_event_is_reported(run_file):
     assert "not an Event" in str(notice)
 
 
+def test_damage_is_reported_in_file_order(run_file, tmp_path):
+    # A record that is not an Event, then a checksum mismatch further on: the notices (and the
+    # error --strict raises) follow the file, whichever layer finds each.
+    from tensorboard.summary.writer.record_writer import RecordWriter
+
+    with open(run_file, "ab") as handle:
+        RecordWriter(handle).write(b"\xff\xff\xff not a protobuf")
+        RecordWriter(handle).write(b"\xff\xff\xff again")
+    later = record_offsets(run_file)[-2]
+    corrupt_byte(run_file, later + 12)                 # the payload of the last record
+    table = read_event_run([run_file])
+    assert [("not an Event" in str(n), "checksum mismatch" in str(n)) for n in table.skipped] == [
+        (True, False), (False, True)]
+    assert f"byte {later}:" in str(table.skipped[1])
+    with pytest.raises(InputError, match="not an Event"):
+        read_event_run([run_file], strict=True)
+    assert [str(n) for n in scan_event_run([run_file]).notices] == [str(n) for n in table.skipped]
+
+
 def test_damage_in_one_file_of_a_run_leaves_the_others_whole(tmp_path):
     folder = tmp_path / "PPO_1"
     first = name_file(legacy_run(folder, [("r", s, float(s), WALL + s) for s in range(3)]), 1700000001)

@@ -38,10 +38,24 @@ def test_curves_a_run_carries_are_used_not_made_again():
     carried = with_curves(run_of(), config)
     assert carried.curves is not None and with_curves(carried, config) is carried
     (per_panel,) = smooth_runs([carried], config)
-    assert per_panel is carried.curves
+    assert per_panel is carried.curves.per_panel
     (fresh,) = smooth_runs([run_of()], config)
     for made, again in zip(per_panel, fresh):
         np.testing.assert_array_equal(made.y, again.y)
+
+
+@pytest.mark.parametrize("other", [["smoothing.method=ema"], ["smoothing.frac=0.5"],
+                                   ["panels.0.band=residual"], ["runs.aggregate=mean", "runs.smooth=after"]])
+def test_curves_made_for_other_smoothing_are_made_again(other):
+    carried = with_curves(run_of(), Config())
+    config = load_config(sets=other).config
+    (per_panel,) = smooth_runs([carried], config)
+    (fresh,) = smooth_runs([run_of()], config)
+    assert per_panel is not carried.curves.per_panel
+    assert [s.method for s in per_panel] == [s.method for s in fresh]
+    for made, again in zip(per_panel, fresh):
+        np.testing.assert_array_equal(made.y, again.y)
+    assert with_curves(carried, config).curves.per_panel is not carried.curves.per_panel
 
 
 def test_smoother_notices_name_the_run_file():
