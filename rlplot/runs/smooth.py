@@ -38,47 +38,46 @@ def smoothed_after_aggregating(config: Config) -> bool:
     return config.runs.aggregate != "none" and config.runs.smooth == "after"
 
 
-def smooth_run(run: Run, config: Config) -> tuple[Smoothed, ...]:
-    """One run's series smoothed per panel (raw when smoothing comes after aggregating), the
-    smoother's notices located at the run (``Run.where``)."""
+def curves_key(config: Config) -> tuple:
+    """What a run's smoothed series depend on, per panel: its smoothing spec (``none`` when the
+    aggregate is smoothed instead), band and band_k."""
     raw = smoothed_after_aggregating(config)
+    return tuple((RAW if raw else panel_smoothing(panel, config), panel.band, panel.band_k)
+                 for panel in config.panels)
+
+
+def smooth_run(run: Run, key: tuple) -> tuple[Smoothed, ...]:
+    """One run's series smoothed per panel as ``key`` (``curves_key``) says, the smoother's
+    notices located at the run (``Run.where``)."""
     per_panel = []
-    for panel, series in zip(config.panels, run.series):
-        spec = RAW if raw else panel_smoothing(panel, config)
-        done = smooth_series(series, spec.method, smoothing_params(spec), band=panel.band,
-                             band_k=panel.band_k)
+    for (spec, band, band_k), series in zip(key, run.series):
+        done = smooth_series(series, spec.method, smoothing_params(spec), band=band, band_k=band_k)
         per_panel.append(replace(done, notices=tuple(replace(n, file=run.where)
                                                      for n in done.notices)))
     return tuple(per_panel)
 
 
-def curves_key(config: Config) -> tuple:
-    """What a run's smoothed series depend on: whether runs are smoothed at all (not when the
-    aggregate is), and per panel its smoothing spec, band and band_k."""
-    raw = smoothed_after_aggregating(config)
-    return raw, tuple((RAW if raw else panel_smoothing(panel, config), panel.band, panel.band_k)
-                      for panel in config.panels)
-
-
-def carried_curves(run: Run, config: Config) -> tuple[Smoothed, ...] | None:
-    """The curves ``run`` carries if they were made for ``config``'s smoothing, else None."""
+def _carried(run: Run, key: tuple) -> tuple[Smoothed, ...] | None:
+    """The curves ``run`` carries if they were made as ``key`` says, else None."""
     curves = run.curves
-    return curves.per_panel if curves is not None and curves.made_for == curves_key(config) else None
+    return curves.per_panel if curves is not None and curves.made_for == key else None
 
 
 def with_curves(run: Run, config: Config) -> Run:
     """``run`` carrying its smoothed series (what a reading worker sends back, so smoothing is
     spread over the workers too)."""
-    if carried_curves(run, config) is not None:
+    key = curves_key(config)
+    if _carried(run, key) is not None:
         return run
-    return replace(run, curves=Curves(curves_key(config), smooth_run(run, config)))
+    return replace(run, curves=Curves(key, smooth_run(run, key)))
 
 
 def smooth_runs(runs: Sequence[Run], config: Config) -> tuple[tuple[Smoothed, ...], ...]:
     """Every run's series smoothed per panel, [run][panel]: the curves a run carries when they
     were made for this config's smoothing (while reading it), else smoothed here."""
+    key = curves_key(config)
     out = []
     for run in runs:
-        carried = carried_curves(run, config)
-        out.append(carried if carried is not None else smooth_run(run, config))
+        carried = _carried(run, key)
+        out.append(carried if carried is not None else smooth_run(run, key))
     return tuple(out)
