@@ -168,7 +168,7 @@ def _read(shape: Shape, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.nd
     with np.errstate(invalid="ignore"):   # a signalling NaN widens to NaN, silently (as protobuf)
         for j, offset in enumerate(shape.floats):
             values[:, j] = np.ascontiguousarray(rows[:, offset:offset + 4]).view("<f4").ravel()
-    return walls.astype(np.float64), steps.view(np.int64), values
+    return walls, steps.view(np.int64), values
 
 
 def _step_width_holds(shape: Shape, rows: np.ndarray) -> np.ndarray:

@@ -15,7 +15,7 @@ import numpy as np
 
 from ..errors import InputError
 from .tfevents_bulk import read_bulk
-from .tfevents_stream import NOT_AN_EVENT, Damage, Prefilter, codecs
+from .tfevents_stream import NOT_AN_EVENT, Damage, Prefilter, codecs, decode_event
 
 
 @dataclass(frozen=True)
@@ -93,9 +93,9 @@ class ScalarReader:
         slow = self._decode(path, spans, bulk.slow, parse)
         ids = np.array([self._id(t) for t in bulk.tag_names], dtype=np.int64)
         kept = np.array([self._keeps(t) for t in bulk.tag_names], dtype=bool)
-        take = kept[bulk.tags] if len(bulk.tags) else np.zeros(0, dtype=bool)
+        take = kept[bulk.tags]
         bulk_points = (bulk.records[take], bulk.steps[take], bulk.walls[take], bulk.values[take],
-                       ids[bulk.tags[take]] if take.any() else np.zeros(0, dtype=np.int64))
+                       ids[bulk.tags[take]])
         records, steps, walls, values, tags = (np.concatenate(pair) for pair in
                                                zip(bulk_points, slow.arrays()))
         order = np.argsort(records, kind="stable")
@@ -110,15 +110,11 @@ class ScalarReader:
 
     def _decode(self, path: str, spans, records: np.ndarray, parse) -> _Slow:
         """The points of ``records`` of a piece, decoded by protobuf one by one."""
-        slow, wanted = _Slow(), self.wanted
+        slow = _Slow()
         for record in records.tolist():
-            payload = spans.payload(record)
-            if wanted is not None and wanted(payload.lower()) is None:
-                continue
-            try:
-                event = parse(payload)
-            except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
-                self.damage.report(path, NOT_AN_EVENT)
+            event = decode_event(spans.payload(record), parse, self.wanted,
+                                 lambda: self.damage.report(path, NOT_AN_EVENT))
+            if event is None:
                 continue
             slow.events += 1
             summary_values = event.summary.value

@@ -82,16 +82,23 @@ def decoded_events(files: Sequence[str], damage: Damage, wanted: Prefilter | Non
     for path in files:
         try:
             for payload in tfrecord.read_records(path, damage.in_file(path)):
-                if wanted is not None and wanted(payload.lower()) is None:
-                    continue
-                try:
-                    event = parse(payload)
-                except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
-                    damage.report(path, NOT_AN_EVENT)
-                    continue
-                yield path, event
+                event = decode_event(payload, parse, wanted, lambda: damage.report(path, NOT_AN_EVENT))
+                if event is not None:
+                    yield path, event
         except OSError as error:
             raise InputError(f"cannot read: {error.strerror or error}", file=path) from None
+
+
+def decode_event(payload: bytes, parse, wanted: Prefilter | None, not_an_event: Callable[[], None]):
+    """The Event a record holds; None when ``wanted`` skips it or it is not an Event (then
+    ``not_an_event()`` is called)."""
+    if wanted is not None and wanted(payload.lower()) is None:
+        return None
+    try:
+        return parse(payload)
+    except Exception:   # protobuf's DecodeError; its checksum held, so the writer erred
+        not_an_event()
+        return None
 
 
 def tag_filter(tags: Iterable[str] | None) -> Callable[[str], bool]:

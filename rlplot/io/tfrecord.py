@@ -94,9 +94,7 @@ def _spans(handle: BinaryIO, damaged: Damaged) -> Iterator[Spans]:
         # what their decoding reports comes before it too.
         yield from _in_order(checked, lambda offset, what: damaged(base + offset, what))
         if bad_header is not None:
-            damaged(base + bad_header, f"corrupt record header (length checksum mismatch); the "
-                                       f"remaining {len(buffer) - bad_header + _unread(handle)} "
-                                       "bytes of the file were skipped")
+            damaged(base + bad_header, _corrupt_header(len(buffer) - bad_header + _unread(handle)))
             return
         more = _rest_of_record(handle, buffer, pos, base, good_headers, damaged)
         if more is None:
@@ -107,7 +105,7 @@ def _spans(handle: BinaryIO, damaged: Damaged) -> Iterator[Spans]:
 def _walk(buffer: bytes) -> tuple[np.ndarray, int]:
     """Where each record that lies wholly in ``buffer`` starts (by the lengths it claims), and
     where the first one that does not starts."""
-    starts, add = array("q"), None
+    starts = array("q")
     add = starts.append
     unpack, pos, size = _LENGTH.unpack_from, 0, len(buffer)
     while pos + HEADER.size <= size:
@@ -174,8 +172,7 @@ def _rest_of_record(handle: BinaryIO, buffer: bytes, pos: int, base: int, good_h
     if have >= HEADER.size:
         header = HEADER.unpack_from(buffer, pos)
         if header not in good_headers and masked_crc32c(buffer[pos:pos + 8]) != header[1]:
-            damaged(base + pos, f"corrupt record header (length checksum mismatch); the remaining "
-                                f"{have + _unread(handle)} bytes of the file were skipped")
+            damaged(base + pos, _corrupt_header(have + _unread(handle)))
             return None
         need = FRAME + header[0]
         # A claimed length is checked against what the file still holds before reading.
@@ -190,6 +187,11 @@ def _rest_of_record(handle: BinaryIO, buffer: bytes, pos: int, base: int, good_h
                                 f"{HEADER.size}-byte record header")
         return None
     return more
+
+
+def _corrupt_header(remaining: int) -> str:
+    return (f"corrupt record header (length checksum mismatch); the remaining {remaining} bytes "
+            "of the file were skipped")
 
 
 def _size(length: int) -> str:
