@@ -26,6 +26,7 @@ from .columns import merged_aliases
 from .config.schema import Config, PanelStyle
 from .data import Notice, Run, Smoothed
 from .errors import InputError, OutputError
+from .figure import import_drawing
 from .figure.text import logged_band_footnote, resolve_panel, x_axis_label
 from .provenance import make_provenance
 from .runs.checks import check_same_x, log_scale_notices
@@ -37,6 +38,9 @@ from .runs.smooth import check_smoothing, smooth_runs
 from .runs.time_axis import x_kind
 from .runs.walk import find_inputs, input_files
 from .stream.switch import streaming
+
+
+LONG_READ_BYTES = 32 * 1024 * 1024
 
 
 @dataclass(frozen=True)
@@ -162,6 +166,14 @@ def draw(prepared: Prepared, config: Config, outputs: Sequence[str], provenance=
     return fig, written, tuple(notices)
 
 
+def long_read(files: Sequence[str]) -> bool:
+    """Whether reading these input files takes long enough to import matplotlib meanwhile
+    (``LONG_READ_BYTES`` in all; a small log is read in less time than the import takes)."""
+    from .io.fast import log_sizes
+
+    return sum(log_sizes(files)) >= LONG_READ_BYTES
+
+
 def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config | None = None, *,
            strict: bool = False, labels: Sequence[str] | None = None,
            data_out: str | None = None, command: str | None = None,
@@ -176,12 +188,15 @@ def render(paths: Sequence | Found, outputs: Sequence[str] = (), config: Config 
         from .export import check_data_out
         check_data_out(data_out, input_files(found), outputs)
     # The provenance record hashes every input (0.7 s per GB): on a thread (hashlib releases
-    # the GIL) while the inputs are read, so a big log is not paid for twice in a row.
+    # the GIL) while the inputs are read, so a big log is not paid for twice in a row. A long
+    # read (pyarrow and worker processes leave this process idle) also hides matplotlib's import.
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=1) as hasher:
-        record = hasher.submit(make_provenance, input_files(found), config, command,
-                               labels) if outputs else None
+    with ThreadPoolExecutor(max_workers=2, thread_name_prefix="rlplot-render") as helpers:
+        record = helpers.submit(make_provenance, input_files(found), config, command,
+                                labels) if outputs else None
+        if outputs and long_read(input_files(found)):
+            helpers.submit(import_drawing)
         with streaming(data_out is None):   # a figure alone needs only what it draws
             prepared = prepare(found, config, strict=strict, labels=labels, reading=reading)
         record = record.result() if record is not None else None

@@ -37,13 +37,10 @@ def warm_up() -> str:
     """Import matplotlib and the drawing code once per worker process, not once per figure.
 
     Returns this worker's rlplot version, so that a client can refuse mismatched workers."""
-    import matplotlib
-
-    matplotlib.use("Agg")
-    import matplotlib.figure  # noqa: F401
-
     from .. import pipeline  # noqa: F401
-    from ..figure import chart, save  # noqa: F401
+    from ..figure import import_drawing
+
+    import_drawing()
     try:   # the default smoothing's kernel, loaded the way the pipeline loads it (without
         # statsmodels' package __init__, which pulls in pandas and scipy: ~0.3 s per worker)
         from ..smoothing import statsmodels_lowess_kernel

@@ -20,20 +20,35 @@ def iter_pieces(path: str, start: int, stop: int, read: Callable, convert: Calla
                 segment_bytes: int | None = None) -> Iterator[dict[str, Column]]:
     """Parse [start, stop) piece by piece with ``read(stream)``; yield ``convert(table)`` -> {name: Column}.
 
-    Each piece's arrow table is freed before the next is read, so only one piece of the
-    file is ever parsed at a time. Raises ``Refused`` when pyarrow refuses a piece.
+    The next piece is parsed in a background thread while the caller works on this one
+    (pyarrow parses without the GIL), so at most two pieces of the file are held at a time;
+    each piece's arrow table is freed once converted. Raises ``Refused`` when pyarrow
+    refuses a piece.
     """
+    from concurrent.futures import ThreadPoolExecutor
+
+    bounds = files.segments(path, start, stop, segment_bytes)
+    with ThreadPoolExecutor(1, thread_name_prefix="rlplot-parse") as pool:
+        ahead = [pool.submit(_parsed, path, lo, hi, read, convert) for lo, hi in bounds[:1]]
+        for number in range(len(bounds)):
+            columns = ahead.pop().result()
+            if number + 1 < len(bounds):
+                ahead.append(pool.submit(_parsed, path, *bounds[number + 1], read, convert))
+            yield columns
+
+
+def _parsed(path: str, lo: int, hi: int, read: Callable, convert: Callable) -> dict[str, Column]:
+    """``convert`` of the arrow table ``read`` makes of bytes [lo, hi) (raises ``Refused``)."""
     import pyarrow as pa
 
-    for lo, hi in files.segments(path, start, stop, segment_bytes):
-        try:
-            table = read(pa.OSFile(path).get_stream(lo, hi - lo))
-        except (pa.ArrowException, ValueError) as exc:
-            raise Refused(str(exc)) from exc
-        columns = convert(table)
-        del table
-        pa.default_memory_pool().release_unused()
-        yield columns
+    try:
+        table = read(pa.OSFile(path).get_stream(lo, hi - lo))
+    except (pa.ArrowException, ValueError) as exc:
+        raise Refused(str(exc)) from exc
+    columns = convert(table)
+    del table
+    pa.default_memory_pool().release_unused()
+    return columns
 
 
 def read_pieces(path: str, start: int, stop: int, read: Callable, convert: Callable
@@ -65,15 +80,41 @@ def joined(name: str, pieces: list[Column]) -> Column:
 
 def column(name: str, chunked) -> Column:
     """A float64 arrow column -> an rlplot Column (null = missing; nothing is non-numeric here)."""
-    values = np.asarray(chunked.to_numpy(), dtype=np.float64)
-    if chunked.null_count:
-        missing = np.asarray(chunked.is_null().to_numpy(), dtype=bool)
+    parts = [_chunk_arrays(chunk) for chunk in chunked.chunks]
+    if not parts:
+        values, missing = np.empty(0), np.zeros(0, dtype=bool)
+    elif len(parts) == 1:
+        values, missing = parts[0]
+    else:
+        values = np.concatenate([v for v, _ in parts])
+        missing = np.concatenate([m for _, m in parts])
+    if missing.any():
         if not values.flags.writeable:
             values = values.copy()
         values[missing] = np.nan
-    else:
-        missing = np.zeros(values.shape[0], dtype=bool)
     return Column(name, values, missing, np.zeros(values.shape[0], dtype=bool))
+
+
+def _chunk_arrays(chunk) -> tuple[np.ndarray, np.ndarray]:
+    """The values (n,) and null mask (n,) of one arrow array, read from its buffers.
+
+    Not ``to_numpy``: in pyarrow 26 that imports pandas (0.3 s) on first use.
+    """
+    import pyarrow as pa
+
+    n, offset = len(chunk), chunk.offset
+    if chunk.type == pa.null():   # a key no line of the piece has
+        return np.full(n, np.nan), np.ones(n, dtype=bool)
+    if chunk.type != pa.float64():
+        values = np.asarray(chunk.to_numpy(zero_copy_only=False), dtype=np.float64)
+        return values, np.asarray(chunk.is_null().to_numpy(zero_copy_only=False), dtype=bool)
+    validity, data = chunk.buffers()
+    values = np.frombuffer(data, dtype=np.float64, count=offset + n)[offset:]
+    if validity is None or chunk.null_count == 0:
+        return values, np.zeros(n, dtype=bool)
+    valid = np.unpackbits(np.frombuffer(validity, dtype=np.uint8), count=offset + n,
+                          bitorder="little")[offset:]
+    return values, valid == 0
 
 
 class ShiftedSkipLog(SkipLog):
