@@ -79,3 +79,13 @@ def test_a_file_of_several_runs_renders_each(invoke, tmp_path):
                     "-o", out)
     assert result.exit_code == 0, result.stderr
     assert out.stat().st_size > 0
+
+
+def test_a_long_read_is_one_of_at_least_32_mb_in_all(tmp_path):
+    from rlplot.pipeline import LONG_READ_BYTES, long_read
+
+    small = tmp_path / "small.csv"
+    small.write_bytes(b"x" * (LONG_READ_BYTES // 2))
+    assert not long_read([str(small)])
+    assert long_read([str(small), str(small)])
+    assert not long_read(["-", str(tmp_path / "gone.csv")])   # stdin, a vanished file: 0 bytes

