@@ -17,14 +17,14 @@ import numpy as np
 
 from ..choices import RUN_SOURCES
 from ..clean import clean_series, cleaning_notices
-from ..columns import (band_columns, default_x, is_flops, merged_aliases, needed_columns,
-                       require_column)
-from ..config.schema import Config, PanelStyle
+from ..columns import band_columns, is_flops, merged_aliases, needed_columns
+from ..config.schema import Config
 from ..data import LoggedBand, Notice, Run, Series, Table
 from ..errors import ColumnError, InputError, RlplotError
 from ..names import STDIN, run_label, unique_labels
 from .discover import automatic_labels, choose_ref_labels
 from .parallel import Reading, read_each
+from .pick import x_column, y_column
 from .refs import Found, RunRef, Wanted
 from .time_axis import X_NAMES, is_time_axis, with_time_x
 
@@ -222,43 +222,11 @@ def load_ref(ref: RunRef, config: Config, wanted: Wanted, *, strict: bool = Fals
                                 settings=settings) for t in tables)
 
 
-def _skipped_hint(table: Table) -> str:
-    # When a column is missing because the lines holding it were skipped, say why.
-    if not table.skipped:
-        return ""
-    first = table.skipped[0]
-    where = f"line {first.line}: " if first.line is not None else ""
-    count = len(table.skipped)
-    lines = "1 line was" if count == 1 else f"{count} lines were"
-    return f"; {lines} skipped, the first ({where}{first.what.removeprefix('skipped line: ')})"
-
-
-def _x_column(table: Table, config: Config, aliases: Aliases) -> str | None:
-    try:
-        return (require_column(table, config.data.x, aliases) if config.data.x
-                else default_x(table, aliases))
-    except ColumnError as exc:
-        exc.hint = (exc.hint or "") + _skipped_hint(table)
-        raise
-
-
-def _y_column(table: Table, panel: PanelStyle, aliases: Aliases, where: str) -> str:
-    try:
-        return require_column(table, panel.metric, aliases)
-    except ColumnError as exc:
-        if panel.metric.lower() in aliases and exc.hint:
-            exc.hint += "; choose columns with --x/--y"
-        exc.hint = (exc.hint or "") + _skipped_hint(table)
-        if where != table.source:
-            exc.file = where
-        raise
-
-
 def _with_x(table: Table, config: Config, aliases: Aliases, where: str) -> tuple[Table, str | None]:
     """The table (with a time axis' column added) and the name of its x column."""
     axis = config.data.x
     if not is_time_axis(axis):
-        return table, _x_column(table, config, aliases)
+        return table, x_column(table, config, aliases)
     try:
         return with_time_x(table, axis, aliases), X_NAMES[axis]
     except ColumnError as exc:
@@ -279,7 +247,7 @@ def run_from_table(table: Table, config: Config, label: str, *, ref: RunRef | No
     table, x_name = _with_x(table, config, aliases, where)
     series, drops, band_notices = [], [], []
     for panel in config.panels:
-        y_name = _y_column(table, panel, aliases, where)
+        y_name = y_column(table, panel, aliases, where)
         cleaned, dropped = clean_series(table, x_name, y_name, restarts=config.data.restarts,
                                         duplicates=config.data.duplicates)
         if len(cleaned) == 0:

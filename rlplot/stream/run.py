@@ -22,10 +22,11 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from ..clean import Dropped, clean_series, cleaning_notices
-from ..columns import band_columns, default_x, merged_aliases, require_column
+from ..columns import band_columns, merged_aliases
 from ..config.schema import Config
 from ..data import Column, Curves, Run, Series, Smoothed, Table
 from ..io.fast.arrow import appended
+from ..runs.pick import x_column, y_column
 from ..runs.smooth import panel_smoothing
 from ..smoothing.lowess_engine import LOWESS_BINNED_ABOVE
 from ..smoothing.lowess_stream import LowessBins, bin_size
@@ -89,8 +90,8 @@ def _reduce(log, ref, config: Config, wanted, label: str) -> Run:
         raise NotStreamed("the columns asked for are not all in the first piece")
     aliases = merged_aliases(config.data.aliases)
     # As runs.load picks them (every name resolves: checked just above).
-    x_name = require_column(first, config.data.x, aliases) if config.data.x else default_x(first, aliases)
-    y_names = [require_column(first, panel.metric, aliases) for panel in config.panels]
+    x_name = x_column(first, config, aliases)
+    y_names = [y_column(first, panel, aliases, path_of(ref)) for panel in config.panels]
     if x_name is None or any(band_columns(first, y) for y in y_names):
         raise NotStreamed("row-number x or a logged band")
     reducers = [_Panel(y, log.rows_hint, panel_smoothing(p, config).frac, p.scatter.max_points)
