@@ -20,6 +20,7 @@ import hashlib
 import os
 import statistics
 import subprocess
+import shutil
 import sys
 import tempfile
 import time
@@ -146,84 +147,87 @@ def main(argv=None) -> int:
     sizes = [1000] if args.quick else parse_sizes(args.sizes)
     reps = max(1, args.reps)
     out = Path(tempfile.mkdtemp(prefix="rlplot-bench-"))
-    py = sys.executable
-    rows: list[tuple[str, str, str, str, str, str, str]] = []
+    try:
+        py = sys.executable
+        rows: list[tuple[str, str, str, str, str, str, str]] = []
 
-    def add(case, rl, rss, other, ratio, target, ok):
-        rows.append((case, rl, rss, other, ratio, target, verdict(ok)))
+        def add(case, rl, rss, other, ratio, target, ok):
+            rows.append((case, rl, rss, other, ratio, target, verdict(ok)))
 
-    print("measuring (median of %d) ..." % reps, file=sys.stderr)
-    help_t = measure([py, "-m", "rlplot", "--help"], None, reps, "rlplot --help")
-    version_t = measure([py, "-m", "rlplot", "--version"], None, reps, "rlplot --version")
-    compile_package()
+        print("measuring (median of %d) ..." % reps, file=sys.stderr)
+        help_t = measure([py, "-m", "rlplot", "--help"], None, reps, "rlplot --help")
+        version_t = measure([py, "-m", "rlplot", "--version"], None, reps, "rlplot --version")
+        compile_package()
 
-    for n in sizes:
-        csv, jsonl = generate(n, "csv", args.data), generate(n, "jsonl", args.data)
-        big = n >= 1_000_000
-        ref_reps = args.ref_reps if big else reps
-        if n < 1_000_000:
-            png, floor, wall, cpu = against_floor(csv, out, reps if args.quick else max(reps, 7))
-            add(f"{n:,} rows CSV vs drawing floor (floor.py)", fmt_s(png), fmt_mb(png),
-                f"floor {fmt_s(floor)}, {fmt_mb(floor)}", f"{wall:.2f}× wall, {cpu:.2f}× CPU",
-                "≤ 1.05× floor (wall)", png.ok and wall <= 1.05)
-            continue
-        png = measure(rlplot_argv(csv, out / "csv.png"), out / "csv.png", reps, f"rlplot {n} CSV")
-        ref = None
-        if n <= args.ref_max_rows:
-            ref_argv = [py, str(REFERENCE), str(csv), "-o", str(out / "ref.png")]
-            if big or n > 5000:
-                ref_argv += ["--delta", "auto"]
-            ref = measure(ref_argv, out / "ref.png", ref_reps, f"reference {n} CSV")
-        js = measure(rlplot_argv(jsonl, out / "jsonl.png"), out / "jsonl.png", reps,
-                     f"rlplot {n} JSONL")
-        ref_js = None
-        if n <= args.ref_jsonl_max_rows and n >= 1_000_000:
-            ref_js = measure([py, str(REFERENCE), str(jsonl), "-o", str(out / "refj.png"),
-                              "--delta", "auto"], out / "refj.png", ref_reps, f"reference {n} JSONL")
-        rows_label = f"{n:,} rows"
-        ref_label = "" if n <= 5000 else " (delta)"
-        ratio = (ref.seconds / png.seconds) if ref and ref.ok else None
-        csv_target = {1_000_000: (2.5, None), 10_000_000: (15.0, 1.5 * 1024)}.get(n, (None, None))
-        js_target = {1_000_000: (3.0, None), 10_000_000: (20.0, 2.5 * 1024)}.get(n, (None, None))
-        ok = png.ok and (csv_target[0] is None or png.seconds <= csv_target[0])
-        target = []
-        if csv_target[0]:
-            target.append(f"≤ {csv_target[0]:g} s")
-        if csv_target[1]:
-            target.append(f"≤ {csv_target[1] / 1024:g} GB")
-            ok = ok and png.rss / MB <= csv_target[1]
-        if n == 1_000_000:
-            target.append("≥ 5× faster")
-            ok = ok and ratio is not None and ratio >= 5
-        add(f"{rows_label} CSV → PNG", fmt_s(png), fmt_mb(png),
-            f"reference{ref_label} {fmt_s(ref)}, {fmt_mb(ref)}",
-            "—" if ratio is None else f"{ratio:.1f}× faster", ", ".join(target) or "—", ok)
-        ratio_j = (ref_js.seconds / js.seconds) if ref_js and ref_js.ok else None
-        ok = js.ok and (js_target[0] is None or js.seconds <= js_target[0])
-        target = [f"≤ {js_target[0]:g} s"] if js_target[0] else []
-        if js_target[1]:
-            target.append(f"≤ {js_target[1] / 1024:g} GB")
-            ok = ok and js.rss / MB <= js_target[1]
-        add(f"{rows_label} JSONL → PNG", fmt_s(js), fmt_mb(js),
-            f"reference{ref_label} {fmt_s(ref_js)}, {fmt_mb(ref_js)}" if ref_js else
-            "reference not run (pandas.read_json needs ~17 GB at 10M rows)" if n > 1_000_000 else "—",
-            "—" if ratio_j is None else f"{ratio_j:.1f}× faster", ", ".join(target) or "—", ok)
-        if n == 1_000_000:
-            for fmt in ("pdf", "svg"):
-                vec = measure(rlplot_argv(csv, out / f"csv.{fmt}"), out / f"csv.{fmt}", reps,
-                              f"rlplot {n} CSV -> {fmt}")
-                same = len(set(vec.hashes)) == 1
-                vr = vec.seconds / png.seconds
-                add(f"{rows_label} CSV → {fmt.upper()}", fmt_s(vec), fmt_mb(vec),
-                    f"file {vec.size / 1e6:.2f} MB; {'byte-identical' if same else 'DIFFERS'} "
-                    f"over {reps} renders", f"{vr:.2f}× PNG time", "≤ 1.2× PNG, ≤ 1 MB, identical",
-                    vec.ok and vr <= 1.2 and vec.size <= 1_000_000 and same)
-    add("200 runs × 10k rows, `rlplot batch -j2`", "—", "—",
-        "measured by benchmarks/bench_batch.py (several minutes)", "—", "≤ 0.25 s per figure", None)
-    add("`rlplot --help`", fmt_s(help_t), fmt_mb(help_t), "—", "—", "≤ 0.3 s",
-        help_t.ok and help_t.seconds <= 0.3)
-    add("`rlplot --version`", fmt_s(version_t), fmt_mb(version_t), "—", "—", "≤ 0.3 s",
-        version_t.ok and version_t.seconds <= 0.3)
+        for n in sizes:
+            csv, jsonl = generate(n, "csv", args.data), generate(n, "jsonl", args.data)
+            big = n >= 1_000_000
+            ref_reps = args.ref_reps if big else reps
+            if n < 1_000_000:
+                png, floor, wall, cpu = against_floor(csv, out, reps if args.quick else max(reps, 7))
+                add(f"{n:,} rows CSV vs drawing floor (floor.py)", fmt_s(png), fmt_mb(png),
+                    f"floor {fmt_s(floor)}, {fmt_mb(floor)}", f"{wall:.2f}× wall, {cpu:.2f}× CPU",
+                    "≤ 1.05× floor (wall)", png.ok and wall <= 1.05)
+                continue
+            png = measure(rlplot_argv(csv, out / "csv.png"), out / "csv.png", reps, f"rlplot {n} CSV")
+            ref = None
+            if n <= args.ref_max_rows:
+                ref_argv = [py, str(REFERENCE), str(csv), "-o", str(out / "ref.png")]
+                if big or n > 5000:
+                    ref_argv += ["--delta", "auto"]
+                ref = measure(ref_argv, out / "ref.png", ref_reps, f"reference {n} CSV")
+            js = measure(rlplot_argv(jsonl, out / "jsonl.png"), out / "jsonl.png", reps,
+                         f"rlplot {n} JSONL")
+            ref_js = None
+            if n <= args.ref_jsonl_max_rows and n >= 1_000_000:
+                ref_js = measure([py, str(REFERENCE), str(jsonl), "-o", str(out / "refj.png"),
+                                  "--delta", "auto"], out / "refj.png", ref_reps, f"reference {n} JSONL")
+            rows_label = f"{n:,} rows"
+            ref_label = "" if n <= 5000 else " (delta)"
+            ratio = (ref.seconds / png.seconds) if ref and ref.ok else None
+            csv_target = {1_000_000: (2.5, None), 10_000_000: (15.0, 1.5 * 1024)}.get(n, (None, None))
+            js_target = {1_000_000: (3.0, None), 10_000_000: (20.0, 2.5 * 1024)}.get(n, (None, None))
+            ok = png.ok and (csv_target[0] is None or png.seconds <= csv_target[0])
+            target = []
+            if csv_target[0]:
+                target.append(f"≤ {csv_target[0]:g} s")
+            if csv_target[1]:
+                target.append(f"≤ {csv_target[1] / 1024:g} GB")
+                ok = ok and png.rss / MB <= csv_target[1]
+            if n == 1_000_000:
+                target.append("≥ 5× faster")
+                ok = ok and ratio is not None and ratio >= 5
+            add(f"{rows_label} CSV → PNG", fmt_s(png), fmt_mb(png),
+                f"reference{ref_label} {fmt_s(ref)}, {fmt_mb(ref)}",
+                "—" if ratio is None else f"{ratio:.1f}× faster", ", ".join(target) or "—", ok)
+            ratio_j = (ref_js.seconds / js.seconds) if ref_js and ref_js.ok else None
+            ok = js.ok and (js_target[0] is None or js.seconds <= js_target[0])
+            target = [f"≤ {js_target[0]:g} s"] if js_target[0] else []
+            if js_target[1]:
+                target.append(f"≤ {js_target[1] / 1024:g} GB")
+                ok = ok and js.rss / MB <= js_target[1]
+            add(f"{rows_label} JSONL → PNG", fmt_s(js), fmt_mb(js),
+                f"reference{ref_label} {fmt_s(ref_js)}, {fmt_mb(ref_js)}" if ref_js else
+                "reference not run (pandas.read_json needs ~17 GB at 10M rows)" if n > 1_000_000 else "—",
+                "—" if ratio_j is None else f"{ratio_j:.1f}× faster", ", ".join(target) or "—", ok)
+            if n == 1_000_000:
+                for fmt in ("pdf", "svg"):
+                    vec = measure(rlplot_argv(csv, out / f"csv.{fmt}"), out / f"csv.{fmt}", reps,
+                                  f"rlplot {n} CSV -> {fmt}")
+                    same = len(set(vec.hashes)) == 1
+                    vr = vec.seconds / png.seconds
+                    add(f"{rows_label} CSV → {fmt.upper()}", fmt_s(vec), fmt_mb(vec),
+                        f"file {vec.size / 1e6:.2f} MB; {'byte-identical' if same else 'DIFFERS'} "
+                        f"over {reps} renders", f"{vr:.2f}× PNG time", "≤ 1.2× PNG, ≤ 1 MB, identical",
+                        vec.ok and vr <= 1.2 and vec.size <= 1_000_000 and same)
+        add("200 runs × 10k rows, `rlplot batch -j2`", "—", "—",
+            "measured by benchmarks/bench_batch.py (several minutes)", "—", "≤ 0.25 s per figure", None)
+        add("`rlplot --help`", fmt_s(help_t), fmt_mb(help_t), "—", "—", "≤ 0.3 s",
+            help_t.ok and help_t.seconds <= 0.3)
+        add("`rlplot --version`", fmt_s(version_t), fmt_mb(version_t), "—", "—", "≤ 0.3 s",
+            version_t.ok and version_t.seconds <= 0.3)
+    finally:
+        shutil.rmtree(out, ignore_errors=True)   # the figures only prove each command ran
 
     header = ("| case | rlplot (median) | rlplot peak RSS | reference / floor | ratio | target | met |\n"
               "|---|---|---|---|---|---|---|")

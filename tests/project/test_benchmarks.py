@@ -4,6 +4,7 @@ Nothing here writes into the source tree: logs go to pytest's temporary folder.
 """
 from __future__ import annotations
 
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -42,12 +43,16 @@ def test_generated_logs_are_seeded_and_read_alike(tmp_path):
 
 def test_quick_run_prints_the_table_and_writes_only_to_its_data_folder(tmp_path):
     before = source_tree()
+    scratch = tmp_path / "tmp"
+    scratch.mkdir()
+    data = tmp_path / "data"
     out = subprocess.run([sys.executable, str(BENCH / "run.py"), "--quick", "--reps", "1",
-                          "--data", str(tmp_path)],
+                          "--data", str(data)], env={**os.environ, "TMPDIR": str(scratch)},
                          capture_output=True, text=True, timeout=300, check=True).stdout
     assert out.startswith("| case | rlplot (median)")
     assert "1,000 rows CSV vs drawing floor (floor.py)" in out
     assert "`rlplot --help`" in out and "`rlplot --version`" in out
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["run_1000.csv", "run_1000.csv.ok",
-                                                          "run_1000.jsonl", "run_1000.jsonl.ok"]
+    assert sorted(p.name for p in data.iterdir()) == ["run_1000.csv", "run_1000.csv.ok",
+                                                      "run_1000.jsonl", "run_1000.jsonl.ok"]
+    assert list(scratch.iterdir()) == []   # its figures' temp folder is removed
     assert source_tree() == before      # nothing written into the source tree
