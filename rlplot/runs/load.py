@@ -82,14 +82,15 @@ def load_found(found: Found, config: Config, *, strict: bool = False,
     chosen, automatic = choose_ref_labels(refs, config.runs.labels, labels, kept_labels)
     from ..stream.switch import streaming_on
 
-    options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on(), smooth)
+    options = (config, wanted_columns(config), strict, configs_needed(config), streaming_on())
     runs: list[Run] = []
     failed: list[tuple[RunRef, RlplotError]] = []
     # Read in parallel, then taken in order: the first error that stops is the one serial
     # reading would have stopped at, and the runs and notices keep their order.
     loaded = read_each(list(zip(refs, chosen, automatic)), load_item, options, reading,
                        paths=[path for ref in refs for path in ref.files],
-                       local=not all(is_plain_file_run(ref) for ref in refs))
+                       local=not all(is_plain_file_run(ref) for ref in refs),
+                       finish=smooth_loaded if smooth else None)
     for ref, result in zip(refs, loaded):
         if isinstance(result, RlplotError):
             if len(refs) == 1 or not _left_out(result, ref, strict):
@@ -176,18 +177,35 @@ def load_runs(path: str, config: Config, *, strict: bool = False, label: str | N
 
 
 def load_item(item: tuple[RunRef, str | None, str | None], config: Config, wanted: Wanted,
-              strict: bool, with_config: bool, stream: bool = False, smooth: bool = False
-              ) -> tuple[Run, ...]:
-    """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs;
-    ``smooth``: the runs carry their smoothed series (``runs.smooth.with_curves``)."""
+              strict: bool, with_config: bool, stream: bool = False) -> tuple[Run, ...]:
+    """``load_ref`` of one ``(ref, label, default label)``: what a reading worker runs."""
     ref, label, default = item
-    runs = load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
+    return load_ref(ref, config, wanted, strict=strict, label=label, default_label=default,
                     with_config=with_config, stream=stream)
-    if not smooth:
-        return runs
+
+
+def smooth_loaded(results: list, config: Config, *_options) -> list:
+    """A slice's ``load_item`` results, its runs carrying their smoothed series (``Run.curves``),
+    smoothed together (``runs.smooth.with_curves``); an RlplotError stays in its place."""
     from .smooth import with_curves
 
-    return tuple(with_curves(run, config) for run in runs)
+    runs = [run for result in results if not isinstance(result, RlplotError) for run in result]
+    try:
+        done = iter(with_curves(runs, config))
+    except RlplotError:   # find whose runs raised it, as smoothing them one by one would
+        return [result if isinstance(result, RlplotError) else _smoothed(result, config)
+                for result in results]
+    return [result if isinstance(result, RlplotError) else tuple(next(done) for _ in result)
+            for result in results]
+
+
+def _smoothed(runs: tuple[Run, ...], config: Config) -> tuple[Run, ...] | RlplotError:
+    from .smooth import with_curves
+
+    try:
+        return with_curves(runs, config)
+    except RlplotError as exc:
+        return exc
 
 
 def is_plain_file_run(ref: RunRef) -> bool:

@@ -50,6 +50,7 @@ class ReadSlice:
     read: Callable[..., Any]          # module-level: pickled by name
     options: tuple = ()               # passed to ``read`` after each item (the config, ...)
     warm: bool = False                # load pyarrow first (io.fast.worth_warming said so)
+    finish: Callable[..., list] | None = None   # module-level: (results, *options) -> results
 
 
 @dataclass(frozen=True)
@@ -74,6 +75,8 @@ def read_slice(part: ReadSlice) -> SliceResult:
         except RlplotError as exc:
             exc.__traceback__ = None   # tracebacks do not pickle; the message is what counts
             results.append(exc)
+    if part.finish is not None:   # work done on the slice's items together (smoothing them)
+        results = part.finish(results, *part.options)
     return SliceResult(part.start, tuple(results))
 
 
@@ -98,11 +101,12 @@ def default_reading() -> Reading:
 
 def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
               reading: Reading | None = None, *, paths: Sequence[str] = (),
-              local: bool = False) -> list:
+              local: bool = False, finish: Callable[..., list] | None = None) -> list:
     """``[read(item, *options) for item in items]`` (an ``RlplotError`` in place of a result that
     raised one), read as ``reading`` says when ``worth_a_pool`` (always on Dask), else here
     (also when ``local``: standard input, tracker runs). Order and values are those of reading
-    them one by one."""
+    them one by one. ``finish(results, *options)``, if given, then takes each slice's results
+    (a module-level function whose results for an item do not depend on the slice)."""
     from ..io.fast import log_sizes, worth_warming
 
     items = list(items)
@@ -111,9 +115,9 @@ def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
     reading = reading or default_reading()
     executor, workers = reading.executor, reading.jobs or os.cpu_count() or 1
     if local or (executor == "process" and not worth_a_pool(len(items), sizes, workers)):
-        return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options), warm)).results)
+        return list(read_slice(ReadSlice(0, tuple(items), read, tuple(options), warm, finish)).results)
     size = max(1, math.ceil(len(items) / (max(workers, 1) * SLICES_PER_WORKER)))
-    parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options), warm)
+    parts = [ReadSlice(start, tuple(items[start:start + size]), read, tuple(options), warm, finish)
              for start in range(0, len(items), size)]
     done = _run_slices(parts, executor, workers, reading.scheduler)
     return [result for part in sorted(done, key=lambda p: p.start) for result in part.results]

@@ -6,7 +6,7 @@ from typing import Sequence
 
 from ..config.schema import Config, PanelStyle, SmoothingSpec
 from ..data import Curves, Run, Series, Smoothed
-from ..smoothing import check_params, smooth_series
+from ..smoothing import check_params, smooth_many, smooth_series
 
 RAW = SmoothingSpec(method="none")
 
@@ -46,15 +46,17 @@ def curves_key(config: Config) -> tuple:
                  for panel in config.panels)
 
 
-def smooth_run(run: Run, key: tuple) -> tuple[Smoothed, ...]:
-    """One run's series smoothed per panel as ``key`` (``curves_key``) says, the smoother's
-    notices located at the run (``Run.where``)."""
-    per_panel = []
-    for (spec, band, band_k), series in zip(key, run.series):
-        done = smooth_series(series, spec.method, smoothing_params(spec), band=band, band_k=band_k)
-        per_panel.append(replace(done, notices=tuple(replace(n, file=run.where)
-                                                     for n in done.notices)))
-    return tuple(per_panel)
+def smooth_each(runs: Sequence[Run], key: tuple) -> list[tuple[Smoothed, ...]]:
+    """Each run's series smoothed per panel as ``key`` (``curves_key``) says, the smoother's
+    notices located at the run (``Run.where``). A panel's series are smoothed together
+    (``smoothing.smooth_many``: LOWESS of seeds sharing x computes its weights once)."""
+    per_panel = [smooth_many([run.series[index] for run in runs], spec.method,
+                             smoothing_params(spec), band=band, band_k=band_k)
+                 for index, (spec, band, band_k) in enumerate(key)]
+    return [tuple(replace(done[number], notices=tuple(replace(n, file=run.where)
+                                                       for n in done[number].notices))
+                  for done in per_panel)
+            for number, run in enumerate(runs)]
 
 
 def _carried(run: Run, key: tuple) -> tuple[Smoothed, ...] | None:
@@ -63,21 +65,16 @@ def _carried(run: Run, key: tuple) -> tuple[Smoothed, ...] | None:
     return curves.per_panel if curves is not None and curves.made_for == key else None
 
 
-def with_curves(run: Run, config: Config) -> Run:
-    """``run`` carrying its smoothed series (what a reading worker sends back, so smoothing is
-    spread over the workers too)."""
+def with_curves(runs: Sequence[Run], config: Config) -> tuple[Run, ...]:
+    """The runs, each carrying its smoothed series (what a reading worker sends back, so
+    smoothing is spread over the workers too)."""
     key = curves_key(config)
-    if _carried(run, key) is not None:
-        return run
-    return replace(run, curves=Curves(key, smooth_run(run, key)))
+    made = iter(smooth_each([run for run in runs if _carried(run, key) is None], key))
+    return tuple(run if _carried(run, key) is not None else
+                 replace(run, curves=Curves(key, next(made))) for run in runs)
 
 
 def smooth_runs(runs: Sequence[Run], config: Config) -> tuple[tuple[Smoothed, ...], ...]:
     """Every run's series smoothed per panel, [run][panel]: the curves a run carries when they
     were made for this config's smoothing (while reading it), else smoothed here."""
-    key = curves_key(config)
-    out = []
-    for run in runs:
-        carried = _carried(run, key)
-        out.append(carried if carried is not None else smooth_run(run, key))
-    return tuple(out)
+    return tuple(run.curves.per_panel for run in with_curves(runs, config))

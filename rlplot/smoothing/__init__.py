@@ -16,6 +16,8 @@ then holds the value used and, under ``AUTO_KEY``, the names that were chosen, s
 """
 from __future__ import annotations
 
+from typing import Sequence
+
 import numpy as np
 
 from ..choices import PANEL_BANDS, SMOOTHING_METHODS
@@ -49,11 +51,24 @@ def check_params(method: str, params: dict) -> None:
     entry.func(np.array([0.0, 1.0, 2.0]), np.array([0.0, 1.0, 0.0]), **entry.used(params))
 
 
+def smooth_many(series: Sequence[Series], method: str, params: dict, *, band: str = "none",
+                band_k: float = 2.0) -> list[Smoothed]:
+    """``smooth_series`` of each series; a method that can (``Method.together``: LOWESS of
+    series sharing x) smooths them together first, with the same result for each."""
+    entry = method_of(method)
+    together = {}
+    if entry.together is not None and len(series) > 1:
+        together = entry.together([(s.x, s.y) for s in series], **entry.used(params))
+    return [smooth_series(one, method, params, band=band, band_k=band_k, smoothed=together.get(i))
+            for i, one in enumerate(series)]
+
+
 def smooth_series(series: Series, method: str, params: dict, *, band: str = "none",
-                  band_k: float = 2.0) -> Smoothed:
+                  band_k: float = 2.0, smoothed: np.ndarray | None = None) -> Smoothed:
     """Smooth one series with a registered method (``params`` may hold other methods' keys too),
     optionally with a band from ``PANEL_BANDS``; the notes about the window become ``Smoothed.notices``.
-    ``auto`` parameters are chosen for this series; the band uses the same values."""
+    ``auto`` parameters are chosen for this series; the band uses the same values.
+    ``smoothed``: the method's result for this series, already made (``smooth_many``)."""
     entry = method_of(method)
     PANEL_BANDS.check(band)
     check_range("band", "band_k", band_k, is_number(band_k) and band_k >= 0, "a number >= 0")
@@ -64,7 +79,8 @@ def smooth_series(series: Series, method: str, params: dict, *, band: str = "non
     chosen: tuple[str, ...] = ()
     if entry.resolve:
         used, chosen = entry.resolve(x, y, used)
-    smoothed = entry.func(x, y, **used)
+    if smoothed is None:
+        smoothed = entry.func(x, y, **used)
     notes = entry.notes(x, y, **used) if entry.notes else ()
     low = high = None
     if band != "none":
@@ -77,7 +93,7 @@ def smooth_series(series: Series, method: str, params: dict, *, band: str = "non
 
 
 __all__ = ["Method", "LOWESS", "EMA", "TWEMA", "ROLLING", "GAUSSIAN", "NONE", "method_of",
-           "check_params", "smooth_series", "residual_band", "describe", "smooth_lowess",
+           "check_params", "smooth_series", "smooth_many", "residual_band", "describe", "smooth_lowess",
            "choose_frac", "chosen_footnote", "AUTO_KEY",
            "smooth_ema", "smooth_twema", "smooth_rolling", "smooth_gaussian", "smooth_none",
            "statsmodels_lowess_kernel"]

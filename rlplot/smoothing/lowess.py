@@ -8,6 +8,7 @@ import numpy as np
 
 from .bandwidth import DEFAULT_FRAC, choose_frac
 from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta, window_points
+from .lowess_shared import lowess_many
 from .method import Method, on_finite, span
 from .params import check_range, is_integer, is_number
 
@@ -115,4 +116,45 @@ def statsmodels_lowess_kernel():
     return lowess
 
 
-LOWESS = Method(smooth_lowess, ("frac", "it", "delta", "bandwidth"), lowess_notes, resolve_lowess)
+# Series sharing one x smoothed together (``lowess_shared``) from this many up: below it,
+# statsmodels one series at a time is as fast (10,000 points: 4 series ~0.09 s either way).
+SHARED_MIN_SERIES = 8
+
+
+def smooth_lowess_together(pairs, *, frac=0.2, it=0, delta="auto", bandwidth=None
+                           ) -> dict[int, np.ndarray]:
+    """``smooth_lowess`` of the ``pairs`` [(x, y), ...] that share their finite x with at least
+    ``SHARED_MIN_SERIES - 1`` others, by index: the same bits, weights computed once per x
+    (statsmodels' fits with ``it=0``; other series and settings are left to ``smooth_lowess``)."""
+    check_lowess(frac, it, delta, bandwidth)
+    if it != 0 or bandwidth is not None or not is_number(frac):
+        return {}
+    groups: dict[bytes, list[int]] = {}
+    fitted: dict[int, tuple] = {}
+    for index, (x, y) in enumerate(pairs):
+        y = np.asarray(y, dtype=np.float64)
+        finite = np.isfinite(y)
+        xs, ys = (np.asarray(x, dtype=np.float64), y) if finite.all() else \
+            (np.asarray(x, dtype=np.float64)[finite], y[finite])
+        # What on_finite and smooth_lowess do themselves: constants, tiny or flat x, big series.
+        if not 3 <= len(ys) <= LOWESS_BINNED_ABOVE or np.all(ys == ys[0]) or span(xs) == 0:
+            continue
+        groups.setdefault(xs.tobytes(), []).append(index)
+        fitted[index] = (xs, ys, finite, y)
+    out = {}
+    for members in groups.values():
+        if len(members) < SHARED_MIN_SERIES:
+            continue
+        xs = np.ascontiguousarray(fitted[members[0]][0])
+        delta_x = resolve_delta(xs, window_points(len(xs), frac), delta, None)
+        curves = lowess_many(xs, np.column_stack([fitted[i][1] for i in members]), float(frac), delta_x)
+        for column, index in enumerate(members):
+            _, _, finite, y = fitted[index]
+            curve = y.copy()
+            curve[finite] = curves[:, column]
+            out[index] = curve
+    return out
+
+
+LOWESS = Method(smooth_lowess, ("frac", "it", "delta", "bandwidth"), lowess_notes, resolve_lowess,
+                smooth_lowess_together)

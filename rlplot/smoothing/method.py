@@ -4,7 +4,8 @@ A method's function takes ``(x, y, **params)`` with x sorted ascending and finit
 arrays of shape (n,), and returns the smoothed y, shape (n,). Its notes function says,
 without smoothing, when the parameters make little sense for a series (a window
 longer than the data...). Its resolve function, if any, replaces parameters given as
-``auto`` by the values chosen for a series (LOWESS's ``frac: auto``). The method's name, help and label live in
+``auto`` by the values chosen for a series (LOWESS's ``frac: auto``). Its together function, if
+any, smooths many series at once where that is faster, with the same result for each. The method's name, help and label live in
 ``rlplot.choices.SMOOTHING_METHODS``; this module holds no list of methods.
 """
 from __future__ import annotations
@@ -17,13 +18,16 @@ import numpy as np
 
 @dataclass(frozen=True)
 class Method:
-    """One smoothing method: its function, the parameters it reads, its notes about a series, and
-    how it resolves ``auto`` parameters for a series (``(x, y, params) -> (params, chosen names)``)."""
+    """One smoothing method: its function, the parameters it reads, its notes about a series, how
+    it resolves ``auto`` parameters for a series (``(x, y, params) -> (params, chosen names)``), and
+    how it smooths many series at once (``([(x, y), ...], **params) -> {index: smoothed y}``, the
+    series it can do better together; each exactly what ``func`` gives)."""
 
     func: Callable[..., np.ndarray]
     params: tuple[str, ...]
     notes: Callable[..., tuple[str, ...]] | None = None
     resolve: Callable[..., tuple[dict, tuple[str, ...]]] | None = None
+    together: Callable[..., dict[int, np.ndarray]] | None = None
 
     def used(self, params: Mapping) -> dict:
         """The entries of ``params`` this method reads (a config holds every method's keys)."""
