@@ -142,34 +142,41 @@ def band_bootstrap(matrix, center, *, stat: str = "mean", level: float = 95.0, r
     chunk = max(1, int(2_000_000 // max(1, n_runs * width)))        # resamples per chunk
     lows, highs = np.empty(n_grid), np.empty(n_grid)
     for start in range(0, n_grid, width):
-        block = matrix[:, start:start + width]
+        resampled = _resampler(func, matrix[:, start:start + width])
         rng = np.random.default_rng(seed)    # the same resamples for every block
         draws = []
         for first in range(0, reps, chunk):
             count = min(chunk, reps - first)
-            index = rng.integers(0, n_runs, size=(count, n_runs))
-            draws.append(_resampled(func, block, index))   # (count, width)
+            draws.append(resampled(rng.integers(0, n_runs, size=(count, n_runs))))   # (count, width)
         values = np.concatenate(draws, axis=0)
         lows[start:start + width], highs[start:start + width] = _percentiles(values, alpha)
     return Band(lows, highs)
 
 
-def _resampled(func, block: np.ndarray, index: np.ndarray) -> np.ndarray:
-    """``func`` over the runs of each resample: ``block`` (n_runs, width), ``index`` (count, n_runs)
-    the runs each resample draws; returns (count, width)."""
+def _resampler(func, block: np.ndarray):
+    """``func`` over the runs of each resample, as a function of the draws: ``block`` (n_runs,
+    width); the function takes ``index`` (count, n_runs), the runs each resample draws, and
+    returns (count, width)."""
     if func is not stat_mean or np.isinf(block).any():   # a run never drawn adds 0 * inf = NaN
-        return func(block[index], axis=1)
+        return lambda index: func(block[index], axis=1)
     # A resample's mean only needs how often it drew each run: one matrix product of those
     # counts with the block, instead of gathering count × n_runs × width values (1,000 runs:
-    # 0.2 s instead of 8 s). Equal to the gathered mean up to float rounding.
-    count, n_runs = index.shape
-    drawn = np.bincount((index + n_runs * np.arange(count)[:, None]).ravel(),
-                        minlength=count * n_runs).reshape(count, n_runs).astype(np.float64)
+    # 0.2 s instead of 8 s). Equal to the gathered mean up to float rounding. What does not
+    # depend on the draws is made once per block, not once per chunk of resamples.
+    n_runs = block.shape[0]
     covered = ~np.isnan(block)
-    total = drawn @ np.where(covered, block, 0.0)
-    seen = drawn @ covered.astype(np.float64)
-    with np.errstate(invalid="ignore", divide="ignore"):
-        return np.where(seen > 0, total / np.maximum(seen, 1.0), np.nan)
+    filled = np.where(covered, block, 0.0)
+    weight = covered.astype(np.float64)
+
+    def mean_of(index: np.ndarray) -> np.ndarray:
+        count = index.shape[0]
+        drawn = np.bincount((index + n_runs * np.arange(count)[:, None]).ravel(),
+                            minlength=count * n_runs).reshape(count, n_runs).astype(np.float64)
+        total = drawn @ filled
+        seen = drawn @ weight
+        with np.errstate(invalid="ignore", divide="ignore"):
+            return np.where(seen > 0, total / np.maximum(seen, 1.0), np.nan)
+    return mean_of
 
 
 def _percentiles(values: np.ndarray, alpha: float) -> tuple[np.ndarray, np.ndarray]:

@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from ..data import Notice
 from ..errors import InputError
 
-_NEWLINE = re.compile(r"\r\n|\r|\n")
+NEWLINE = re.compile(r"\r\n|\r|\n")
 
 
 @dataclass(frozen=True)
@@ -24,7 +24,7 @@ def split_lines(text: str) -> Lines:
     stripped = text.rstrip("\x00")
     nul_padded = len(stripped) != len(text)
     complete = stripped == "" or stripped.endswith(("\n", "\r"))
-    lines = _NEWLINE.split(stripped)
+    lines = NEWLINE.split(stripped)
     if lines and lines[-1] == "":
         lines.pop()
     return Lines(lines=lines, complete=complete, nul_padded=nul_padded)

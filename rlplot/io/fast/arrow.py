@@ -28,6 +28,9 @@ def iter_pieces(path: str, start: int, stop: int, read: Callable, convert: Calla
     from concurrent.futures import ThreadPoolExecutor
 
     bounds = files.segments(path, start, stop, segment_bytes)
+    if len(bounds) == 1:   # one piece (most logs): nothing to overlap, no thread to start
+        yield _parsed(path, *bounds[0], read, convert)
+        return
     with ThreadPoolExecutor(1, thread_name_prefix="rlplot-parse") as pool:
         ahead = [pool.submit(_parsed, path, lo, hi, read, convert) for lo, hi in bounds[:1]]
         for number in range(len(bounds)):

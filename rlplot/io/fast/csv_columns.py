@@ -14,6 +14,7 @@ from . import arrow, files
 from .files import BigFile
 
 _SNIFF_ROWS = 20
+_HEADER_BYTES = 64 * 1024
 
 
 def _case_variants(word: str) -> list[str]:
@@ -27,9 +28,18 @@ NULL_SPELLINGS = sorted({v for word in MISSING_WORDS for v in _case_variants(wor
 
 def _header(big: BigFile) -> tuple[str, list[str], int] | None:
     """The header line, the first rows (to sniff the delimiter) and where the body starts."""
-    lines = big.head[big.start:big.end].splitlines(keepends=True)  # CRLF, CR or LF, as split_lines does
-    if big.end > len(big.head):
-        lines = lines[:-1]  # cut by HEAD_BYTES, maybe mid-line
+    # The first 64 KB hold the header and its sample rows in all but odd logs: only they are
+    # split into lines (the whole 1 MB head costs more than parsing a small log).
+    first = _header_in(big, min(big.end, big.start + _HEADER_BYTES))
+    if first is not None and len(first[1]) == _SNIFF_ROWS:
+        return first
+    return _header_in(big, big.end)
+
+
+def _header_in(big: BigFile, end: int) -> tuple[str, list[str], int] | None:
+    lines = big.head[big.start:end].splitlines(keepends=True)  # CRLF, CR or LF, as split_lines does
+    if end > len(big.head) or end < big.end:
+        lines = lines[:-1]  # cut by HEAD_BYTES (or here), maybe mid-line
     offset, header, sample, body_start = big.start, None, [], None
     for raw in lines:
         stripped = raw.strip()
