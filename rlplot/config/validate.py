@@ -211,14 +211,35 @@ def _unknown(name: str, value: str, choices, kind: str | None) -> tuple[str, str
     return f"{name}: '{value}' is not allowed", unknown_hint(value, choices)
 
 
+# Colours matplotlib surely accepts, recognised without importing it (~0.2 s, before any log is
+# read): hex, 'C0'..., grey levels, the base and Tableau names. Anything else asks matplotlib.
+_PLAIN_COLOR = re.compile(r"#(?:[0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|C[0-9]+")
+_NAMED_COLORS = frozenset("b g r c m y k w white black red green blue cyan magenta yellow gray grey "
+                          "orange purple brown pink olive navy".split()) | \
+    frozenset(f"tab:{name}" for name in "blue orange green red purple brown pink gray grey olive "
+                                         "cyan".split())
+
+
 def _is_color(value: str) -> bool:
+    if value in _NAMED_COLORS or _PLAIN_COLOR.fullmatch(value) or _grey_level(value):
+        return True
     from matplotlib.colors import is_color_like
     return is_color_like(value)
+
+
+def _grey_level(value: str) -> bool:
+    # matplotlib reads a string holding a number in [0, 1] as a grey level.
+    try:
+        return 0.0 <= float(value) <= 1.0 and value.strip() == value and value[:1].isdigit()
+    except ValueError:
+        return False
 
 
 def _rc(value: dict, path: KeyPath, problems: Problems) -> dict:
     # `--set rc.lines.linewidth=2` nests; rcParams are flat dotted names.
     value = dotted_keys(value)
+    if not value:   # the default: nothing for matplotlib to check (its import is ~0.2 s)
+        return value
     from matplotlib import RcParams, rcParams
     checked = RcParams()
     for key, item in value.items():

@@ -1,11 +1,15 @@
 """Validation of each option: wrong types, ranges, choices from the registries, rc; every problem located."""
 from __future__ import annotations
 
+import subprocess
+import sys
+
 import pytest
 
 from rlplot import choices
 from rlplot.config import Config, load_config
 from rlplot.config.layers import config_layers
+from rlplot.config import validate
 from rlplot.config.loader import resolve
 from rlplot.errors import ConfigError
 from rlplot.registry import unknown_hint
@@ -155,3 +159,21 @@ def test_a_top_level_smoothing_problem_is_reported_once(tmp_path):
     assert messages(cfg) == [
         f"{cfg}:2: unknown key 'fracc' in smoothing (did you mean 'frac'?)",
         f"{cfg}:3: smoothing.frac: 2 is out of range (allowed: > 0 and <= 1)"]
+
+
+@pytest.mark.parametrize("value", sorted(validate._NAMED_COLORS) + [
+    "#abc", "#abcd", "#aabbcc", "#AABBCCDD", "#ab", "#abcde", "C0", "C12", "C", "c0", "0.25", "1",
+    "0", "1.5", "-0.1", " 0.5", ".5", "1e-1", "nan", "inf", "xkcd:sky blue", "none", "tab:grey",
+    "notacolour"])
+def test_colours_known_without_matplotlib_are_the_ones_it_accepts(value):
+    from matplotlib.colors import is_color_like
+
+    assert validate._is_color(value) == is_color_like(value)
+
+
+def test_the_default_config_is_checked_without_importing_matplotlib():
+    # Its import (~0.2 s) would come before any log is read; the drawing stage imports it.
+    code = ("import sys; from rlplot.config import load_config; "
+            "load_config(sets=['runs.aggregate=mean']); print('matplotlib' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip() == "False"
