@@ -95,13 +95,14 @@ def _fits(x, ys, at, k, mids) -> np.ndarray:
         total = np.sum(weights, axis=1)
         ok = np.count_nonzero(weights > 1e-12, axis=1) >= 2
         weights /= total[:, None]
-        # Sequential sums (cumsum), as statsmodels' loops add them.
-        mean = np.cumsum(weights * xw, axis=1)[:, -1]
+        # Sequential sums (cumsum), as statsmodels' loops add them from 0.0 (+ 0.0: an all
+        # -0.0 sum is +0.0 there).
+        mean = np.cumsum(weights * xw, axis=1)[:, -1] + 0.0
         dev = xw - mean[:, None]
-        spread = np.fmax(np.cumsum(weights * (dev * dev), axis=1)[:, -1], 1e-12)
+        spread = np.fmax(np.cumsum(weights * (dev * dev), axis=1)[:, -1] + 0.0, 1e-12)
         project = weights * (1.0 + (xval - mean)[:, None] * dev / spread[:, None])
     out = np.zeros((len(at), ys.shape[1]))
-    for j in range(k):
+    for j in range(k):   # statsmodels adds p_j·y_j to 0.0 in window order
         out += project[:, j, None] * ys[cols[:, j]]
     out[~ok] = ys[at[~ok]]     # fewer than two weighted points: the point's own value
     return out
