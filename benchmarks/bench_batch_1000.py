@@ -174,8 +174,8 @@ def main(argv=None) -> None:
              f"{plain:.3f} s/figure", "rolling mean, no LOWESS; imports excluded"],
             [f"no-op rerun, {args.runs:,} runs", f"{noop:.2f} s", "",
              "target <= 1 s: " + ("met" if noop <= 1 else "missed")],
-            [f"no-op rerun, stamps dropped (every input byte hashed)", f"{hashed:.2f} s", "", ""],
-            [f"no-op rerun after that (stamps written again)", f"{again:.2f} s", "", ""],
+            ["no-op rerun, stamps dropped (every input byte hashed)", f"{hashed:.2f} s", "", ""],
+            ["no-op rerun after that (stamps written again)", f"{again:.2f} s", "", ""],
         ]
         if args.dask_runs:
             rows += dask_rows(work, args.dask_runs, args.dask_rows)
