@@ -4,6 +4,7 @@ on a real Dask cluster (a scheduler and two worker processes on this machine, lo
     python benchmarks/bench_batch_1000.py            # 1,000 x 10,000-row CSV; Dask: 10,000 runs
     python benchmarks/bench_batch_1000.py --quick    # 40 x 2,000 rows; Dask: 100 x 500 rows
     python benchmarks/bench_batch_1000.py --dask-runs 0      # skip Dask
+    python benchmarks/bench_batch_1000.py --dask-only        # only Dask on the 10,000-run tree
 
 Prints one Markdown table. Every batch is the CLI a user runs (``rlplot batch DIR --out-dir
 OUT -j2 --report R.md --report-json R.json``), timed end to end as a subprocess, so process
@@ -119,23 +120,27 @@ def plain_loop(paths: list[Path], work: Path) -> float:
     return float(done.stdout.strip()) / len(paths)
 
 
-def dask_rows(work: Path, runs: int, rows: int) -> list[list[str]]:
-    """Dask (two worker processes on loopback) vs -j2 on a tree of ``runs`` runs."""
+def dask_rows(work: Path, runs: int, rows: int, local_too: bool = True) -> list[list[str]]:
+    """Dask (two worker processes on loopback) vs -j2 on a tree of ``runs`` runs (without the
+    -j2 run when not ``local_too``: its rate comes from a smaller tree, measured apart)."""
     from distributed import LocalCluster
 
     tree = work / "dask-tree"
     make_tree(tree, runs, rows)
-    local = timed(batch_argv(tree, work / "out-local", "-j", "2"))
+    time.sleep(RACY_SECONDS + 0.5)
+    local = timed(batch_argv(tree, work / "out-local", "-j", "2")) if local_too else None
     with LocalCluster(n_workers=2, threads_per_worker=1, processes=True, host="127.0.0.1",
                       dashboard_address=None) as cluster:
         remote = timed(batch_argv(tree, work / "out-dask", "--executor", "dask",
                                   "--scheduler", cluster.scheduler_address))
     label = f"{runs:,} runs x {rows:,} rows"
-    overhead = (remote - local) / runs
+    dask_row = [f"batch --executor dask (LocalCluster, 2 worker processes), {label}", f"{remote:.1f} s",
+                f"{runs / remote:.2f} figures/s", ""]
+    if local is None:
+        return [dask_row]
+    dask_row[3] = f"per-task overhead vs -j2: {(remote - local) / runs * 1000:+.1f} ms"
     return [[f"batch -j2 (local processes), {label}", f"{local:.1f} s", f"{runs / local:.2f} figures/s", ""],
-            [f"batch --executor dask (LocalCluster, 2 worker processes), {label}", f"{remote:.1f} s",
-             f"{runs / remote:.2f} figures/s",
-             f"per-task overhead vs -j2: {overhead * 1000:+.1f} ms"]]
+            dask_row]
 
 
 def main(argv=None) -> None:
@@ -146,44 +151,51 @@ def main(argv=None) -> None:
     parser.add_argument("--dask-runs", type=int, default=10_000, help="0: skip Dask")
     parser.add_argument("--dask-rows", type=int, default=1000)
     parser.add_argument("--quick", action="store_true", help="a small smoke run (CI)")
+    parser.add_argument("--dask-only", action="store_true",
+                        help="only the Dask run of the --dask-runs tree (no -j2 batches)")
     args = parser.parse_args(argv)
     if args.quick:
         args.runs, args.rows, args.plain_runs = 40, 2000, 5
         args.dask_runs, args.dask_rows = min(args.dask_runs, 100), 500
     work = Path(tempfile.mkdtemp(prefix="rlplot-bench-batch1000-"))
     try:
-        paths = make_tree(work / "tree", args.runs, args.rows)
-        # Logs written less than RACY_SECONDS before a batch stamps them are hashed again on the
-        # next run (their stamps could miss a write in the same instant, as in git's index): a
-        # user's logs are older than that, so the benchmark waits before its first batch.
-        time.sleep(RACY_SECONDS + 0.5)
-        size = sum(p.stat().st_size for p in paths) / 1e6
-        out = work / "out"
-        first = timed(batch_argv(work / "tree", out, "-j", "2"))
-        noop = timed(batch_argv(work / "tree", out, "-j", "2"))
-        drop_stamps(out)
-        hashed = timed(batch_argv(work / "tree", out, "-j", "2"))
-        again = timed(batch_argv(work / "tree", out, "-j", "2"))
-        plain = plain_loop(paths[: args.plain_runs], work) if args.plain_runs else float("nan")
-        label = f"{args.runs:,} runs x {args.rows:,} rows CSV ({size:,.0f} MB)"
-        per = first / args.runs
-        rows = [
-            [f"batch -j2, every run rendered, {label}", f"{first:.1f} s", f"{per:.3f} s/figure",
-             "target <= 0.12 s/figure: " + ("met" if per <= 0.12 else "missed")],
-            [f"plain pandas + matplotlib loop, 1 process, {args.plain_runs} of the runs", "",
-             f"{plain:.3f} s/figure", "rolling mean, no LOWESS; imports excluded"],
-            [f"no-op rerun, {args.runs:,} runs", f"{noop:.2f} s", "",
-             "target <= 1 s: " + ("met" if noop <= 1 else "missed")],
-            ["no-op rerun, stamps dropped (every input byte hashed)", f"{hashed:.2f} s", "", ""],
-            ["no-op rerun after that (stamps written again)", f"{again:.2f} s", "", ""],
-        ]
+        rows = [] if args.dask_only else batch_rows(work, args)
         if args.dask_runs:
-            rows += dask_rows(work, args.dask_runs, args.dask_rows)
+            rows += dask_rows(work, args.dask_runs, args.dask_rows, local_too=not args.dask_only)
         load = " ".join(f"{x:.1f}" for x in os.getloadavg())
         print("\n".join(md_table(["what", "wall", "rate", "note"], rows)))
         print(f"\n{os.cpu_count()} cores; load average {load} after the runs.")
     finally:
         shutil.rmtree(work, ignore_errors=True)
+
+
+def batch_rows(work: Path, args) -> list[list[str]]:
+    """The first batch, its no-op reruns and the plain loop, on ``args.runs`` runs."""
+    paths = make_tree(work / "tree", args.runs, args.rows)
+    # Logs written less than RACY_SECONDS before a batch stamps them are hashed again on the
+    # next run (their stamps could miss a write in the same instant, as in git's index): a
+    # user's logs are older than that, so the benchmark waits before its first batch.
+    time.sleep(RACY_SECONDS + 0.5)
+    size = sum(p.stat().st_size for p in paths) / 1e6
+    out = work / "out"
+    first = timed(batch_argv(work / "tree", out, "-j", "2"))
+    noop = timed(batch_argv(work / "tree", out, "-j", "2"))
+    drop_stamps(out)
+    hashed = timed(batch_argv(work / "tree", out, "-j", "2"))
+    again = timed(batch_argv(work / "tree", out, "-j", "2"))
+    plain = plain_loop(paths[: args.plain_runs], work) if args.plain_runs else float("nan")
+    label = f"{args.runs:,} runs x {args.rows:,} rows CSV ({size:,.0f} MB)"
+    per = first / args.runs
+    return [
+        [f"batch -j2, every run rendered, {label}", f"{first:.1f} s", f"{per:.3f} s/figure",
+         "target <= 0.12 s/figure: " + ("met" if per <= 0.12 else "missed")],
+        [f"plain pandas + matplotlib loop, 1 process, {args.plain_runs} of the runs", "",
+         f"{plain:.3f} s/figure", "rolling mean, no LOWESS; imports excluded"],
+        [f"no-op rerun, {args.runs:,} runs", f"{noop:.2f} s", "",
+         "target <= 1 s: " + ("met" if noop <= 1 else "missed")],
+        ["no-op rerun, stamps dropped (every input byte hashed)", f"{hashed:.2f} s", "", ""],
+        ["no-op rerun after that (stamps written again)", f"{again:.2f} s", "", ""],
+    ]
 
 
 if __name__ == "__main__":
