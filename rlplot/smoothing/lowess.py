@@ -119,6 +119,7 @@ def statsmodels_lowess_kernel():
 # Series sharing one x smoothed together (``lowess_shared``) from this many up: below it,
 # statsmodels one series at a time is as fast (10,000 points: 4 series ~0.09 s either way).
 SHARED_MIN_SERIES = 8
+SHARED_CHUNK_SERIES = 128   # series smoothed in one pass: their stacked arrays stay ~10 MB each
 
 
 def smooth_lowess_together(pairs, *, frac=0.2, it=0, delta="auto", bandwidth=None
@@ -147,12 +148,15 @@ def smooth_lowess_together(pairs, *, frac=0.2, it=0, delta="auto", bandwidth=Non
             continue
         xs = np.ascontiguousarray(fitted[members[0]][0])
         delta_x = resolve_delta(xs, window_points(len(xs), frac), delta, None)
-        curves = lowess_many(xs, np.column_stack([fitted[i][1] for i in members]), float(frac), delta_x)
-        for column, index in enumerate(members):
-            _, _, finite, y = fitted[index]
-            curve = y.copy()
-            curve[finite] = curves[:, column]
-            out[index] = curve
+        for first in range(0, len(members), SHARED_CHUNK_SERIES):   # bounded memory, same bits
+            chunk = members[first:first + SHARED_CHUNK_SERIES]
+            curves = lowess_many(xs, np.column_stack([fitted[i][1] for i in chunk]), float(frac),
+                                 delta_x)
+            for column, index in enumerate(chunk):
+                _, _, finite, y = fitted[index]
+                curve = y.copy()
+                curve[finite] = curves[:, column]
+                out[index] = curve
     return out
 
 

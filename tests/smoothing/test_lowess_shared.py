@@ -112,3 +112,14 @@ def test_smooth_many_gives_what_smooth_series_gives_each():
         assert np.array_equal(done.y, alone.y)
         assert np.array_equal(done.band_low, alone.band_low)
         assert done.params == alone.params and done.notices == alone.notices
+
+
+def test_a_big_group_is_smoothed_in_chunks_with_the_same_result(monkeypatch):
+    from rlplot.smoothing import lowess
+
+    monkeypatch.setattr(lowess, "SHARED_CHUNK_SERIES", 3)
+    pairs = _seeds(SHARED_MIN_SERIES + 2)
+    together = smooth_lowess_together(pairs, frac=0.2)
+    assert sorted(together) == list(range(len(pairs)))
+    for index, curve in together.items():
+        assert np.array_equal(curve, smooth_lowess(*pairs[index], frac=0.2))
