@@ -27,13 +27,9 @@ class Head:
     def text(self) -> str:
         return self.source.text[:_HEAD_CHARS]
 
-    @cached_property
-    def lines(self) -> list[str]:
-        """Every line of ``text`` (``split_lines``), less a last line the 64 KB cut may have cut."""
-        return list(self._lines())
-
     def _lines(self) -> Iterator[str]:
-        # ``lines`` one at a time: detection reads a few dozen, not the ~600 of 64 KB.
+        """The lines of ``text`` as ``split_lines`` cuts them, less a last line the 64 KB cut
+        may have cut; one at a time: detection reads a few dozen, not the ~600 of 64 KB."""
         text = self.text.rstrip("\x00")
         pending, position = None, 0
         for newline in NEWLINE.finditer(text):

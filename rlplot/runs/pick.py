@@ -14,6 +14,7 @@ from ..errors import ColumnError
 
 Aliases = Mapping[str, Sequence[str]]
 
+
 def _skipped_hint(table: Table) -> str:
     # When a column is missing because the lines holding it were skipped, say why.
     if not table.skipped:

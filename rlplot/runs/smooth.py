@@ -69,9 +69,10 @@ def with_curves(runs: Sequence[Run], config: Config) -> tuple[Run, ...]:
     """The runs, each carrying its smoothed series (what a reading worker sends back, so
     smoothing is spread over the workers too)."""
     key = curves_key(config)
-    made = iter(smooth_each([run for run in runs if _carried(run, key) is None], key))
-    return tuple(run if _carried(run, key) is not None else
-                 replace(run, curves=Curves(key, next(made))) for run in runs)
+    carried = [_carried(run, key) for run in runs]
+    made = iter(smooth_each([run for run, done in zip(runs, carried) if done is None], key))
+    return tuple(run if done is not None else replace(run, curves=Curves(key, next(made)))
+                 for run, done in zip(runs, carried))
 
 
 def smooth_runs(runs: Sequence[Run], config: Config) -> tuple[tuple[Smoothed, ...], ...]:

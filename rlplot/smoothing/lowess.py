@@ -9,7 +9,7 @@ import numpy as np
 from .bandwidth import DEFAULT_FRAC, choose_frac
 from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta, window_points
 from .lowess_shared import lowess_many
-from .method import Method, on_finite, span
+from .method import Method, finite_points, on_finite, span
 from .params import check_range, is_integer, is_number
 
 
@@ -49,14 +49,25 @@ def smooth_lowess(x: np.ndarray, y: np.ndarray, *, frac: float = 0.2, it: int = 
     check_lowess(frac, it, delta, bandwidth)
 
     def fit(xs, ys):
-        if len(xs) < 3 or span(xs) == 0:
+        if _too_few(xs):
             return ys.copy()
         frac_used = auto_frac(xs, ys, bandwidth) if frac == "auto" else frac
-        if bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE:
+        if _by_statsmodels(xs, bandwidth):
             return _statsmodels_lowess(xs, ys, frac_used, it, delta)
         return fit_lowess(xs, ys, frac=float(frac_used), it=int(it), delta=delta,
                           bandwidth=None if bandwidth is None else float(bandwidth))
     return on_finite(x, y, fit)
+
+
+def _too_few(xs: np.ndarray) -> bool:
+    # Fewer than 3 points or one x: nothing to regress, the points are the curve.
+    return len(xs) < 3 or span(xs) == 0
+
+
+def _by_statsmodels(xs: np.ndarray, bandwidth) -> bool:
+    # Which fits are statsmodels' (its kernel, or bit for bit lowess_shared): frac windows up
+    # to LOWESS_BINNED_ABOVE points; above it, or with a bandwidth, rlplot's engine fits.
+    return bandwidth is None and len(xs) <= LOWESS_BINNED_ABOVE
 
 
 def auto_frac(x: np.ndarray, y: np.ndarray, bandwidth=None) -> float:
@@ -133,20 +144,18 @@ def smooth_lowess_together(pairs, *, frac=0.2, it=0, delta="auto", bandwidth=Non
     groups: dict[bytes, list[int]] = {}
     fitted: dict[int, tuple] = {}
     for index, (x, y) in enumerate(pairs):
-        y = np.asarray(y, dtype=np.float64)
-        finite = np.isfinite(y)
-        xs, ys = (np.asarray(x, dtype=np.float64), y) if finite.all() else \
-            (np.asarray(x, dtype=np.float64)[finite], y[finite])
-        # What on_finite and smooth_lowess do themselves: constants, tiny or flat x, big series.
-        if not 3 <= len(ys) <= LOWESS_BINNED_ABOVE or np.all(ys == ys[0]) or span(xs) == 0:
+        points = finite_points(x, y)   # the series smooth_lowess would fit, as it would
+        if points is None or _too_few(points[0]) or not _by_statsmodels(points[0], bandwidth):
             continue
+        xs, ys, finite = points
+        xs = np.ascontiguousarray(xs, dtype=np.float64)
         groups.setdefault(xs.tobytes(), []).append(index)
-        fitted[index] = (xs, ys, finite, y)
+        fitted[index] = (xs, ys, finite, np.asarray(y, dtype=np.float64))
     out = {}
     for members in groups.values():
         if len(members) < SHARED_MIN_SERIES:
             continue
-        xs = np.ascontiguousarray(fitted[members[0]][0])
+        xs = fitted[members[0]][0]
         delta_x = resolve_delta(xs, window_points(len(xs), frac), delta, None)
         for first in range(0, len(members), SHARED_CHUNK_SERIES):   # bounded memory, same bits
             chunk = members[first:first + SHARED_CHUNK_SERIES]

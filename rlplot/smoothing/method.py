@@ -39,19 +39,33 @@ def span(x: np.ndarray) -> float:
     return float(x[-1] - x[0]) if len(x) else 0.0
 
 
+def finite_points(x, y) -> tuple | None:
+    """The part of a series a method smooths: ``(x, y, finite)`` with the finite values of y
+    (and their x; ``x`` as given when every value is finite), or None when nothing is to be
+    smoothed (no finite value, or all equal: the series comes back as is)."""
+    y = np.asarray(y, dtype=np.float64)
+    finite = np.isfinite(y)
+    whole = bool(finite.all())
+    values = y if whole else y[finite]
+    if values.size == 0 or values[0] == values[-1] and np.all(values == values[0]):
+        return None
+    if whole or x is None:
+        return x, values, finite
+    return np.asarray(x, dtype=np.float64)[finite], values, finite
+
+
 def on_finite(x, y: np.ndarray, smooth: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> np.ndarray:
     """Apply ``smooth(x, y)`` to the finite values only (NaN/inf pass through in place);
     a constant series comes back as is. ``x`` may be None for index-based methods."""
     y = np.asarray(y, dtype=np.float64)
-    finite = np.isfinite(y)
-    if finite.all():
-        if y.size == 0 or y[0] == y[-1] and np.all(y == y[0]):
-            return y.copy()
-        return smooth(x, y)
+    points = finite_points(x, y)
+    if points is None:
+        return y.copy()
+    xs, values, finite = points
+    if len(values) == len(y):   # every value finite
+        return smooth(xs, values)
     out = y.copy()
-    values = y[finite]
-    if values.size and not np.all(values == values[0]):
-        out[finite] = smooth(None if x is None else np.asarray(x, dtype=np.float64)[finite], values)
+    out[finite] = smooth(xs, values)
     return out
 
 
