@@ -13,10 +13,11 @@ from __future__ import annotations
 
 import math
 import os
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from ..errors import RlplotError
+from .spill import SpillFolder, spill, unspill
 
 # Measured (docs/performance.md "Many runs"): two spawned workers start in ~0.3-0.5 s (CPU;
 # Python, numpy, rlplot); reading costs ~0.2 s of CPU per MB of small CSV (the tolerant
@@ -51,6 +52,7 @@ class ReadSlice:
     options: tuple = ()               # passed to ``read`` after each item (the config, ...)
     warm: bool = False                # load pyarrow first (io.fast.worth_warming said so)
     finish: Callable[..., list] | None = None   # module-level: (results, *options) -> results
+    spill: str | None = None          # a folder to hand the results' arrays back through (runs.spill)
 
 
 @dataclass(frozen=True)
@@ -58,7 +60,7 @@ class SliceResult:
     """What a worker gives back: per item, its result or the RlplotError it raised."""
 
     start: int
-    results: tuple
+    results: tuple                    # or a runs.spill.Spilled of them, until read back
     retries: int = 0                  # set by the executor when the slice ran again alone
     lost: int = 0                     # the slice's runs, when it killed its worker twice (no results)
 
@@ -77,7 +79,7 @@ def read_slice(part: ReadSlice) -> SliceResult:
             results.append(exc)
     if part.finish is not None:   # work done on the slice's items together (smoothing them)
         results = part.finish(results, *part.options)
-    return SliceResult(part.start, tuple(results))
+    return SliceResult(part.start, spill(tuple(results), part.spill))
 
 
 def slice_died(part: ReadSlice) -> SliceResult:
@@ -136,13 +138,15 @@ def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
     # Reading workers import only what reading needs (not matplotlib: warm=None).
     pool = EXECUTORS.load("process")(workers=workers, func=read_slice, died=slice_died, warm=None)
     done = []
-    try:
-        for outcome in pool.run(parts):
-            if outcome.lost:
-                raise RlplotError(f"a worker process died while reading runs {outcome.start + 1}-"
-                                  f"{outcome.start + outcome.lost} (out of memory, or a crash in a "
-                                  "library)", hint="read with -j 1 to see which run")
-            done.append(outcome)
-    finally:
-        pool.close()
+    with SpillFolder() as folder:   # the workers' arrays come back through it (runs.spill)
+        try:
+            for outcome in pool.run([replace(part, spill=folder) for part in parts]):
+                if outcome.lost:
+                    raise RlplotError(f"a worker process died while reading runs "
+                                      f"{outcome.start + 1}-{outcome.start + outcome.lost} (out "
+                                      "of memory, or a crash in a library)",
+                                      hint="read with -j 1 to see which run")
+                done.append(replace(outcome, results=unspill(outcome.results)))
+        finally:
+            pool.close()
     return done
