@@ -166,14 +166,16 @@ def _resampler(func, block: np.ndarray):
     n_runs = block.shape[0]
     covered = ~np.isnan(block)
     filled = np.where(covered, block, 0.0)
-    weight = covered.astype(np.float64)
+    # Every run covers every grid point (the usual case): each resample sees n_runs values at
+    # every point, exactly (whole counts), so the second product is not needed.
+    weight = None if covered.all() else covered.astype(np.float64)
 
     def mean_of(index: np.ndarray) -> np.ndarray:
         count = index.shape[0]
         drawn = np.bincount((index + n_runs * np.arange(count)[:, None]).ravel(),
                             minlength=count * n_runs).reshape(count, n_runs).astype(np.float64)
         total = drawn @ filled
-        seen = drawn @ weight
+        seen = np.full(total.shape, float(n_runs)) if weight is None else drawn @ weight
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(seen > 0, total / np.maximum(seen, 1.0), np.nan)
     return mean_of

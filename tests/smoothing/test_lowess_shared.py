@@ -31,7 +31,8 @@ def shared_x(draw):
     frac = draw(st.sampled_from([0.05, 0.2, 0.5, 1.0]) | st.floats(0.01, 1.0))
     delta = draw(st.sampled_from([0.0, 0.01 * (x[-1] - x[0])]) | st.floats(0.0, 50.0))
     seed = draw(st.integers(0, 2 ** 32 - 1))
-    return x, frac, delta, np.random.default_rng(seed).normal(size=(n, 3))
+    series = draw(st.sampled_from([1, 2, 3, 8]) | st.integers(1, 40))   # both loops of _window_sums
+    return x, frac, delta, np.random.default_rng(seed).normal(size=(n, series))
 
 
 @settings(max_examples=200, deadline=None)
