@@ -59,6 +59,9 @@ CASES = (
                                                "rlplot.cli")]
     # statsmodels' compiled LOWESS is loaded without its package __init__ (pandas + scipy, ~0.5 s)
     + [(_prepare_sample(), {"matplotlib", "pandas"})]
+    # one small log is read here: no pool, no spill folder, no SVG entity table (issue 18, the
+    # small render's own imports)
+    + [(_prepare_sample(), {"multiprocessing", "tempfile", "shutil", "html"})]
     + [(_cli(args), {"numpy", "matplotlib", "statsmodels", "pandas"})
        for args in ("['--help']", "['--version']", "['render', '--help']", "['inspect', '--help']")]
 )

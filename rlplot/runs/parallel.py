@@ -17,7 +17,6 @@ from dataclasses import dataclass, replace
 from typing import Any, Callable, Sequence
 
 from ..errors import RlplotError
-from .spill import SpillFolder, spill, unspill
 
 # Measured (docs/performance.md "Many runs"): two spawned workers start in ~0.3-0.5 s (CPU;
 # Python, numpy, rlplot); reading costs ~0.2 s of CPU per MB of small CSV (the tolerant
@@ -79,7 +78,11 @@ def read_slice(part: ReadSlice) -> SliceResult:
             results.append(exc)
     if part.finish is not None:   # work done on the slice's items together (smoothing them)
         results = part.finish(results, *part.options)
-    return SliceResult(part.start, spill(tuple(results), part.spill))
+    results = tuple(results)
+    if part.spill is not None:
+        from .spill import spill
+        results = spill(results, part.spill)
+    return SliceResult(part.start, results)
 
 
 def slice_died(part: ReadSlice) -> SliceResult:
@@ -96,9 +99,12 @@ def worth_a_pool(count: int, sizes: Sequence[int] = (), workers: int = 2) -> boo
 def default_reading() -> Reading:
     """All cores, except in a process that is itself a worker (a ``batch`` job, a Dask worker):
     there the runs are read in it, not by a pool of its own."""
-    import multiprocessing
+    import sys
 
-    return SERIAL if multiprocessing.parent_process() is not None else Reading()
+    # A worker imported multiprocessing to start; a process that has not needs no import to know.
+    multiprocessing = sys.modules.get("multiprocessing")
+    worker = multiprocessing is not None and multiprocessing.parent_process() is not None
+    return SERIAL if worker else Reading()
 
 
 def read_each(items: Sequence, read: Callable[..., Any], options: tuple = (),
@@ -135,6 +141,8 @@ def _run_slices(parts: list[ReadSlice], executor: str, workers: int,
     if executor == "dask":
         from .parallel_dask import run_on_dask
         return run_on_dask(parts, read_slice, scheduler)
+    from .spill import SpillFolder, unspill
+
     # Reading workers import only what reading needs (not matplotlib: warm=None).
     pool = EXECUTORS.load("process")(workers=workers, func=read_slice, died=slice_died, warm=None)
     done = []

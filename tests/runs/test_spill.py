@@ -14,7 +14,7 @@ import pytest
 from hypothesis import given, settings, strategies as st
 
 from rlplot.errors import InputError
-from rlplot.runs import parallel, spill as spill_module
+from rlplot.runs import spill as spill_module
 from rlplot.runs.load import load_all
 from rlplot.runs.parallel import Reading
 from rlplot.runs.spill import FOLDER_PREFIX, MIN_SPILL_BYTES, SpillFolder, Spilled, remove_stale, \
@@ -108,7 +108,7 @@ def test_runs_read_by_workers_come_back_through_files_equal_to_serial(tmp_path, 
         rows = [{"step": 10 * i, "reward": (i * (k + 3)) % 97 / 7.0} for i in range(80_000)]
         csv_run(tmp_path / "sweep" / f"seed{k}" / "progress.csv", rows)
     seen = []
-    monkeypatch.setattr(parallel, "unspill", lambda value: seen.append(type(value)) or
+    monkeypatch.setattr(spill_module, "unspill", lambda value: seen.append(type(value)) or
                         unspill(value))
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path / "tmp"))
     (tmp_path / "tmp").mkdir()
