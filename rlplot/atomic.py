@@ -85,7 +85,7 @@ def temp_writer(path: str | os.PathLike) -> tuple[str, int] | None:
     return host, int(pid)
 
 
-def _process_exists(pid: int) -> bool:
+def process_exists(pid: int) -> bool:
     """Whether process ``pid`` of this host exists (when unsure: yes, so nothing is removed)."""
     if os.name == "nt":   # os.kill(pid, 0) would terminate it there
         return _windows_process_exists(pid)
@@ -124,7 +124,7 @@ def is_dead(temp: str | os.PathLike, stale_seconds: float = STALE_SECONDS) -> bo
         if writer[1] == os.getpid():
             with _lock:
                 return os.fspath(temp) not in _live
-        return not _process_exists(writer[1])
+        return not process_exists(writer[1])
     try:
         age = time.time() - os.stat(temp).st_mtime
     except OSError:

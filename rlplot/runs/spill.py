@@ -10,8 +10,11 @@ parent maps the file copy-on-write, removes its name at once and unpickles: the 
 of the mapping (writable, private to the parent), read from the page cache without a copy.
 
 Files live only between a worker's write and the parent's read; the folder is removed when the
-read is over, whatever happened, and one left by a killed rlplot is removed by the next.
-Any ``OSError`` (a full disk, no temporary folder) falls back to the pipe.
+read is over, whatever happened. A folder's name carries its owner (host tag and pid, as
+``rlplot.atomic`` names temp files), so one left by a killed rlplot is removed by the next only
+when provably dead: its process of this host is gone, or, from another host sharing ``$TMPDIR``,
+it is untouched for ``atomic.STALE_SECONDS``. Any ``OSError`` (a full disk, no temporary folder)
+falls back to the pipe.
 """
 from __future__ import annotations
 
@@ -20,7 +23,10 @@ import os
 import pickle
 import shutil
 import tempfile
+import time
 from dataclasses import dataclass
+
+from ..atomic import STALE_SECONDS, host_tag, process_exists
 
 FOLDER_PREFIX = "rlplot-spill-"
 MIN_SPILL_BYTES = 1 << 20     # smaller results go through the pipe: a file costs more than it saves
@@ -90,7 +96,8 @@ class SpillFolder:
         root = tempfile.gettempdir()
         remove_stale(root)
         try:
-            self.path = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{os.getpid()}-", dir=root)
+            self.path = tempfile.mkdtemp(prefix=f"{FOLDER_PREFIX}{host_tag()}-{os.getpid()}-",
+                                         dir=root)
         except OSError:
             self.path = None
         return self.path
@@ -101,22 +108,24 @@ class SpillFolder:
 
 
 def remove_stale(root: str) -> None:
-    """Remove the spill folders of rlplot processes that are gone (killed before cleaning up)."""
+    """Remove the spill folders in ``root`` of rlplot processes that are provably gone."""
     try:
         names = [name for name in os.listdir(root) if name.startswith(FOLDER_PREFIX)]
     except OSError:
         return
     for name in names:
-        pid = name[len(FOLDER_PREFIX):].split("-", 1)[0]
-        if pid.isdigit() and not _alive(int(pid)):
-            shutil.rmtree(os.path.join(root, name), ignore_errors=True)
+        path = os.path.join(root, name)
+        if _is_dead(path, name[len(FOLDER_PREFIX):]):
+            shutil.rmtree(path, ignore_errors=True)
 
 
-def _alive(pid: int) -> bool:
+def _is_dead(path: str, owner: str) -> bool:
+    # owner: "<host tag>-<pid>-<random>"; this process's own folders are never stale.
+    host, _, rest = owner.partition("-")
+    pid = rest.partition("-")[0]
+    if host == host_tag() and pid.isdigit():
+        return int(pid) != os.getpid() and not process_exists(int(pid))
     try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
+        return time.time() - os.stat(path).st_mtime > STALE_SECONDS
+    except OSError:
         return False
-    except OSError:      # someone else's process (EPERM): alive
-        return True
-    return True

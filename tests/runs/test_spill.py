@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st
 
+from rlplot.atomic import host_tag
 from rlplot.errors import InputError
 from rlplot.runs import spill as spill_module
 from rlplot.runs.load import load_all
@@ -83,21 +84,28 @@ def test_the_folder_is_removed_with_what_was_never_read(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with SpillFolder() as folder:
         assert Path(folder).parent == tmp_path and Path(folder).name.startswith(
-            f"{FOLDER_PREFIX}{os.getpid()}-")
+            f"{FOLDER_PREFIX}{host_tag()}-{os.getpid()}-")
         spill(_value(np.random.default_rng(3)), folder)   # a worker wrote it; nobody read it
     assert list(tmp_path.iterdir()) == []
 
 
-def test_folders_of_dead_processes_are_removed_and_live_ones_kept(tmp_path):
+def test_only_provably_dead_folders_are_removed(tmp_path):
     dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
                           capture_output=True, text=True, check=True).stdout.strip()
-    (tmp_path / f"{FOLDER_PREFIX}{dead}-abc").mkdir()
-    (tmp_path / f"{FOLDER_PREFIX}{dead}-abc" / "x.bin").write_bytes(b"left by a killed rlplot")
-    (tmp_path / f"{FOLDER_PREFIX}{os.getpid()}-def").mkdir()
+    here = host_tag()
+    (tmp_path / f"{FOLDER_PREFIX}{here}-{dead}-abc").mkdir()
+    (tmp_path / f"{FOLDER_PREFIX}{here}-{dead}-abc" / "x.bin").write_bytes(b"left by a kill -9")
+    mine = f"{FOLDER_PREFIX}{here}-{os.getpid()}-def"
+    (tmp_path / mine).mkdir()
+    other_host_live = f"{FOLDER_PREFIX}0badcafe-{dead}-ghi"   # another host: its pid says nothing
+    (tmp_path / other_host_live).mkdir()
+    other_host_old = tmp_path / f"{FOLDER_PREFIX}0badcafe-{dead}-jkl"
+    other_host_old.mkdir()
+    os.utime(other_host_old, (1.0, 1.0))
     (tmp_path / "rlplot-other").mkdir()
     remove_stale(str(tmp_path))
-    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(
-        [f"{FOLDER_PREFIX}{os.getpid()}-def", "rlplot-other"])
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted([mine, other_host_live,
+                                                                "rlplot-other"])
 
 
 def test_runs_read_by_workers_come_back_through_files_equal_to_serial(tmp_path, pooled,
