@@ -18,6 +18,7 @@ falls back to the pipe.
 """
 from __future__ import annotations
 
+import contextlib
 import mmap
 import os
 import pickle
@@ -58,12 +59,17 @@ def spill(value, folder: str | None):
         offset += -(-view.nbytes // ALIGN) * ALIGN
     try:
         fd, path = tempfile.mkstemp(dir=folder, suffix=".bin")
+    except OSError:
+        return value
+    try:
         with os.fdopen(fd, "wb") as stream:
-            for view, (start, size) in zip(views, spans):
+            for view, (start, _size) in zip(views, spans):
                 stream.seek(start)
                 stream.write(view)
             stream.truncate(offset)
-    except OSError:
+    except OSError:   # a full disk: free what was written, send the arrays the usual way
+        with contextlib.suppress(OSError):
+            os.unlink(path)
         return value
     return Spilled(head, path, tuple(spans))
 

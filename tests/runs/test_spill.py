@@ -80,6 +80,34 @@ def test_a_folder_that_cannot_be_written_falls_back_to_the_pipe(tmp_path):
     assert spill(value, str(tmp_path / "gone")) is value
 
 
+class _FullDisk:
+    """A file that takes a few bytes, then fails as a full disk does."""
+
+    def __init__(self, stream) -> None:
+        self.stream = stream
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.stream.close()
+
+    def seek(self, offset: int) -> None:
+        self.stream.seek(offset)
+
+    def write(self, data) -> None:
+        self.stream.write(bytes(data)[:10])
+        raise OSError(28, "No space left on device")
+
+
+def test_a_write_that_fails_half_way_leaves_no_file(tmp_path, monkeypatch):
+    real_fdopen = os.fdopen
+    monkeypatch.setattr(os, "fdopen", lambda fd, mode: _FullDisk(real_fdopen(fd, mode)))
+    value = _value(np.random.default_rng(4))
+    assert spill(value, str(tmp_path)) is value
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_the_folder_is_removed_with_what_was_never_read(tmp_path, monkeypatch):
     monkeypatch.setattr(tempfile, "tempdir", str(tmp_path))
     with SpillFolder() as folder:
