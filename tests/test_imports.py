@@ -184,3 +184,12 @@ def test_every_module_imports_in_a_fresh_interpreter():
     names = sorted(n for n in package_modules() if not n.endswith("__main__"))
     done = subprocess.run([sys.executable, "-c", code, *names], capture_output=True, text=True)
     assert done.returncode == 0, done.stderr
+
+
+def test_a_small_log_loads_neither_fast_readers_nor_shared_lowess():
+    # The tolerant reader reads a small log and one series is smoothed alone: the column readers
+    # of big logs and LOWESS-together stay unloaded (issue 18: the small render's own imports).
+    loaded = modules_after(_prepare_sample())
+    assert not loaded & {"rlplot.io.fast.csv_columns", "rlplot.io.fast.jsonl_columns",
+                         "rlplot.smoothing.lowess_shared"}
+    assert "rlplot.smoothing.lowess" in loaded and "rlplot.io.fast" in loaded

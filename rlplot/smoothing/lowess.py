@@ -8,7 +8,6 @@ import numpy as np
 
 from .bandwidth import DEFAULT_FRAC, choose_frac
 from .lowess_engine import LOWESS_BINNED_ABOVE, fit_lowess, resolve_delta, window_points
-from .lowess_shared import lowess_many
 from .method import Method, finite_points, on_finite, span
 from .params import check_range, is_integer, is_number
 
@@ -151,6 +150,8 @@ def smooth_lowess_together(pairs, *, frac=0.2, it=0, delta="auto", bandwidth=Non
         xs = np.ascontiguousarray(xs, dtype=np.float64)
         groups.setdefault(xs.tobytes(), []).append(index)
         fitted[index] = (xs, ys, finite, np.asarray(y, dtype=np.float64))
+    from .lowess_shared import lowess_many   # only when 8 or more series share x
+
     out = {}
     for members in groups.values():
         if len(members) < SHARED_MIN_SERIES:

@@ -28,9 +28,7 @@ from ...data import Table
 from ..lines import SkipLog
 from ..registry import FORMATS, detect_format
 from ..sources import Source
-from .csv_columns import read_csv_columns
 from .files import BigFile, content_end
-from .jsonl_columns import read_jsonl_columns
 
 # Below this size pyarrow's import (~0.15 s, paid once per process) costs about what it
 # saves on one file; above it the fast path wins, and by far for many files: 10 seeds of
@@ -46,8 +44,17 @@ _BOM = b"\xef\xbb\xbf"
 _GZIP = b"\x1f\x8b"
 
 
-# The generic reader of each kind the fast path can stand in for (JSON documents: never).
-COLUMN_READERS = {"csv": read_csv_columns, "jsonl": read_jsonl_columns}
+# The generic reader of each kind the fast path can stand in for (JSON documents: never), by
+# module: a small log, read by the tolerant path, loads neither.
+COLUMN_READERS = {"csv": "csv_columns:read_csv_columns", "jsonl": "jsonl_columns:read_jsonl_columns"}
+
+
+def column_reader(kind: str):
+    """The fast path's column reader of a kind of ``COLUMN_READERS``: (big, wanted, strict) -> Table."""
+    import importlib
+
+    module, _, name = COLUMN_READERS[kind].partition(":")
+    return getattr(importlib.import_module(f"{__name__}.{module}"), name)
 
 
 def fast_min_bytes() -> int:
@@ -109,7 +116,7 @@ def read_fast(path: str, *, format: str | None, columns: Iterable[str], strict: 
     if plain is None:
         return None
     big, name, kind = plain
-    table = COLUMN_READERS[kind](big, {c.lower() for c in columns}, strict)
+    table = column_reader(kind)(big, {c.lower() for c in columns}, strict)
     return table if table is None or table.format == name else replace(table, format=name)
 
 
