@@ -175,7 +175,9 @@ def _resampler(func, block: np.ndarray):
         drawn = np.bincount((index + n_runs * np.arange(count)[:, None]).ravel(),
                             minlength=count * n_runs).reshape(count, n_runs).astype(np.float64)
         total = drawn @ filled
-        seen = np.full(total.shape, float(n_runs)) if weight is None else drawn @ weight
+        if weight is None:
+            return total / n_runs
+        seen = drawn @ weight
         with np.errstate(invalid="ignore", divide="ignore"):
             return np.where(seen > 0, total / np.maximum(seen, 1.0), np.nan)
     return mean_of

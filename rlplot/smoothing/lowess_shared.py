@@ -101,13 +101,14 @@ def _fits(x, ys, at, k, mids) -> np.ndarray:
         dev = xw - mean[:, None]
         spread = np.fmax(np.cumsum(weights * (dev * dev), axis=1)[:, -1] + 0.0, 1e-12)
         project = weights * (1.0 + (xval - mean)[:, None] * dev / spread[:, None])
-    out = _window_sums(project, ys, left, k)
+    out = _window_sums(project, ys, cols)
     out[~ok] = ys[at[~ok]]     # fewer than two weighted points: the point's own value
     return out
 
 
-def _window_sums(project: np.ndarray, ys: np.ndarray, left: np.ndarray, k: int) -> np.ndarray:
-    """``Σ_j project[a, j] · ys[left[a] + j]`` for every anchor a and series: (m, r), each sum
+def _window_sums(project: np.ndarray, ys: np.ndarray, cols: np.ndarray) -> np.ndarray:
+    """``Σ_j project[a, j] · ys[cols[a, j]]`` for every anchor a and series, where ``cols`` (m, k)
+    holds each anchor's window of consecutive rows: (m, r), each sum
     added in window order from 0.0, as statsmodels adds them (never BLAS, never pairwise).
 
     The Python loop runs over the anchors or over the window, whichever is shorter. Over the
@@ -115,16 +116,15 @@ def _window_sums(project: np.ndarray, ys: np.ndarray, left: np.ndarray, k: int) 
     after another (the inner loop runs along the r series); with a single series that block
     would be one contiguous run, which numpy sums pairwise, so one series loops over the window.
     """
-    m, r = len(left), ys.shape[1]
+    (m, k), r = cols.shape, ys.shape[1]
     if m < k and r > 1:
         out = np.empty((m, r))
         block = np.empty((k, r))
-        for a in range(m):
-            np.multiply(project[a, :, None], ys[left[a]:left[a] + k], out=block)
+        for a, first in enumerate(cols[:, 0].tolist()):
+            np.multiply(project[a, :, None], ys[first:first + k], out=block)
             np.add.reduce(block, axis=0, out=out[a])
         return out + 0.0      # an all -0.0 sum is +0.0 in statsmodels' loop
     out = np.zeros((m, r))
-    rows = left[:, None] + np.arange(k)
     for j in range(k):   # statsmodels adds p_j·y_j to 0.0 in window order
-        out += project[:, j, None] * ys[rows[:, j]]
+        out += project[:, j, None] * ys[cols[:, j]]
     return out
